@@ -1,0 +1,307 @@
+"""What a code cell does, read once: its language, its Python, and the facts rules and phases use.
+
+A cell is parsed on its own, so one broken cell costs one finding and the others are still read.
+Plain Python is parsed directly; a cell that is not valid Python goes through IPython's own input
+transformer (line and cell magics, ``!cmd``, ``x = !cmd``) and is parsed again. The body of a
+``%%writefile`` script is parsed as the script it is, so rules can see what a training script does.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+#: Cell magics whose body is Python run in the kernel.
+PYTHON_BODY_MAGICS = frozenset({"time", "timeit", "capture", "prun", "mlwa", "debug"})
+#: Cell magics whose body is shell commands.
+SHELL_MAGICS = frozenset({"bash", "sh", "script", "system", "!"})
+#: Cell magics whose body is a query.
+QUERY_MAGICS = frozenset({"sql", "bigquery", "sparksql", "athena", "kql"})
+
+_IPY_CALL = re.compile(r"^get_ipython\(\)\.(system|getoutput|run_line_magic|run_cell_magic)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A summary of an expression passed or assigned: enough to judge it without the AST.
+
+    ``kind`` is one of str, num, bool, none, name, call, fstring, collection, other; ``text`` is the
+    literal, the dotted name, the callee, or the f-string with ``{}`` where expressions stand.
+    """
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One call: the callee as written (``pd.read_csv``, ``model.fit``), where, with what."""
+
+    func: str
+    line: int
+    args: tuple[Value, ...]
+    kwargs: Mapping[str, Value]
+    targets: tuple[str, ...] = ()
+
+    @property
+    def attr(self) -> str:
+        """The last name of the callee: ``fit`` for ``model.fit``."""
+        return self.func.rsplit(".", 1)[-1]
+
+    @property
+    def root(self) -> str:
+        """The first name of the callee: ``model`` for ``model.fit``."""
+        return re.split(r"[.(\[]", self.func, maxsplit=1)[0]
+
+    def kw(self, name: str) -> Value | None:
+        """The value of keyword ``name``, if given."""
+        return self.kwargs.get(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Shell:
+    """A shell command (``!pip install x``, ``%%bash`` lines) or a line magic (``%pip install x``)."""
+
+    kind: str  # "shell" or "magic"
+    text: str  # the whole command, e.g. "pip install x" for both ``!pip install x`` and ``%pip``
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """A name, attribute, or dict key bound to a value: ``password = "..."``, ``{"token": t}``."""
+
+    target: str
+    value: Value
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CodeFacts:
+    """Everything later stages need from one code cell (or one script the cell writes)."""
+
+    language: str  # python, shell, query, other, empty
+    cell_magic: str | None = None
+    magic_args: str = ""
+    error: tuple[int, str] | None = None
+    imports: Mapping[str, str] = field(default_factory=dict)
+    calls: tuple[Call, ...] = ()
+    shells: tuple[Shell, ...] = ()
+    assigns: tuple[Assign, ...] = ()
+    strings: tuple[tuple[int, str], ...] = ()
+    stored: frozenset[str] = frozenset()
+    loaded: frozenset[str] = frozenset()
+    defs: tuple[str, ...] = ()
+    script_path: str | None = None
+    script: CodeFacts | None = None
+
+
+def dotted(node: ast.AST) -> str:
+    """The dotted name of an expression: ``a.b.c``, ``f().g`` for chains, ``?`` for the rest."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{dotted(node.value)}.{node.attr}"
+    if isinstance(node, ast.Call):
+        return f"{dotted(node.func)}()"
+    if isinstance(node, ast.Subscript):
+        return f"{dotted(node.value)}[]"
+    return "?"
+
+
+def summarize(node: ast.AST) -> Value:
+    """A ``Value`` for an expression."""
+    if isinstance(node, ast.Constant):
+        v = node.value
+        if isinstance(v, str):
+            return Value("str", v)
+        if isinstance(v, bool):
+            return Value("bool", str(v))
+        if v is None:
+            return Value("none", "None")
+        if isinstance(v, int | float):
+            return Value("num", repr(v))
+        return Value("other", repr(v)[:80])
+    if isinstance(node, ast.Name | ast.Attribute):
+        return Value("name", dotted(node))
+    if isinstance(node, ast.Call):
+        return Value("call", dotted(node.func))
+    if isinstance(node, ast.JoinedStr):
+        parts = [
+            p.value if isinstance(p, ast.Constant) and isinstance(p.value, str) else "{}"
+            for p in node.values
+        ]
+        return Value("fstring", "".join(parts))
+    if isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict):
+        return Value("collection", type(node).__name__.lower())
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        return Value("num", f"-{node.operand.value!r}")
+    return Value("other", type(node).__name__)
+
+
+def _target_names(target: ast.AST) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Tuple | ast.List):
+        return [n for elt in target.elts for n in _target_names(elt)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    if isinstance(target, ast.Attribute | ast.Subscript):
+        return [dotted(target)]
+    return []
+
+
+def _shell_from_ipython(kind: str, args: list[ast.expr], line: int) -> Shell | None:
+    texts = [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+    if kind in ("system", "getoutput") and texts:
+        return Shell("shell", texts[0].strip(), line)
+    if kind == "run_line_magic" and texts:
+        return Shell("magic", " ".join(t for t in texts[:2] if t).strip(), line)
+    return None
+
+
+def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
+    imports: dict[str, str] = {}
+    calls: list[Call] = []
+    shells: list[Shell] = []
+    assigns: list[Assign] = []
+    strings: list[tuple[int, str]] = []
+    stored: set[str] = set()
+    loaded: set[str] = set()
+    defs: list[str] = []
+    call_targets: dict[int, tuple[str, ...]] = {}
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", 0) + offset
+        if isinstance(node, ast.Name):
+            (stored if isinstance(node.ctx, ast.Store) else loaded).add(node.id)
+        elif isinstance(node, ast.Call):
+            func = dotted(node.func)
+            match = _IPY_CALL.match(func)
+            if match:
+                shell = _shell_from_ipython(match.group(1), node.args, line)
+                if shell is not None:
+                    shells.append(shell)
+                continue
+            kwargs = {kw.arg or "**": summarize(kw.value) for kw in node.keywords}
+            calls.append(
+                Call(
+                    func,
+                    line,
+                    tuple(summarize(a) for a in node.args),
+                    kwargs,
+                    call_targets.get(id(node), ()),
+                )
+            )
+        elif isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                strings.append((line, node.value))
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            value = node.value
+            if value is None:
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = tuple(n for t in targets for n in _target_names(t))
+            if isinstance(value, ast.Call):
+                call_targets[id(value)] = names
+            summary = summarize(value)
+            assigns.extend(Assign(n, summary, line) for n in names)
+        elif isinstance(node, ast.Dict):
+            for key, val in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    assigns.append(Assign(key.value, summarize(val), line))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    imports[alias.asname] = alias.name
+                else:
+                    imports[alias.name.split(".")[0]] = alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            for alias in node.names:
+                imports[alias.asname or alias.name] = f"{module}.{alias.name}".lstrip(".")
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            defs.append(node.name)
+    calls.sort(key=lambda c: c.line)
+    return {
+        "imports": imports,
+        "calls": tuple(calls),
+        "shells": tuple(shells),
+        "assigns": tuple(assigns),
+        "strings": tuple(strings),
+        "stored": frozenset(stored),
+        "loaded": frozenset(loaded),
+        "defs": tuple(defs),
+    }
+
+
+def _ipython_transform(source: str) -> str:
+    # Imported here: IPython is only needed for cells that are not plain Python.
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    return str(TransformerManager().transform_cell(source))  # type: ignore[no-untyped-call]
+
+
+def _python_facts(source: str, offset: int = 0) -> CodeFacts:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        try:
+            tree = ast.parse(_ipython_transform(source))
+        except SyntaxError as exc:
+            line = (exc.lineno or 1) + offset
+            return CodeFacts(language="python", error=(line, exc.msg or "invalid syntax"))
+        except Exception as exc:  # the transformer can fail on badly broken input
+            return CodeFacts(language="python", error=(1 + offset, str(exc) or "invalid syntax"))
+    return CodeFacts(language="python", **_facts_from_tree(tree, offset))  # type: ignore[arg-type]
+
+
+def _shell_facts(body: str, offset: int, magic: str, args: str) -> CodeFacts:
+    shells = tuple(
+        Shell("shell", line.strip(), n + 1 + offset)
+        for n, line in enumerate(body.splitlines())
+        if line.strip() and not line.strip().startswith("#")
+    )
+    return CodeFacts(language="shell", cell_magic=magic, magic_args=args, shells=shells)
+
+
+def analyse_code(source: str) -> CodeFacts:
+    """Read one code cell's source into ``CodeFacts``."""
+    if not source.strip():
+        return CodeFacts(language="empty")
+    stripped = source.lstrip()
+    if not stripped.startswith("%%"):
+        return _python_facts(source)
+    # Lines above the cell magic are blank; keep line numbers true to the cell.
+    lead = source[: len(source) - len(stripped)].count("\n")
+    first, _, body = stripped.partition("\n")
+    magic, _, args = first[2:].partition(" ")
+    magic, args = magic.strip(), args.strip()
+    offset = lead + 1
+    if magic in PYTHON_BODY_MAGICS:
+        return replace(_python_facts(body, offset), cell_magic=magic, magic_args=args)
+    if magic in SHELL_MAGICS:
+        return _shell_facts(body, offset, magic, args)
+    if magic in QUERY_MAGICS:
+        return CodeFacts(language="query", cell_magic=magic, magic_args=args)
+    if magic in ("writefile", "file"):
+        path = args.split()[-1] if args.split() else ""
+        script = _python_facts(body, offset) if path.endswith(".py") else None
+        return CodeFacts(
+            language="other", cell_magic=magic, magic_args=args, script_path=path, script=script
+        )
+    return CodeFacts(language="other", cell_magic=magic, magic_args=args)
+
+
+def resolve(name: str, imports: Mapping[str, str]) -> str:
+    """A dotted callee with its first name replaced by what it was imported as.
+
+    ``pd.read_csv`` with ``import pandas as pd`` is ``pandas.read_csv``; names not imported stay.
+    """
+    head, sep, rest = name.partition(".")
+    paren = head.find("(")
+    if paren >= 0:
+        base = head[:paren]
+        return imports.get(base, base) + head[paren:] + sep + rest
+    return imports.get(head, head) + sep + rest

@@ -1,0 +1,240 @@
+"""``mlwa``: check notebooks in CI and pre-commit, read rule docs, inspect and validate lenses.
+
+Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage error or nothing readable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from mlwa_notebook import __version__
+from mlwa_notebook.config import Config, find_config
+from mlwa_notebook.discovery import find_notebooks
+from mlwa_notebook.errors import MlwaError
+from mlwa_notebook.report import SEVERITIES, Report, severity_rank
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _csv(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlwa",
+        description="Check ML notebooks against the AWS Well-Architected Machine Learning Lens.",
+    )
+    parser.add_argument("--version", action="version", version=f"mlwa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="analyse notebooks (files or folders)")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    check.add_argument(
+        "--fail-on",
+        choices=(*SEVERITIES, "never"),
+        default=None,
+        help="lowest severity that makes the exit code 1 (default: [tool.mlwa] "
+        "fail-on, else warning)",
+    )
+    check.add_argument(
+        "--select",
+        type=_csv,
+        default=None,
+        metavar="CODES",
+        help="only these rules (codes, code prefixes or names, comma-separated)",
+    )
+    check.add_argument(
+        "--ignore", type=_csv, default=None, metavar="CODES", help="skip these rules"
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="pyproject.toml to read [tool.mlwa] from (default: the nearest)",
+    )
+    check.add_argument(
+        "--jobs", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    check.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
+    check.add_argument("-o", "--output", type=Path, default=None, help="write the report here")
+
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rule = sub.add_parser("rule", help="show one rule's documentation")
+    rule.add_argument("code", help="a rule code (MLW001) or name (unversioned-data)")
+
+    lens = sub.add_parser("lens", help="the loaded lenses")
+    lens_sub = lens.add_subparsers(dest="lens_command", metavar="SUBCOMMAND")
+    show = lens_sub.add_parser("show", help="pillars, phases and best practices (default)")
+    show.add_argument("--phase", default=None, help="only practices of this lens or cell phase")
+    show.add_argument("--pillar", default=None, help="only practices of this pillar")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    validate = lens_sub.add_parser("validate", help="check a custom lens file")
+    validate.add_argument("file", type=Path)
+    return parser
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // total
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} notebooks")
+    if done == total:
+        sys.stderr.write("\r" + " " * (width + 30) + "\r")
+    sys.stderr.flush()
+
+
+def _render(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        from mlwa_notebook.views.machine import render_json
+
+        return render_json(report)
+    if fmt == "sarif":
+        from mlwa_notebook.views.machine import render_sarif
+
+        return render_sarif(report)
+    if fmt == "github":
+        from mlwa_notebook.views.machine import render_github
+
+        return render_github(report)
+    from mlwa_notebook.views.text import render_text
+
+    return render_text(report)
+
+
+def _exit_code(report: Report, fail_on: str) -> int:
+    if not report.notebooks:
+        return EXIT_USAGE
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = severity_rank(fail_on)
+    worst = [severity_rank(f.severity) for nb in report.notebooks for f in nb.findings]
+    return EXIT_FINDINGS if any(w >= threshold for w in worst) else EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    if args.config is not None:
+        from mlwa_notebook.config import parse_config_file
+
+        config = parse_config_file(args.config)
+    else:
+        config = find_config(Path(args.paths[0]))
+    config = config.with_overrides(args.select, args.ignore)
+    _check_selection(config)
+    paths = list(find_notebooks(args.paths, config.exclude))
+    if not paths:
+        print(f"mlwa: no notebooks found in {', '.join(args.paths)}", file=sys.stderr)
+        return EXIT_USAGE
+    show = not args.no_progress and sys.stderr.isatty() and len(paths) > 1
+    report = check_paths_progress(paths, config, args.jobs, _progress if show else None)
+    text = _render(report, args.format)
+    if args.output is not None:
+        from mlwa_notebook.atomic import write_text_atomic
+
+        write_text_atomic(args.output, text + "\n")
+    else:
+        print(text)
+    if args.format != "text":
+        for e in report.errors:
+            print(f"mlwa: {e.path}: {e.message}", file=sys.stderr)
+    return _exit_code(report, args.fail_on or config.fail_on)
+
+
+def check_paths_progress(
+    paths: Sequence[str],
+    config: Config,
+    jobs: int | None,
+    progress: Callable[[int, int], None] | None,
+) -> Report:
+    from mlwa_notebook.runner import check_paths
+
+    return check_paths(paths, config, jobs, progress)
+
+
+def _check_selection(config: Config) -> None:
+    from mlwa_notebook.rules import ALL_RULES
+
+    keys = {r.code for r in ALL_RULES} | {r.name for r in ALL_RULES}
+    asked = set(config.select or ()) | set(config.ignore)
+    unknown = sorted(k for k in asked if k not in keys and not any(c.startswith(k) for c in keys))
+    if unknown:
+        raise MlwaError(f"unknown rule(s): {', '.join(unknown)}; see `mlwa rules`")
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from mlwa_notebook.views.ruledocs import render_rule_list
+
+    print(render_rule_list(args.format))
+    return EXIT_OK
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    from mlwa_notebook.rules import rule_by_key
+    from mlwa_notebook.views.ruledocs import render_rule_doc
+
+    rule = rule_by_key(args.code)
+    if rule is None:
+        print(f"mlwa: no rule {args.code!r}; see `mlwa rules`", file=sys.stderr)
+        return EXIT_USAGE
+    print(render_rule_doc(rule))
+    return EXIT_OK
+
+
+def cmd_lens(args: argparse.Namespace) -> int:
+    from mlwa_notebook.views.lensview import render_lens
+
+    if args.lens_command == "validate":
+        from mlwa_notebook.lens import validate_lens_file
+
+        problems = validate_lens_file(args.file)
+        for p in problems:
+            print(p)
+        if problems:
+            print(f"{args.file}: {len(problems)} problem(s)", file=sys.stderr)
+            return EXIT_FINDINGS
+        print(f"{args.file}: valid lens")
+        return EXIT_OK
+    config = find_config(Path.cwd())
+    print(
+        render_lens(
+            config,
+            getattr(args, "pillar", None),
+            getattr(args, "phase", None),
+            getattr(args, "format", "text"),
+        )
+    )
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": cmd_check,
+    "rules": cmd_rules,
+    "rule": cmd_rule,
+    "lens": cmd_lens,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except MlwaError as exc:
+        print(f"mlwa: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

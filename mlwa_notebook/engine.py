@@ -1,0 +1,209 @@
+"""``analyze()``: notebook JSON in, one report out. The only entry point of the analysis.
+
+Data flows one way: cells → code facts → phases → findings → suppressions → coverage → report.
+Nothing here reads files, talks to Jupyter, or renders; the caller passes what is known about
+the world (configuration, lens, version control) and gets plain records back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlwa_notebook import __version__
+from mlwa_notebook.cellcode import CodeFacts, analyse_code
+from mlwa_notebook.config import Config
+from mlwa_notebook.errors import MlwaError, NotebookError
+from mlwa_notebook.lens import FINE_TO_LENS_PHASE, Lens, load_lens
+from mlwa_notebook.metadata import (
+    cell_ignores,
+    checklist_answers,
+    explicit_phase,
+    notebook_ignores,
+)
+from mlwa_notebook.notebook import Notebook, from_dict
+from mlwa_notebook.phases import PHASES, classify
+from mlwa_notebook.report import (
+    CellReport,
+    ErrorRecord,
+    Evidence,
+    Finding,
+    NotebookReport,
+    Report,
+    Suppression,
+)
+from mlwa_notebook.rules import ALL_RULES
+from mlwa_notebook.rules.base import CellView, DataTracking, Hit, NotebookContext, Proof, Rule
+from mlwa_notebook.scoring import (
+    FORMULA,
+    checklist_states,
+    lens_phases_present,
+    phase_scores,
+    pillar_scores,
+)
+
+_PHASE_SET = frozenset(PHASES)
+
+
+@dataclass
+class AnalysisCache:
+    """Code facts by cell source, so re-analysing a notebook re-reads only changed cells."""
+
+    facts: dict[str, CodeFacts] = field(default_factory=dict)
+    limit: int = 50_000
+
+    def code_facts(self, source: str) -> CodeFacts:
+        """The facts of a code cell's source, computed once."""
+        found = self.facts.get(source)
+        if found is None:
+            if len(self.facts) >= self.limit:
+                self.facts.clear()
+            found = self.facts[source] = analyse_code(source)
+        return found
+
+
+def _finding(rule: Rule, hit: Hit, nb: Notebook, config: Config) -> Finding:
+    cell = nb.cells[hit.cell_index]
+    where = f"{cell.label}, line {hit.line}" if hit.line else f"output of {cell.label}"
+    return Finding(
+        code=rule.code,
+        name=rule.name,
+        severity=config.severity_of(rule.code, rule.name, rule.severity),
+        pillars=rule.pillars,
+        best_practices=rule.best_practices,
+        cell_index=hit.cell_index,
+        cell_id=cell.id,
+        line=hit.line,
+        message=f"{where}: {hit.message}",
+        fix=rule.fix,
+    )
+
+
+def _suppression(
+    f: Finding, cell_ignored: Mapping[str, str], nb_ignored: Mapping[str, str]
+) -> Suppression | None:
+    for key in (f.code, f.name):
+        if key in cell_ignored:
+            return Suppression("cell", cell_ignored[key])
+    for key in (f.code, f.name):
+        if key in nb_ignored:
+            return Suppression("notebook", nb_ignored[key])
+    return None
+
+
+def analyze_notebook(
+    raw: Mapping[str, Any],
+    *,
+    path: str = "<notebook>",
+    config: Config | None = None,
+    lens: Lens | None = None,
+    tracking: DataTracking | None = None,
+    cache: AnalysisCache | None = None,
+) -> NotebookReport:
+    """Analyse one notebook dict; raises ``NotebookError`` when it is not a readable notebook."""
+    config = config or Config()
+    lens = lens or load_lens(config.lenses)
+    cache = cache or AnalysisCache()
+    nb = from_dict(raw, path)
+    facts: list[CodeFacts | None] = [
+        cache.code_facts(c.source) if c.cell_type == "code" else None for c in nb.cells
+    ]
+    imports: dict[str, str] = {}
+    for cell_facts in facts:
+        if cell_facts is not None:
+            imports.update(cell_facts.imports)
+    explicit = [explicit_phase(c, _PHASE_SET) for c in nb.cells]
+    labels = classify(
+        [c.cell_type for c in nb.cells], [c.source for c in nb.cells], facts, imports, explicit
+    )
+    views = tuple(
+        CellView(cell, f, label.phase)
+        for cell, f, label in zip(nb.cells, facts, labels, strict=True)
+    )
+    ctx = NotebookContext(nb, views, imports, tracking or DataTracking())
+    findings: list[Finding] = []
+    suppressed: list[Finding] = []
+    evidence: list[Evidence] = []
+    nb_ignored = notebook_ignores(nb.metadata)
+    ignores_by_cell = [cell_ignores(c) for c in nb.cells]
+    for rule in ALL_RULES:
+        if not config.enabled(rule.code, rule.name):
+            continue
+        for item in rule.check(ctx):
+            if isinstance(item, Proof):
+                cell = nb.cells[item.cell_index]
+                evidence.append(
+                    Evidence(item.best_practice, cell.index, cell.id, item.note, rule.name)
+                )
+                continue
+            finding = _finding(rule, item, nb, config)
+            why = _suppression(finding, ignores_by_cell[item.cell_index], nb_ignored)
+            if why is None:
+                findings.append(finding)
+            else:
+                suppressed.append(Finding(**{**_fields(finding), "suppressed": why}))
+    findings.sort(key=lambda f: (f.cell_index, f.line, f.code))
+    counts: dict[int, int] = {}
+    for found in findings:
+        counts[found.cell_index] = counts.get(found.cell_index, 0) + 1
+    cells = tuple(
+        CellReport(
+            index=c.index,
+            id=c.id,
+            cell_type=c.cell_type,
+            phase=label.phase,
+            lens_phase=FINE_TO_LENS_PHASE.get(label.phase),
+            phase_source=label.source,
+            confidence=label.confidence,
+            evidence=label.evidence,
+            execution_count=c.execution_count,
+            finding_count=counts.get(c.index, 0),
+        )
+        for c, label in zip(nb.cells, labels, strict=True)
+    )
+    present = lens_phases_present(label.phase for label in labels)
+    states = checklist_states(lens, present, checklist_answers(nb.metadata), findings, evidence)
+    scores = pillar_scores(states)
+    return NotebookReport(
+        path=path,
+        cells=cells,
+        findings=tuple(findings),
+        suppressed=tuple(suppressed),
+        coverage={s.pillar: s.score for s in scores},
+        pillar_scores=scores,
+        phase_coverage=phase_scores(states, present),
+        phases_present=present,
+        checklist=states,
+        evidence=tuple(evidence),
+        lenses=tuple(s.lens_id for s in lens.sources),
+        coverage_formula=FORMULA,
+    )
+
+
+def _fields(f: Finding) -> dict[str, Any]:
+    return {name: getattr(f, name) for name in f.__slots__}
+
+
+def analyze(
+    raw: Any,
+    *,
+    path: str = "<notebook>",
+    config: Config | None = None,
+    lens: Lens | None = None,
+    tracking: DataTracking | None = None,
+    cache: AnalysisCache | None = None,
+) -> Report:
+    """The report for one notebook dict. Never raises: a bad notebook becomes an error record."""
+    try:
+        nb_report = analyze_notebook(
+            raw, path=path, config=config, lens=lens, tracking=tracking, cache=cache
+        )
+    except NotebookError as exc:
+        return Report((), (ErrorRecord(exc.path, exc.message, exc.cell_index),), __version__)
+    except MlwaError as exc:
+        return Report((), (ErrorRecord(path, str(exc)),), __version__)
+    except Exception as exc:  # a bug must not take the user's work down with it
+        message = f"internal error while analysing ({type(exc).__name__}: {exc}); please report it"
+        return Report((), (ErrorRecord(path, message),), __version__)
+    return Report((nb_report,), (), __version__)

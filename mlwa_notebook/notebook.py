@@ -1,0 +1,200 @@
+"""Read-only view of a notebook: its cells by index and id, with their text and outputs.
+
+The caller's notebook is never mutated: reading copies what it needs into frozen records.
+Cell ids are the address of a cell; its index is only how it is shown (``Cell.label``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mlwa_notebook.errors import NotebookError
+
+#: Text kept from one cell's outputs: enough for secrets printed in a log, bounded for 50 MB outputs.
+MAX_OUTPUT_CHARS = 200_000
+#: Output mime types whose text is scanned (binary payloads such as images are skipped).
+TEXT_MIMES = ("text/plain", "text/markdown", "application/json")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One cell, as the analysis sees it."""
+
+    index: int
+    id: str
+    cell_type: str
+    source: str
+    metadata: Mapping[str, Any]
+    tags: tuple[str, ...]
+    execution_count: int | None
+    output_text: str
+    has_outputs: bool
+
+    @property
+    def label(self) -> str:
+        """How a cell is shown to people: by its 1-based position, as JupyterLab numbers cells."""
+        return f"cell {self.index + 1}"
+
+
+@dataclass(frozen=True, slots=True)
+class Notebook:
+    """A notebook's cells and metadata, detached from the dict it was read from."""
+
+    path: str
+    nbformat: tuple[int, int]
+    metadata: Mapping[str, Any]
+    cells: tuple[Cell, ...]
+
+    def cell_by_id(self, cell_id: str) -> Cell | None:
+        """The cell with this id, or None."""
+        for cell in self.cells:
+            if cell.id == cell_id:
+                return cell
+        return None
+
+
+def _join(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Sequence):
+        return "".join(str(part) for part in value)
+    return "" if value is None else str(value)
+
+
+def _output_text(outputs: Any) -> str:
+    if not isinstance(outputs, list):
+        return ""
+    parts: list[str] = []
+    size = 0
+    for out in outputs:
+        if not isinstance(out, Mapping):
+            continue
+        kind = out.get("output_type")
+        if kind == "stream":
+            parts.append(_join(out.get("text")))
+        elif kind in ("execute_result", "display_data"):
+            data = out.get("data")
+            if isinstance(data, Mapping):
+                for mime in TEXT_MIMES:
+                    if mime in data:
+                        value = data[mime]
+                        parts.append(value if isinstance(value, str) else _join(value))
+                        break
+        elif kind == "error":
+            parts.append(f"{out.get('ename', '')}: {out.get('evalue', '')}")
+        size += len(parts[-1]) if parts else 0
+        if size >= MAX_OUTPUT_CHARS:
+            break
+    return "\n".join(parts)[:MAX_OUTPUT_CHARS]
+
+
+def _tags(metadata: Mapping[str, Any]) -> tuple[str, ...]:
+    tags = metadata.get("tags")
+    if isinstance(tags, list):
+        return tuple(t for t in tags if isinstance(t, str))
+    return ()
+
+
+def _upgrade(raw: Mapping[str, Any], path: str) -> dict[str, Any]:
+    """Bring an older notebook format up to v4 on a copy, as nbformat does when reading."""
+    import nbformat
+
+    major = raw.get("nbformat")
+    if not isinstance(major, int):
+        raise NotebookError(path, "not a notebook: the 'nbformat' version field is missing")
+    if major > 4:
+        raise NotebookError(path, f"nbformat {major} is newer than this tool reads (4)")
+    try:
+        node = nbformat.from_dict(copy.deepcopy(dict(raw)))  # type: ignore[no-untyped-call]
+        upgraded = nbformat.convert(node, 4)  # type: ignore[no-untyped-call]
+    except Exception as exc:  # nbformat raises many kinds for damaged old files
+        raise NotebookError(path, f"cannot upgrade nbformat {major} notebook: {exc}") from exc
+    return dict(upgraded)
+
+
+def from_dict(raw: Mapping[str, Any], path: str = "<notebook>") -> Notebook:
+    """Build the read-only view of a notebook dict (nbformat 4, older versions upgraded)."""
+    if not isinstance(raw, Mapping):
+        raise NotebookError(path, "not a notebook: the top level is not a JSON object")
+    if raw.get("nbformat") != 4:
+        raw = _upgrade(raw, path)
+    cells_raw = raw.get("cells")
+    if not isinstance(cells_raw, list):
+        raise NotebookError(path, "not a notebook: 'cells' is missing or not a list")
+    cells: list[Cell] = []
+    seen: set[str] = set()
+    for index, c in enumerate(cells_raw):
+        if not isinstance(c, Mapping):
+            raise NotebookError(path, f"cell {index + 1} is not a JSON object", cell_index=index)
+        metadata = c.get("metadata")
+        metadata = metadata if isinstance(metadata, Mapping) else {}
+        cell_id = c.get("id")
+        # Cells of nbformat < 4.5 have no id: give a stable one derived from the position.
+        if not isinstance(cell_id, str) or not cell_id or cell_id in seen:
+            cell_id = f"cell-{index}"
+        seen.add(cell_id)
+        count = c.get("execution_count")
+        outputs = c.get("outputs")
+        cells.append(
+            Cell(
+                index=index,
+                id=cell_id,
+                cell_type=str(c.get("cell_type", "raw")),
+                source=_join(c.get("source")),
+                metadata=metadata,
+                tags=_tags(metadata),
+                execution_count=count if isinstance(count, int) else None,
+                output_text=_output_text(outputs),
+                has_outputs=bool(outputs),
+            )
+        )
+    meta = raw.get("metadata")
+    minor = raw.get("nbformat_minor")
+    return Notebook(
+        path=path,
+        nbformat=(4, minor if isinstance(minor, int) else 0),
+        metadata=meta if isinstance(meta, Mapping) else {},
+        cells=tuple(cells),
+    )
+
+
+def parse_json(data: bytes, path: str) -> Mapping[str, Any]:
+    """Decode a notebook file's bytes, with an error that says what is wrong and where."""
+    if not data.strip():
+        raise NotebookError(path, "the file is empty")
+    if b"\x00" in data[:8192]:
+        raise NotebookError(path, "the file is binary, not a notebook")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NotebookError(
+            path, f"the file is not UTF-8 text (byte {exc.start}); notebooks are UTF-8 JSON"
+        ) from exc
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(
+            path, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+    if not isinstance(raw, dict):
+        raise NotebookError(path, "not a notebook: the top level is not a JSON object")
+    return raw
+
+
+def read_notebook(path: str | Path, shown_as: str | None = None) -> Notebook:
+    """Read a notebook file; errors name the file as ``shown_as`` (default: the path given)."""
+    name = shown_as if shown_as is not None else str(path)
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as exc:
+        raise NotebookError(name, "no such file") from exc
+    except IsADirectoryError as exc:
+        raise NotebookError(name, "is a folder, not a notebook") from exc
+    except OSError as exc:
+        raise NotebookError(name, f"cannot read the file: {exc.strerror}") from exc
+    return from_dict(parse_json(data, name), name)

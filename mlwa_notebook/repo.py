@@ -1,0 +1,65 @@
+"""What git and DVC know about the files beside a notebook (the one place that runs git).
+
+The analysis core is pure; callers that have a file system (the CLI, the server, the magics)
+ask this module for a ``DataTracking`` and pass it in.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from mlwa_notebook.rules.base import DataTracking
+
+_DVC_OUT = re.compile(r"^\s*-?\s*path:\s*(\S+)\s*$", re.M)
+
+
+@lru_cache(maxsize=64)
+def _repo_files(root: str) -> tuple[frozenset[str], frozenset[str]]:
+    try:
+        listed = subprocess.run(
+            ["git", "-C", root, "ls-files", "-z"],
+            capture_output=True,
+            timeout=20,
+            check=True,
+        ).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.SubprocessError):
+        return frozenset(), frozenset()
+    tracked = frozenset(p for p in listed.split("\0") if p)
+    dvc: set[str] = set()
+    for path in tracked:
+        name = os.path.basename(path)
+        folder = os.path.dirname(path)
+        if name.endswith(".dvc") or name == "dvc.lock" or name == "dvc.yaml":
+            try:
+                text = (Path(root) / path).read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            for out in _DVC_OUT.findall(text):
+                dvc.add(os.path.normpath(os.path.join(folder, out)))
+            if name.endswith(".dvc"):
+                dvc.add(os.path.normpath(os.path.join(folder, name[: -len(".dvc")])))
+    return tracked, frozenset(dvc)
+
+
+@lru_cache(maxsize=256)
+def _git_root(folder: str) -> str:
+    current = Path(folder)
+    for candidate in (current, *current.parents):
+        if (candidate / ".git").exists():
+            return str(candidate)
+    return ""
+
+
+def data_tracking(notebook_path: str | Path) -> DataTracking:
+    """Git and DVC tracking for the repository that holds ``notebook_path`` (empty outside one)."""
+    folder = Path(notebook_path).resolve().parent
+    root = _git_root(str(folder))
+    if not root:
+        return DataTracking()
+    tracked, dvc = _repo_files(root)
+    rel = os.path.relpath(folder, root)
+    return DataTracking(root=root, notebook_dir="" if rel == "." else rel, tracked=tracked, dvc=dvc)

@@ -1,0 +1,155 @@
+"""The one report every view renders: records only, no rendering and no analysis.
+
+Its JSON shape is published as ``schema/report.schema.json`` (``SCHEMA_VERSION``); the
+TypeScript types of the sidebar are generated from that schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+SEVERITIES = ("info", "warning", "error")
+
+
+def severity_rank(severity: str) -> int:
+    """Order of severities, for thresholds: info < warning < error."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding is not counted: where it was switched off and the reason given."""
+
+    scope: str  # "cell" (tag, metadata or comment) or "notebook" (metadata)
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a reviewer would flag, at one cell and line."""
+
+    code: str
+    name: str
+    severity: str
+    pillars: tuple[str, ...]
+    best_practices: tuple[str, ...]
+    cell_index: int
+    cell_id: str
+    line: int
+    message: str
+    fix: str
+    suppressed: Suppression | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sign in the notebook that a best practice is followed, with the cell that shows it."""
+
+    best_practice: str
+    cell_index: int
+    cell_id: str
+    note: str
+    source: str  # the rule name or signal that saw it
+
+
+@dataclass(frozen=True, slots=True)
+class CellReport:
+    """A cell's phase, how sure the label is, and why."""
+
+    index: int
+    id: str
+    cell_type: str
+    phase: str
+    lens_phase: str | None
+    phase_source: str  # explicit, code, heading, context, default
+    confidence: float
+    evidence: tuple[str, ...]
+    execution_count: int | None
+    finding_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeState:
+    """The checklist state of one best practice in this notebook."""
+
+    id: str
+    pillar: str
+    phase: str
+    title: str
+    question: str
+    risk: str
+    state: str  # met, not-applicable, violated, open
+    source: str | None  # checklist, evidence, finding
+    cells: tuple[int, ...]
+    note: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PillarScore:
+    """How one pillar's coverage was computed: ``score = met / (applicable - not_applicable)``."""
+
+    pillar: str
+    score: float
+    applicable: int
+    met: int
+    not_applicable: int
+    violated: int
+    open: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookReport:
+    """Everything the analysis says about one notebook."""
+
+    path: str
+    cells: tuple[CellReport, ...]
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...]
+    coverage: dict[str, float]
+    pillar_scores: tuple[PillarScore, ...]
+    phase_coverage: dict[str, float]
+    phases_present: tuple[str, ...]
+    checklist: tuple[PracticeState, ...]
+    evidence: tuple[Evidence, ...]
+    lenses: tuple[str, ...]
+    coverage_formula: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorRecord:
+    """A notebook (or configuration) that could not be analysed."""
+
+    path: str
+    message: str
+    cell_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A run over one or more notebooks."""
+
+    notebooks: tuple[NotebookReport, ...]
+    errors: tuple[ErrorRecord, ...] = ()
+    tool_version: str = ""
+    schema_version: str = SCHEMA_VERSION
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    """The report as plain JSON data, in the shape of ``schema/report.schema.json``."""
+    return {
+        "schema_version": report.schema_version,
+        "tool": {"name": "mlwa-notebook", "version": report.tool_version},
+        "notebooks": [notebook_to_dict(nb) for nb in report.notebooks],
+        "errors": [asdict(e) for e in report.errors],
+    }
+
+
+def notebook_to_dict(nb: NotebookReport) -> dict[str, Any]:
+    """One notebook's report as plain JSON data."""
+    data = asdict(nb)
+    return data

@@ -1,0 +1,133 @@
+"""Coverage: how much of each pillar's applicable best practice the notebook shows.
+
+The formula, as shown to users:
+
+    A best practice applies when its lens phase has cells in the notebook, or when an answer,
+    a finding or evidence names it. Each applicable practice is
+      violated        when an open (unsuppressed) finding cites it,
+      not applicable  when the checklist says so (with a reason),
+      met             when the checklist says done or a rule found evidence of it,
+      open            otherwise.
+    coverage(pillar) = met / (applicable - not applicable), and 0 when nothing applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from mlwa_notebook.lens import FINE_TO_LENS_PHASE, PILLAR_IDS, Lens
+from mlwa_notebook.metadata import Answer
+from mlwa_notebook.report import Evidence, Finding, PillarScore, PracticeState
+
+FORMULA = (
+    "coverage = met / (applicable - not applicable). A practice applies when its lens phase has "
+    "cells in the notebook or an answer, finding or evidence names it; it is violated by an open "
+    "finding, met by a 'done' answer or a rule's evidence, not applicable when answered so."
+)
+
+
+def lens_phases_present(phases: Iterable[str]) -> tuple[str, ...]:
+    """The lens phases that the cells' fine phases belong to, in lens order."""
+    present = {FINE_TO_LENS_PHASE.get(p) for p in phases}
+    order = (
+        "business-goal",
+        "problem-framing",
+        "data-processing",
+        "model-development",
+        "deployment",
+        "monitoring",
+    )
+    return tuple(p for p in order if p in present)
+
+
+def checklist_states(
+    lens: Lens,
+    phases_present: Sequence[str],
+    answers: Mapping[str, Answer],
+    findings: Sequence[Finding],
+    evidence: Sequence[Evidence],
+) -> tuple[PracticeState, ...]:
+    """The state of every applicable best practice."""
+    violated: dict[str, list[int]] = {}
+    for f in findings:
+        for cited in f.best_practices:
+            violated.setdefault(cited, []).append(f.cell_index)
+    shown: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        shown.setdefault(e.best_practice, []).append(e)
+    named = set(violated) | set(shown) | set(answers)
+    states: list[PracticeState] = []
+    for bp in lens.best_practices:
+        if bp.phase not in phases_present and bp.id not in named:
+            continue
+        answer = answers.get(bp.id)
+        common = {
+            "id": bp.id,
+            "pillar": bp.pillar,
+            "phase": bp.phase,
+            "title": bp.title,
+            "question": bp.question,
+            "risk": bp.risk,
+        }
+        if bp.id in violated:
+            state = PracticeState(
+                **common,
+                state="violated",
+                source="finding",
+                cells=tuple(sorted(set(violated[bp.id]))),
+                note=answer.note if answer else "",
+            )
+        elif answer is not None and answer.state == "na":
+            state = PracticeState(
+                **common,
+                state="not-applicable",
+                source="checklist",
+                cells=(),
+                note=answer.note,
+                reason=answer.reason,
+            )
+        elif answer is not None and answer.state == "done":
+            state = PracticeState(
+                **common, state="met", source="checklist", cells=(), note=answer.note
+            )
+        elif bp.id in shown:
+            state = PracticeState(
+                **common,
+                state="met",
+                source="evidence",
+                cells=tuple(sorted({e.cell_index for e in shown[bp.id]})),
+                note="; ".join(dict.fromkeys(e.note for e in shown[bp.id]))[:300],
+            )
+        else:
+            state = PracticeState(
+                **common, state="open", source=None, cells=(), note=answer.note if answer else ""
+            )
+        states.append(state)
+    return tuple(states)
+
+
+def _score(states: Sequence[PracticeState], key: str) -> PillarScore:
+    met = sum(s.state == "met" for s in states)
+    na = sum(s.state == "not-applicable" for s in states)
+    violated = sum(s.state == "violated" for s in states)
+    open_ = sum(s.state == "open" for s in states)
+    denominator = len(states) - na
+    return PillarScore(
+        key,
+        round(met / denominator, 4) if denominator else 0.0,
+        len(states),
+        met,
+        na,
+        violated,
+        open_,
+    )
+
+
+def pillar_scores(states: Sequence[PracticeState]) -> tuple[PillarScore, ...]:
+    """Coverage of each of the six pillars."""
+    return tuple(_score([s for s in states if s.pillar == p], p) for p in PILLAR_IDS)
+
+
+def phase_scores(states: Sequence[PracticeState], phases: Sequence[str]) -> dict[str, float]:
+    """Coverage of each lens phase present."""
+    return {p: _score([s for s in states if s.phase == p], p).score for p in phases}

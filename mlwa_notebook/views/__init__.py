@@ -1,0 +1,1 @@
+"""Views: each renders a ``Report`` and decides nothing about it."""
