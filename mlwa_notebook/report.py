@@ -6,7 +6,7 @@ TypeScript types of the sidebar are generated from that schema.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 SCHEMA_VERSION = "1.0"
@@ -139,17 +139,28 @@ class Report:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def plain(value: Any) -> Any:
+    """Records as JSON data: dataclasses become objects, tuples become lists."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
 def to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON data, in the shape of ``schema/report.schema.json``."""
     return {
         "schema_version": report.schema_version,
         "tool": {"name": "mlwa-notebook", "version": report.tool_version},
         "notebooks": [notebook_to_dict(nb) for nb in report.notebooks],
-        "errors": [asdict(e) for e in report.errors],
+        "errors": [plain(e) for e in report.errors],
     }
 
 
 def notebook_to_dict(nb: NotebookReport) -> dict[str, Any]:
     """One notebook's report as plain JSON data."""
-    data = asdict(nb)
+    data: dict[str, Any] = plain(nb)
     return data

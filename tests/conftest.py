@@ -1,0 +1,43 @@
+"""Shared test helpers: notebooks built with nbformat's own builders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DEVSET = SHARED / "devset"
+
+
+def make_notebook(*cells: str | tuple[str, str], **metadata: Any) -> dict[str, Any]:
+    """A v4 notebook from sources; ``("md", text)`` makes a markdown cell."""
+    built = []
+    for cell in cells:
+        if isinstance(cell, tuple):
+            kind, text = cell
+            built.append(new_markdown_cell(text) if kind == "md" else new_code_cell(text))
+        else:
+            built.append(new_code_cell(cell))
+    nb = new_notebook(cells=built, metadata=metadata)
+    return json.loads(nbformat.writes(nb))
+
+
+def write_notebook(path: Path, nb: dict[str, Any]) -> Path:
+    """Write a notebook dict as a file and return its path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def devset() -> Path:
+    """The shared labelled notebooks (skips where the checkout has no shared/ beside it)."""
+    if not (DEVSET / "labels.jsonl").is_file():
+        pytest.skip("../shared/devset is not present beside this checkout")
+    return DEVSET
