@@ -12,6 +12,8 @@ import ast
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
+from typing import Any
 
 #: Cell magics whose body is Python run in the kernel.
 PYTHON_BODY_MAGICS = frozenset({"time", "timeit", "capture", "prun", "mlwa", "debug"})
@@ -20,6 +22,8 @@ SHELL_MAGICS = frozenset({"bash", "sh", "script", "system", "!"})
 #: Cell magics whose body is a query.
 QUERY_MAGICS = frozenset({"sql", "bigquery", "sparksql", "athena", "kql"})
 
+#: A line IPython would rewrite: a magic, a shell escape, or ``x = !cmd`` / ``x = %magic``.
+_ESCAPED = re.compile(r"^\s*([%!?]|[\w.,\s()\[\]]+=\s*[%!])")
 _IPY_CALL = re.compile(r"^get_ipython\(\)\.(system|getoutput|run_line_magic|run_cell_magic)$")
 
 
@@ -162,6 +166,12 @@ def _shell_from_ipython(kind: str, args: list[ast.expr], line: int) -> Shell | N
     return None
 
 
+@cache
+def _child_fields(kind: Any) -> tuple[str, ...]:
+    # Expression contexts (Load/Store) carry nothing; skipping them saves a third of the nodes.
+    return tuple(f for f in kind._fields if f != "ctx")
+
+
 def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
     imports: dict[str, str] = {}
     calls: list[Call] = []
@@ -172,57 +182,73 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
     loaded: set[str] = set()
     defs: list[str] = []
     call_targets: dict[int, tuple[str, ...]] = {}
-    for node in ast.walk(tree):
-        line = getattr(node, "lineno", 0) + offset
-        if isinstance(node, ast.Name):
-            (stored if isinstance(node.ctx, ast.Store) else loaded).add(node.id)
-        elif isinstance(node, ast.Call):
-            func = dotted(node.func)
-            match = _IPY_CALL.match(func)
+    # One hand-rolled depth-first pass: parents before children (assignments name their calls),
+    # dispatch on the exact node type, which is several times cheaper than ast.walk + isinstance.
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Name:
+            (stored if type(node.ctx) is ast.Store else loaded).add(node.id)  # type: ignore[attr-defined]
+            continue
+        if kind is ast.Constant:
+            value = node.value  # type: ignore[attr-defined]
+            if type(value) is str:
+                strings.append((node.lineno + offset, value))  # type: ignore[attr-defined]
+            continue
+        if kind is ast.Call:
+            call_node: ast.Call = node  # type: ignore[assignment]
+            line = call_node.lineno + offset
+            func = dotted(call_node.func)
+            match = _IPY_CALL.match(func) if func.startswith("get_ipython") else None
             if match:
-                shell = _shell_from_ipython(match.group(1), node.args, line)
+                shell = _shell_from_ipython(match.group(1), call_node.args, line)
                 if shell is not None:
                     shells.append(shell)
                 continue
-            kwargs = {kw.arg or "**": summarize(kw.value) for kw in node.keywords}
+            kwargs = {kw.arg or "**": summarize(kw.value) for kw in call_node.keywords}
             calls.append(
                 Call(
                     func,
                     line,
-                    tuple(summarize(a) for a in node.args),
+                    tuple(summarize(a) for a in call_node.args),
                     kwargs,
                     call_targets.get(id(node), ()),
                 )
             )
-        elif isinstance(node, ast.Constant):
-            if isinstance(node.value, str):
-                strings.append((line, node.value))
-        elif isinstance(node, ast.Assign | ast.AnnAssign):
-            value = node.value
-            if value is None:
-                continue
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names = tuple(n for t in targets for n in _target_names(t))
-            if isinstance(value, ast.Call):
-                call_targets[id(value)] = names
-            summary = summarize(value)
-            assigns.extend(Assign(n, summary, line) for n in names)
-        elif isinstance(node, ast.Dict):
-            for key, val in zip(node.keys, node.values, strict=True):
+        elif kind is ast.Assign or kind is ast.AnnAssign:
+            value_node = node.value  # type: ignore[attr-defined]
+            if value_node is not None:
+                targets = node.targets if kind is ast.Assign else [node.target]  # type: ignore[attr-defined]
+                names = tuple(n for t in targets for n in _target_names(t))
+                if type(value_node) is ast.Call:
+                    call_targets[id(value_node)] = names
+                summary = summarize(value_node)
+                line = node.lineno + offset  # type: ignore[attr-defined]
+                assigns.extend(Assign(n, summary, line) for n in names)
+        elif kind is ast.Dict:
+            line = node.lineno + offset  # type: ignore[attr-defined]
+            for key, val in zip(node.keys, node.values, strict=True):  # type: ignore[attr-defined]
                 if isinstance(key, ast.Constant) and isinstance(key.value, str):
                     assigns.append(Assign(key.value, summarize(val), line))
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
+        elif kind is ast.Import:
+            for alias in node.names:  # type: ignore[attr-defined]
                 if alias.asname:
                     imports[alias.asname] = alias.name
                 else:
                     imports[alias.name.split(".")[0]] = alias.name.split(".")[0]
-        elif isinstance(node, ast.ImportFrom):
-            module = node.module or ""
-            for alias in node.names:
+        elif kind is ast.ImportFrom:
+            module = node.module or ""  # type: ignore[attr-defined]
+            for alias in node.names:  # type: ignore[attr-defined]
                 imports[alias.asname or alias.name] = f"{module}.{alias.name}".lstrip(".")
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            defs.append(node.name)
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
+            defs.append(node.name)  # type: ignore[attr-defined]
+        for name in _child_fields(kind):
+            child = getattr(node, name, None)
+            if type(child) is list:
+                stack.extend(c for c in reversed(child) if isinstance(c, ast.AST))
+            elif isinstance(child, ast.AST):
+                stack.append(child)
     calls.sort(key=lambda c: c.line)
     return {
         "imports": imports,
@@ -236,11 +262,35 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
     }
 
 
-def _ipython_transform(source: str) -> str:
-    # Imported here: IPython is only needed for cells that are not plain Python.
+@cache
+def _transformer() -> Any:
+    # Imported here: IPython is only needed for cells that are not plain Python. The manager
+    # keeps no state between cells, so one instance serves them all.
     from IPython.core.inputtransformer2 import TransformerManager
 
-    return str(TransformerManager().transform_cell(source))  # type: ignore[no-untyped-call]
+    return TransformerManager()  # type: ignore[no-untyped-call]
+
+
+def _ipython_transform(source: str) -> str:
+    return str(_transformer().transform_cell(source))
+
+
+def _transform_escaped_lines(source: str) -> str:
+    """IPython's transform applied only to the lines that need it (magics, ``!cmd``).
+
+    IPython re-tokenises the whole cell once per transformation, which makes a cell with a few
+    magics cost as much as fifty plain ones; lines on their own are cheap. Indentation is kept
+    (IPython would strip it from a lone line), so escapes inside blocks stay in their block.
+    """
+    out: list[str] = []
+    for line in source.splitlines(keepends=True):
+        if _ESCAPED.match(line):
+            body = line.lstrip()
+            indent = line[: len(line) - len(body)]
+            out.append(indent + _ipython_transform(body))
+        else:
+            out.append(line)
+    return "".join(out)
 
 
 def _python_facts(source: str, offset: int = 0) -> CodeFacts:
@@ -248,7 +298,10 @@ def _python_facts(source: str, offset: int = 0) -> CodeFacts:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         try:
-            tree = ast.parse(_ipython_transform(source))
+            try:
+                tree = ast.parse(_transform_escaped_lines(source))
+            except SyntaxError:
+                tree = ast.parse(_ipython_transform(source))
         except SyntaxError as exc:
             line = (exc.lineno or 1) + offset
             return CodeFacts(language="python", error=(line, exc.msg or "invalid syntax"))
