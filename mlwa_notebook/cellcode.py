@@ -37,6 +37,8 @@ class Value:
 
     kind: str
     text: str
+    #: Plain names the expression reads (``X_test`` in ``X_test.iloc[:5]``), for data flow.
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,8 @@ class Call:
     args: tuple[Value, ...]
     kwargs: Mapping[str, Value]
     targets: tuple[str, ...] = ()
+    #: Plain names read anywhere in the call (receiver, arguments), for data flow.
+    names: tuple[str, ...] = ()
 
     @property
     def attr(self) -> str:
@@ -115,8 +119,31 @@ def dotted(node: ast.AST) -> str:
     return "?"
 
 
+#: At most this many names are kept per value or call: enough for data flow, bounded for huge
+#: literals.
+MAX_NAMES = 24
+
+
+def names_in(node: ast.AST) -> tuple[str, ...]:
+    """The distinct plain names an expression reads, in order of first appearance."""
+    found: dict[str, None] = {}
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id not in found:
+            found[sub.id] = None
+            if len(found) >= MAX_NAMES:
+                break
+    return tuple(found)
+
+
 def summarize(node: ast.AST) -> Value:
     """A ``Value`` for an expression."""
+    value = _summary(node)
+    if isinstance(node, ast.Constant):
+        return value
+    return Value(value.kind, value.text, names_in(node))
+
+
+def _summary(node: ast.AST) -> Value:
     if isinstance(node, ast.Constant):
         v = node.value
         if isinstance(v, str):
@@ -187,7 +214,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
     stack: list[ast.AST] = [tree]
     while stack:
         node = stack.pop()
-        kind = type(node)
+        kind: Any = type(node)
         if kind is ast.Name:
             (stored if type(node.ctx) is ast.Store else loaded).add(node.id)  # type: ignore[attr-defined]
             continue
@@ -214,6 +241,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
                     tuple(summarize(a) for a in call_node.args),
                     kwargs,
                     call_targets.get(id(node), ()),
+                    names_in(node),
                 )
             )
         elif kind is ast.Assign or kind is ast.AnnAssign:
