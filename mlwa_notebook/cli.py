@@ -76,7 +76,46 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=("text", "json"), default="text")
     validate = lens_sub.add_parser("validate", help="check a custom lens file")
     validate.add_argument("file", type=Path)
+    _export_parser(sub)
     return parser
+
+
+def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from mlwa_notebook.export.formats import FORMATS
+
+    export = sub.add_parser(
+        "export",
+        help="write the review: annotated notebook, HTML, Markdown, JSON, SARIF or WA Tool file",
+        description="Export one notebook's review. The source is never changed unless "
+        "--in-place; outputs are written atomically and never overwritten without --force.",
+    )
+    export.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    export.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        metavar="OUT",
+        help="output file, '-' for standard output (default: beside the notebook, "
+        "NAME.review.ipynb / .review.html / .review.md / .review.json, NAME.sarif, "
+        "NAME.wa-tool.json)",
+    )
+    export.add_argument("--to", choices=FORMATS, default=FORMATS[0], help="format (default: ipynb)")
+    export.add_argument("--force", action="store_true", help="overwrite an existing output")
+    export.add_argument(
+        "--in-place", action="store_true", help="annotate the notebook itself (ipynb only)"
+    )
+    export.add_argument(
+        "--notes",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="short notes under flagged cells (ipynb, html; default: on)",
+    )
+    export.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="pyproject.toml to read [tool.mlwa] from (default: the nearest)",
+    )
 
 
 def _progress(done: int, total: int) -> None:
@@ -210,11 +249,59 @@ def cmd_lens(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from mlwa_notebook.export import export_notebook, write_export
+
+    config = None
+    if args.config is not None:
+        from mlwa_notebook.config import parse_config_file
+
+        config = parse_config_file(args.config)
+    if args.output == "-":
+        if args.in_place:
+            print("mlwa: --in-place writes the notebook itself: leave out -o -", file=sys.stderr)
+            return EXIT_USAGE
+        from mlwa_notebook.notebook import parse_json
+        from mlwa_notebook.repo import data_tracking
+
+        source = args.notebook
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            print(f"mlwa: {source}: cannot read the file: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
+        result = export_notebook(
+            parse_json(data, str(source)),
+            str(source),
+            args.to,
+            config=config or find_config(source),
+            tracking=data_tracking(source),
+            notes=args.notes,
+            text=data.decode("utf-8-sig"),
+        )
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.flush()
+        return EXIT_OK
+    target, result = write_export(
+        args.notebook,
+        args.to,
+        Path(args.output) if args.output else None,
+        force=args.force,
+        in_place=args.in_place,
+        config=config,
+        notes=args.notes,
+    )
+    masked = f"; {result.masked} secret value(s) masked in the copy" if result.masked else ""
+    print(f"mlwa: wrote {target} ({result.findings} open findings{masked})", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "rules": cmd_rules,
     "rule": cmd_rule,
     "lens": cmd_lens,
+    "export": cmd_export,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlwa_notebook.report import Report, to_dict
@@ -18,8 +19,25 @@ def render_json(report: Report) -> str:
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False)
 
 
-def sarif_log(report: Report) -> dict[str, Any]:
-    """A SARIF 2.1.0 log: one run, every rule described, one result per open finding."""
+#: Per notebook path, per cell index: the file line (1-based) of each source line of the cell.
+Regions = Mapping[str, Mapping[int, Sequence[int]]]
+
+
+def _physical(path: str, cell_index: int, line: int, regions: Regions | None) -> dict[str, Any]:
+    """The artifact location, with the region of the file line that holds the cell's line."""
+    found: dict[str, Any] = {"artifactLocation": {"uri": path.replace("\\", "/")}}
+    lines = (regions or {}).get(path, {}).get(cell_index)
+    if lines:
+        found["region"] = {"startLine": lines[min(max(line, 1), len(lines)) - 1]}
+    return found
+
+
+def sarif_log(report: Report, regions: Regions | None = None) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: one run, every rule described, one result per open finding.
+
+    With ``regions`` (``export.positions`` computes them from a file's text), each result also
+    points at the line of the notebook file where the finding's cell line is stored.
+    """
     rules = [
         {
             "id": r.code,
@@ -46,9 +64,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
                 "message": {"text": f"{f.message}. Fix: {f.fix}"},
                 "locations": [
                     {
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": nb.path.replace("\\", "/")}
-                        },
+                        "physicalLocation": _physical(nb.path, f.cell_index, f.line, regions),
                         "logicalLocations": [
                             {
                                 "name": f"cell {f.cell_index + 1}",
@@ -99,9 +115,9 @@ def sarif_log(report: Report) -> dict[str, Any]:
     }
 
 
-def render_sarif(report: Report) -> str:
+def render_sarif(report: Report, regions: Regions | None = None) -> str:
     """The SARIF log as JSON text."""
-    return json.dumps(sarif_log(report), indent=2, ensure_ascii=False)
+    return json.dumps(sarif_log(report, regions), indent=2, ensure_ascii=False)
 
 
 def _escape(text: str, prop: bool = False) -> str:

@@ -1,0 +1,32 @@
+"""Export a notebook's review: the annotated notebook, HTML, Markdown, JSON, SARIF, WA Tool.
+
+One entry point for every caller (the ``mlwa export`` command, the ``%mlwa export`` magic, the
+server's ``POST export``)::
+
+    result = export_notebook(raw, path, "html", config=config, lens=lens, tracking=tracking)
+    result.data, result.media_type, result.filename
+
+``write_export`` adds the file rules (default name, ``force``, ``in_place``, atomic writes).
+Heavy dependencies (nbconvert, plotly) load only for the formats that need them.
+"""
+
+from __future__ import annotations
+
+from mlwa_notebook.export.api import (
+    ExportError,
+    ExportResult,
+    default_output,
+    export_notebook,
+    write_export,
+)
+from mlwa_notebook.export.formats import FORMATS, MEDIA_TYPES
+
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "ExportError",
+    "ExportResult",
+    "default_output",
+    "export_notebook",
+    "write_export",
+]

@@ -1,0 +1,158 @@
+"""Mask secrets in the cells an export copies: an export is an artefact people share.
+
+The report's messages are already masked by the rule that finds secrets (MLW003). The annotated
+notebook and its HTML copy the cells themselves, so every value that rule's own predicates call a
+secret (``rules/_patterns.py``: names that say "credential", shapes of well-known keys) is masked
+in the copied source and outputs, whatever the configuration selects.
+
+A masked value keeps the prefix the rule's messages show and spells ``MASKED`` over the rest,
+keeping its length, case and punctuation: ``AKIAR7QX2M4TPLW9ZK3D`` becomes
+``AKIAMASKEDMASKEDMASK``. It keeps the shape of a key, so analysing the exported copy again flags
+the same lines (and exporting an export gives the same file), while nothing of the secret is
+left but what the report already shows. Lines the rule flags where none of these predicates
+finds the value (the rule knows more shapes than are repeated here) have every long token that
+holds a digit masked: masking too much is the safe side.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mlwa_notebook.cellcode import analyse_code
+from mlwa_notebook.rules._patterns import SECRET_NAME, SECRET_SHAPES, is_placeholder
+
+_PEM = re.compile(
+    r"(-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----)(.*?)(-----END (?:[A-Z]+ )?PRIVATE KEY-----)",
+    re.DOTALL,
+)
+_TOKEN = re.compile(r"[A-Za-z0-9+/=_.\-]{8,}")
+_PEM_BODY = "\n<private key masked by mlwa export>\n"
+#: Output payloads that are base64 or binary: a secret cannot be read in them as text.
+_BINARY_MIMES = ("image/png", "image/jpeg", "image/gif", "application/pdf")
+
+
+@dataclass(frozen=True, slots=True)
+class Redaction:
+    """Secrets masked in one cell of the copy (how many distinct values, never the values)."""
+
+    cell_index: int
+    count: int
+
+
+def masked(secret: str) -> str:
+    """The secret with ``MASKED`` spelt over all but the prefix the report shows."""
+    keep = 4 if len(secret) >= 12 else 0
+    rest = secret[keep:]
+    if not any(c.isalpha() for c in rest):
+        return secret[:keep] + re.sub(r"[0-9]", "0", rest)
+    word = "masked" if any(c.islower() for c in rest) else "MASKED"
+    out = [word[i % len(word)] if c.isascii() and c.isalnum() else c for i, c in enumerate(rest)]
+    return secret[:keep] + "".join(out)
+
+
+def _shape_values(text: str) -> Iterator[str]:
+    for label, shape in SECRET_SHAPES:
+        if label == "private key":
+            continue  # the header is not the secret; the body is masked by _mask_pem
+        for match in shape.finditer(text):
+            value = match.group(match.lastindex or 0)
+            if not is_placeholder(value):
+                yield value
+
+
+def secret_values(source: str, outputs_text: str, code: bool) -> set[str]:
+    """Every value in a cell's source or outputs that the secret rule's predicates flag."""
+    found = set(_shape_values(source)) | set(_shape_values(outputs_text))
+    if code and source.strip():
+        facts = analyse_code(source)
+        named = [(a.target, a.value) for a in facts.assigns] + [
+            (key, value) for call in facts.calls for key, value in call.kwargs.items()
+        ]
+        for target, value in named:
+            leaf = target.rsplit(".", 1)[-1]
+            if value.kind == "str" and SECRET_NAME.search(leaf) and not is_placeholder(value.text):
+                found.add(value.text)
+    return found
+
+
+def _mask_pem(text: str) -> str:
+    return _PEM.sub(lambda m: m.group(1) + _PEM_BODY + m.group(3), text)
+
+
+def _mask_text(text: str, values: list[str]) -> str:
+    for value in values:
+        text = text.replace(value, masked(value))
+    return _mask_pem(text) if "PRIVATE KEY-----" in text else text
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _BINARY_MIMES:
+                yield from _strings(item)
+
+
+def _mask_json(value: Any, values: list[str]) -> Any:
+    if isinstance(value, str):
+        return _mask_text(value, values)
+    if isinstance(value, list):
+        return [_mask_json(item, values) for item in value]
+    if isinstance(value, dict):
+        return {
+            key: item if key in _BINARY_MIMES else _mask_json(item, values)
+            for key, item in value.items()
+        }
+    return value
+
+
+def _joined(source: Any) -> str:
+    return "".join(source) if isinstance(source, list) else str(source or "")
+
+
+def _flagged_tokens(source: str, lines: Iterable[int], values: set[str]) -> set[str]:
+    """Long tokens with a digit on flagged lines where no known value was found."""
+    found: set[str] = set()
+    text_lines = source.splitlines()
+    for line in lines:
+        if not 1 <= line <= len(text_lines):
+            continue
+        text = text_lines[line - 1]
+        if any(v in text for v in values):
+            continue
+        found.update(t for t in _TOKEN.findall(text) if any(c.isdigit() for c in t))
+    return found
+
+
+def redact_cells(
+    cells: list[dict[str, Any]], flagged: Mapping[int, Iterable[int]] | None = None
+) -> list[Redaction]:
+    """Mask secrets in place in these (copied) cells; returns where and how many were masked.
+
+    ``flagged`` maps a cell index to the lines where the report says a secret is.
+    """
+    done: list[Redaction] = []
+    for index, cell in enumerate(cells):
+        source = _joined(cell.get("source", ""))
+        outputs = cell.get("outputs") or []
+        values = secret_values(
+            source, "\n".join(_strings(outputs)), cell.get("cell_type") == "code"
+        )
+        values |= _flagged_tokens(source, (flagged or {}).get(index, ()), values)
+        pem = len(_PEM.findall(source)) + sum(len(_PEM.findall(s)) for s in _strings(outputs))
+        if not values and not pem:
+            continue
+        # Longest first, so a value that contains another is masked whole.
+        ordered = sorted(values, key=lambda v: (-len(v), v))
+        cell["source"] = _mask_text(source, ordered)
+        if outputs:
+            cell["outputs"] = _mask_json(outputs, ordered)
+        done.append(Redaction(index, len(values) + pem))
+    return done

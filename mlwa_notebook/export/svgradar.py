@@ -1,0 +1,78 @@
+"""A static radar of the six pillars' coverage, as SVG text: readable where plotly is not.
+
+Drawn from the six numbers of the report alone, with fixed rounding, so the same report always
+gives the same bytes (an export of an export is the same file).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from html import escape
+
+WIDTH, HEIGHT = 620, 340
+_CX, _CY, _R = WIDTH / 2, HEIGHT / 2 + 4, 120
+_RINGS = (0.25, 0.5, 0.75, 1.0)
+_FILL, _LINE, _GRID, _TEXT = "#2f6fb5", "#1d4f8a", "#c9ced6", "#222"
+
+
+def _point(axis: int, count: int, value: float) -> tuple[float, float]:
+    # Axis 0 points up; the others follow clockwise.
+    angle = -math.pi / 2 + 2 * math.pi * axis / count
+    return _CX + _R * value * math.cos(angle), _CY + _R * value * math.sin(angle)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _polygon(points: Sequence[tuple[float, float]]) -> str:
+    return " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in points)
+
+
+def radar_svg(labels: Sequence[str], values: Sequence[float], title: str) -> str:
+    """An SVG radar: one axis per label, each value a share in [0, 1] (clamped)."""
+    count = len(labels)
+    values = [min(1.0, max(0.0, v)) for v in values]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="DejaVu Sans, Arial, sans-serif" '
+        f'font-size="13" role="img">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+    ]
+    for ring in _RINGS:
+        ring_points = [_point(i, count, ring) for i in range(count)]
+        parts.append(
+            f'<polygon points="{_polygon(ring_points)}" fill="none" stroke="{_GRID}" '
+            'stroke-width="1"/>'
+        )
+        x, y = _point(0, count, ring)
+        parts.append(
+            f'<text x="{_fmt(x + 4)}" y="{_fmt(y + 12)}" fill="#7a818c" font-size="10">'
+            f"{round(ring * 100)}%</text>"
+        )
+    for i in range(count):
+        x, y = _point(i, count, 1.0)
+        parts.append(
+            f'<line x1="{_fmt(_CX)}" y1="{_fmt(_CY)}" x2="{_fmt(x)}" y2="{_fmt(y)}" '
+            f'stroke="{_GRID}" stroke-width="1"/>'
+        )
+    shape = [_point(i, count, v) for i, v in enumerate(values)]
+    parts.append(
+        f'<polygon points="{_polygon(shape)}" fill="{_FILL}" fill-opacity="0.35" '
+        f'stroke="{_LINE}" stroke-width="2"/>'
+    )
+    for x, y in shape:
+        parts.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="3.5" fill="{_LINE}"/>')
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        x, y = _point(i, count, 1.13)
+        cos = x - _CX
+        anchor = "middle" if abs(cos) < 1 else ("start" if cos > 0 else "end")
+        dy = -4 if y < _CY - 1 else 14 if y > _CY + 1 else 4
+        parts.append(
+            f'<text x="{_fmt(x)}" y="{_fmt(y + dy)}" text-anchor="{anchor}" fill="{_TEXT}">'
+            f'{escape(label)} <tspan font-weight="bold">{round(value * 100)}%</tspan></text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
