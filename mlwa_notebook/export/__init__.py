@@ -12,14 +12,32 @@ Heavy dependencies (nbconvert, plotly) load only for the formats that need them.
 
 from __future__ import annotations
 
-from mlwa_notebook.export.api import (
-    ExportError,
-    ExportResult,
-    default_output,
-    export_notebook,
-    write_export,
-)
+from typing import TYPE_CHECKING, Any
+
 from mlwa_notebook.export.formats import FORMATS, MEDIA_TYPES
+
+if TYPE_CHECKING:
+    from mlwa_notebook.export.api import (
+        ExportError,
+        ExportResult,
+        default_output,
+        export_notebook,
+        write_export,
+    )
+
+_LAZY = frozenset(
+    {"ExportError", "ExportResult", "default_output", "export_notebook", "write_export"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    # The exporter loads on first use: `mlwa --help` and `mlwa check` must not pay for it.
+    if name in _LAZY:
+        from mlwa_notebook.export import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FORMATS",
