@@ -37,7 +37,7 @@ class Value:
 
     kind: str
     text: str
-    #: Plain names the expression reads (``X_test`` in ``X_test.iloc[:5]``), for data flow.
+    #: Plain names an assigned expression reads (``X_test`` in ``X_test.iloc[:5]``); data flow.
     names: tuple[str, ...] = ()
 
 
@@ -125,25 +125,28 @@ MAX_NAMES = 24
 
 
 def names_in(node: ast.AST) -> tuple[str, ...]:
-    """The distinct plain names an expression reads, in order of first appearance."""
+    """The distinct plain names an expression reads (at most ``MAX_NAMES``)."""
     found: dict[str, None] = {}
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and sub.id not in found:
-            found[sub.id] = None
-            if len(found) >= MAX_NAMES:
-                break
+    stack = [node]
+    while stack and len(found) < MAX_NAMES:
+        sub = stack.pop()
+        kind: Any = type(sub)
+        if kind is ast.Name:
+            found[sub.id] = None  # type: ignore[attr-defined]
+            continue
+        if kind is ast.Constant:
+            continue
+        for name in _child_fields(kind):
+            child = getattr(sub, name, None)
+            if type(child) is list:
+                stack.extend(c for c in reversed(child) if isinstance(c, ast.AST))
+            elif isinstance(child, ast.AST):
+                stack.append(child)
     return tuple(found)
 
 
 def summarize(node: ast.AST) -> Value:
     """A ``Value`` for an expression."""
-    value = _summary(node)
-    if isinstance(node, ast.Constant):
-        return value
-    return Value(value.kind, value.text, names_in(node))
-
-
-def _summary(node: ast.AST) -> Value:
     if isinstance(node, ast.Constant):
         v = node.value
         if isinstance(v, str):
@@ -209,6 +212,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
     loaded: set[str] = set()
     defs: list[str] = []
     call_targets: dict[int, tuple[str, ...]] = {}
+    call_names: dict[int, tuple[str, ...]] = {}
     # One hand-rolled depth-first pass: parents before children (assignments name their calls),
     # dispatch on the exact node type, which is several times cheaper than ast.walk + isinstance.
     stack: list[ast.AST] = [tree]
@@ -241,7 +245,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
                     tuple(summarize(a) for a in call_node.args),
                     kwargs,
                     call_targets.get(id(node), ()),
-                    names_in(node),
+                    call_names.pop(id(node), ()) or names_in(node),
                 )
             )
         elif kind is ast.Assign or kind is ast.AnnAssign:
@@ -249,9 +253,13 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
             if value_node is not None:
                 targets = node.targets if kind is ast.Assign else [node.target]  # type: ignore[attr-defined]
                 names = tuple(n for t in targets for n in _target_names(t))
+                read = names_in(value_node)
                 if type(value_node) is ast.Call:
                     call_targets[id(value_node)] = names
+                    call_names[id(value_node)] = read
                 summary = summarize(value_node)
+                if read:
+                    summary = Value(summary.kind, summary.text, read)
                 line = node.lineno + offset  # type: ignore[attr-defined]
                 assigns.extend(Assign(n, summary, line) for n in names)
         elif kind is ast.Dict:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from mlwa_notebook.rules import (
+    absolute_local_path,
     deployment_without_monitoring,
+    deployment_without_registry,
     endpoint_not_deleted,
+    evaluation_on_training_data,
     hardcoded_secret,
     missing_evaluation,
+    out_of_order_execution,
+    oversized_endpoint,
+    preprocessing_before_split,
+    public_or_unencrypted_storage,
+    tls_verification_disabled,
+    unbounded_training_job,
     unparsable_cell,
     unpinned_install,
     unseeded_randomness,
+    untrusted_pickle_load,
     unversioned_data,
 )
 from mlwa_notebook.rules.base import Rule
@@ -23,6 +33,16 @@ ALL_RULES: tuple[Rule, ...] = (
     unpinned_install.RULE,
     endpoint_not_deleted.RULE,
     deployment_without_monitoring.RULE,
+    evaluation_on_training_data.RULE,
+    preprocessing_before_split.RULE,
+    out_of_order_execution.RULE,
+    absolute_local_path.RULE,
+    tls_verification_disabled.RULE,
+    untrusted_pickle_load.RULE,
+    unbounded_training_job.RULE,
+    oversized_endpoint.RULE,
+    public_or_unencrypted_storage.RULE,
+    deployment_without_registry.RULE,
 )
 
 

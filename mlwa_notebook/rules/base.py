@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from mlwa_notebook.cellcode import Call, CodeFacts, resolve
+from mlwa_notebook.cellcode import Call, CodeFacts
 from mlwa_notebook.notebook import Cell, Notebook
+from mlwa_notebook.rules._flow import Site, Unit, build_unit, script_is_run
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,33 +98,54 @@ class NotebookContext:
                 yield view
 
     def calls(self, scripts: bool = True) -> Iterator[tuple[CellView, Call, str]]:
-        """Every call with its cell and resolved callee; ``scripts`` adds ``%%writefile`` code."""
-        for view in self.code_cells():
-            facts = view.facts
-            assert facts is not None
-            for call in facts.calls:
-                yield view, call, resolve(call.func, self.imports)
-            if scripts and facts.script is not None:
-                for call in facts.script.calls:
-                    yield view, call, resolve(call.func, facts.script.imports)
+        """Every call with its cell and resolved callee; ``scripts`` adds the scripts it runs."""
+        for unit in self.units if scripts else self.units[:1]:
+            for site in unit.sites:
+                yield self.cells[site.cell], site.call, site.qualified
 
     @cached_property
-    def executed_scripts(self) -> frozenset[str]:
-        """Names of ``%%writefile`` scripts the notebook hands to a job or runs."""
-        written = {
-            v.facts.script_path.rsplit("/", 1)[-1]
+    def executed_scripts(self) -> frozenset[int]:
+        """Indices of cells whose ``%%writefile`` Python script later code runs or ships."""
+        written = [
+            (v.index, v.facts.script_path)
             for v in self.code_cells()
-            if v.facts is not None and v.facts.script_path
-        }
-        used: set[str] = set()
+            if v.facts is not None and v.facts.script_path and v.facts.script is not None
+        ]
+        later = [(v.index, v.facts) for v in self.code_cells() if v.facts is not None]
+        return frozenset(
+            index for index, path in written if path and script_is_run(index, path, iter(later))
+        )
+
+    @cached_property
+    def units(self) -> tuple[Unit, ...]:
+        """The notebook's own code first, then each script it runs, each with its own names."""
+        cells = [
+            (v.index, v.facts)
+            for v in self.code_cells()
+            if v.facts is not None and v.facts.script is None
+        ]
+        found = [build_unit("notebook", False, cells, self.imports)]
         for view in self.code_cells():
             facts = view.facts
-            assert facts is not None
-            texts = [s for _, s in facts.strings] + [sh.text for sh in facts.shells]
-            for name in written:
-                if any(name in t for t in texts):
-                    used.add(name)
-        return frozenset(used)
+            if view.index in self.executed_scripts and facts is not None and facts.script:
+                script = facts.script
+                found.append(
+                    build_unit(
+                        facts.script_path or "script", True, [(view.index, script)], script.imports
+                    )
+                )
+        return tuple(found)
+
+    @property
+    def notebook_unit(self) -> Unit:
+        """The code that runs in the notebook's kernel."""
+        return self.units[0]
+
+    def sites(self, scripts: bool = True) -> Iterator[tuple[Unit, Site]]:
+        """Every call with its unit, in order: notebook cells, then the scripts they run."""
+        for unit in self.units if scripts else self.units[:1]:
+            for site in unit.sites:
+                yield unit, site
 
 
 CheckResult = Iterable[Hit | Proof]

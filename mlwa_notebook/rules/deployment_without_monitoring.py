@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
-from mlwa_notebook.rules._patterns import ENDPOINT_CREATORS, MONITORING
+from mlwa_notebook.rules._serving import MONITOR_KWARGS, covered, endpoints, monitors
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
+
+_DRIFT = ("Drift", "Skew", "DataQuality", "data_quality", "DefaultModelMonitor")
+_QUALITY = ("ModelQuality", "model_quality")
+_EXPLAIN = ("Explainability", "explainability")
 
 
 def check(ctx: NotebookContext) -> CheckResult:
-    created: tuple[int, int, str] | None = None
-    monitored = False
-    for view, call, _ in ctx.calls(scripts=False):
-        if call.attr in ENDPOINT_CREATORS and created is None:
-            created = (view.index, call.line, call.func)
-        if call.attr in MONITORING or "data_capture_config" in call.kwargs:
-            monitored = True
-            yield Proof(
-                "MLOPS06-BP02", view.index, f"captures or monitors predictions ({call.func})"
-            )
-    if created is not None and not monitored:
-        index, line, func = created
-        yield Hit(
-            index, line, f"creates an endpoint with {func}() with no data capture or monitoring"
-        )
+    unit = ctx.notebook_unit
+    watching = monitors(unit)
+    for site in watching:
+        func = site.call.func
+        yield Proof("MLOPS06-BP02", site.cell, f"captures or monitors predictions ({func})")
+        if any(k in site.qualified for k in _DRIFT) or "drift" in " ".join(site.call.kwargs):
+            yield Proof("MLPERF06-BP03", site.cell, f"checks input drift ({func})")
+        if any(k in site.qualified for k in _QUALITY):
+            yield Proof("MLPERF06-BP04", site.cell, f"monitors model quality ({func})")
+        if any(k in site.qualified for k in _EXPLAIN):
+            yield Proof("MLPERF06-BP02", site.cell, f"monitors explanations ({func})")
+    known = endpoints(unit)
+    unwatched = [
+        e
+        for e in known
+        if not e.serverless
+        and not set(e.site.call.kwargs) & MONITOR_KWARGS
+        and not covered(e, watching, known)
+    ]
+    if not unwatched:
+        return
+    first = unwatched[0]
+    others = len(unwatched) - 1
+    more = f" (and {others} more endpoint{'s' if others > 1 else ''})" if others else ""
+    how = (
+        f"approves a model package with {first.site.call.func}() so a pipeline deploys it"
+        if first.indirect
+        else f"creates an endpoint with {first.site.call.func}()"
+    )
+    yield Hit(first.cell, first.line, f"{how} with no data capture or monitoring{more}")
 
 
 RULE = Rule(
@@ -35,8 +54,10 @@ RULE = Rule(
     "monitor against a baseline.",
     doc="""\
 ## What it does
-Flags an endpoint created without data capture (`DataCaptureConfig`, `data_capture_config=`) or
-any model-monitoring job or quality check.
+Flags a real-time endpoint created with no data capture (`DataCaptureConfig`,
+`data_capture_config=`, request-response logging) and no model-monitoring job, schedule or
+quality check that covers it. Serverless endpoints, which cannot capture data, are left out.
+One finding is reported, at the first such endpoint.
 
 ## Why is this bad?
 Without captured requests and a monitor, drift in the input data or decay in model quality goes

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-from mlwa_notebook.rules._patterns import ENDPOINT_CREATORS, ENDPOINT_DELETERS
+from mlwa_notebook.rules._serving import deletions, endpoints
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 
 def check(ctx: NotebookContext) -> CheckResult:
-    created: list[tuple[int, int, str]] = []
-    deleted = False
-    for view, call, _ in ctx.calls(scripts=False):
-        if call.attr in ENDPOINT_CREATORS:
-            created.append((view.index, call.line, call.func))
-        elif call.attr in ENDPOINT_DELETERS and (
-            call.attr != "delete" or "endpoint" in call.func.lower()
-        ):
-            deleted = True
-            yield Proof(
-                "MLCOST04-BP08", view.index, f"tears serving resources down with {call.func}()"
+    unit = ctx.notebook_unit
+    known = endpoints(unit)
+    removed = deletions(unit, known)
+    for site in removed:
+        yield Proof(
+            "MLCOST04-BP08", site.cell, f"tears serving resources down with {site.call.func}()"
+        )
+    # A deletion that names no known endpoint (a loop over listed endpoints) may be about any.
+    anonymous = [s for s in removed if not any(e.named_by(s.call) for e in known)]
+    for endpoint in known:
+        if any(endpoint.named_by(s.call) for s in removed) or anonymous:
+            continue
+        if endpoint.indirect:
+            what = (
+                f"approves a model package with {endpoint.site.call.func}(), which has a "
+                "deployment pipeline create endpoints, and no cell deletes them"
             )
-    if created and not deleted:
-        index, line, func = created[0]
-        yield Hit(index, line, f"creates an endpoint with {func}() and no cell deletes it")
+        else:
+            what = f"creates an endpoint with {endpoint.site.call.func}() and no cell deletes it"
+        yield Hit(endpoint.cell, endpoint.line, what)
 
 
 RULE = Rule(
@@ -30,13 +35,17 @@ RULE = Rule(
     summary="A real-time endpoint is created and never deleted",
     severity="warning",
     pillars=("cost-optimization", "sustainability"),
-    best_practices=("MLCOST04-BP08", "MLSUS04-BP03"),
+    best_practices=("MLCOST04-BP08", "MLSUS03-BP01"),
     fix="Delete the endpoint (and its config and model) in a clean-up cell once you are done: "
     "`predictor.delete_endpoint()` or `endpoint.undeploy_all(); endpoint.delete()`.",
     doc="""\
 ## What it does
-Flags a notebook that creates a real-time endpoint (`.deploy()`, `create_endpoint`) and has no
-executed cell that deletes it.
+Flags each real-time endpoint the notebook creates (`.deploy()`, `create_endpoint`,
+`Endpoint.create`) that no executed cell deletes or undeploys. An endpoint is matched to its
+deletion by the names it goes by (the variable it is bound to, the endpoint name passed in).
+Approving a model package so that a deployment pipeline creates the endpoints counts as
+creating them. A deletion that names no particular endpoint (a loop over listed endpoints)
+counts for all of them.
 
 ## Why is this bad?
 An endpoint bills by the hour and consumes energy whether or not anyone calls it. Notebook
@@ -45,15 +54,18 @@ experiments are the most common source of forgotten endpoints.
 ## Example
 ```python
 predictor = estimator.deploy(initial_instance_count=1, instance_type="ml.m5.large")
+predictor.predict(payload)
 ```
 
 ## Use instead
 ```python
+predictor = estimator.deploy(initial_instance_count=1, instance_type="ml.m5.large")
+predictor.predict(payload)
 predictor.delete_endpoint()
 ```
 
 ## Suppress
-If the endpoint is meant to stay (a hand-over to production), say so:
+If the endpoint is meant to stay (a hand-over to production), say so in the creating cell:
 `# mlwa: ignore[MLW006] kept for the staging environment`.
 """,
     check=check,

@@ -1,12 +1,39 @@
-"""MLW003 hardcoded-secret: credentials written into code or printed in outputs."""
+"""MLW003 hardcoded-secret: credentials written into code or printed in outputs.
+
+Every message shows the value masked (``mask``): the report, and every view of it, never holds
+more of a secret than its first four characters.
+"""
 
 from __future__ import annotations
 
-from mlwa_notebook.rules._patterns import SECRET_NAME, SECRET_SHAPES, is_placeholder, mask
-from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
+import re
+
+from mlwa_notebook.rules._patterns import SECRET_NAME, is_placeholder, mask, secret_in
+from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
+
+#: ``name: value`` pairs in printed output whose name says credential.
+_OUTPUT_PAIR = re.compile(
+    r"(?i)\b(password|passwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|secret[_-]?key|"
+    r"client[_-]?secret)['\"]?\s*[=:]\s*['\"]?([^\s'\",}]{8,})"
+)
+#: Credentials handed to a shell command: ``export TOKEN=...``, ``--password ...``, bearer tokens.
+_SHELL_SECRET = re.compile(
+    r"(?i)\b[A-Z_]*(?:PASSWORD|SECRET|TOKEN|API_KEY|ACCESS_KEY)[A-Z_]*=['\"]?([^\s'\"]{8,})"
+    r"|--(?:password|token|api-key|secret)[= ]['\"]?([^\s'\"]{8,})"
+    r"|\bBearer\s+([A-Za-z0-9._\-]{20,})"
+)
+#: Look-ups that keep credentials out of code: evidence, not findings.
+_SAFE_LOOKUPS = ("os.getenv", "os.environ.get", "os.environ[]")
 
 
 def check(ctx: NotebookContext) -> CheckResult:
+    for view, call, qualified in ctx.calls(scripts=False):
+        asked = call.args[0].text if call.args and call.args[0].kind == "str" else ""
+        if call.attr in ("get_secret_value", "access_secret_version", "getpass") or (
+            qualified.startswith(_SAFE_LOOKUPS) and SECRET_NAME.search(asked)
+        ):
+            yield Proof("MLSEC04-BP01", view.index, f"reads a credential at run time ({call.func})")
+            break
     for view in ctx.code_cells():
         facts = view.facts
         assert facts is not None
@@ -15,32 +42,67 @@ def check(ctx: NotebookContext) -> CheckResult:
             (key, value, call.line) for call in facts.calls for key, value in call.kwargs.items()
         ]
         for target, value, line in named:
-            leaf = target.rsplit(".", 1)[-1]
-            if value.kind == "str" and SECRET_NAME.search(leaf) and not is_placeholder(value.text):
+            leaf = target.rsplit(".", 1)[-1].rsplit("[", 1)[0]
+            if (
+                value.kind == "str"
+                and SECRET_NAME.search(leaf)
+                and not is_placeholder(value.text)
+                and line not in seen
+            ):
                 seen.add(line)
                 yield Hit(
                     view.index,
                     line,
                     f"`{leaf}` is set to a literal credential {mask(value.text)!r}",
                 )
-        for line, text in facts.strings:
-            if line in seen:
+        # ``os.environ["API_KEY"] = "..."``: the key names the secret, the value is the literal.
+        keyed = {a.line: a.value.text for a in facts.assigns if a.target.endswith("[]")}
+        for a in facts.assigns:
+            if not a.target.endswith("[]") or a.value.kind != "str" or a.line in seen:
                 continue
-            for label, shape in SECRET_SHAPES:
-                match = shape.search(text)
-                if match and not is_placeholder(match.group(0)):
-                    seen.add(line)
-                    yield Hit(view.index, line, f"contains a {label} {mask(match.group(0))!r}")
-                    break
+            keys = [t for line, t in facts.strings if line == a.line and t != keyed[a.line]]
+            if any(SECRET_NAME.search(k) for k in keys) and not is_placeholder(a.value.text):
+                seen.add(a.line)
+                yield Hit(
+                    view.index,
+                    a.line,
+                    f"`{keys[0]}` is set to a literal credential {mask(a.value.text)!r}",
+                )
+        for line, text in facts.strings:
+            found = secret_in(text)
+            if found is not None and line not in seen:
+                seen.add(line)
+                yield Hit(view.index, line, f"contains a {found[0]} {mask(found[1])!r}")
+        for shell in facts.shells:
+            found = secret_in(shell.text)
+            match = _SHELL_SECRET.search(shell.text)
+            if found is not None and shell.line not in seen:
+                seen.add(shell.line)
+                yield Hit(view.index, shell.line, f"passes a {found[0]} {mask(found[1])!r}")
+            elif match is not None and shell.line not in seen:
+                given = next(g for g in match.groups() if g)
+                if not is_placeholder(given):
+                    seen.add(shell.line)
+                    yield Hit(
+                        view.index,
+                        shell.line,
+                        f"passes a credential {mask(given)!r} on a command line",
+                    )
     for view in ctx.cells:
+        if view.cell.cell_type == "markdown":
+            found = secret_in(view.cell.source)
+            if found is not None:
+                yield Hit(view.index, 1, f"shows a {found[0]} {mask(found[1])!r} in its text")
         out = view.cell.output_text
         if not out:
             continue
-        for label, shape in SECRET_SHAPES:
-            match = shape.search(out)
-            if match and not is_placeholder(match.group(0)):
-                yield Hit(view.index, 0, f"prints a {label} {mask(match.group(0))!r} in its output")
-                break
+        found = secret_in(out)
+        if found is None:
+            pair = _OUTPUT_PAIR.search(out)
+            if pair is not None and not is_placeholder(pair.group(2)):
+                found = (f"{pair.group(1).lower()} value", pair.group(2))
+        if found is not None:
+            yield Hit(view.index, 0, f"prints a {found[0]} {mask(found[1])!r} in its output")
 
 
 RULE = Rule(
@@ -49,15 +111,19 @@ RULE = Rule(
     summary="A credential is written into a cell or printed in its output",
     severity="error",
     pillars=("security",),
-    best_practices=("MLSEC03-BP01", "MLSEC03-BP02"),
+    best_practices=("MLSEC03-BP01", "MLSEC03-BP02", "MLSEC04-BP01"),
     fix="Read credentials from the environment, an IAM role or a secrets manager, rotate the "
     "exposed one, and clear outputs that printed it.",
     doc="""\
 ## What it does
-Flags passwords, API keys, tokens and cloud credentials that appear as literals in code
-(a variable, dict key or keyword named like a credential, or a value shaped like a known key),
-and credentials printed in a cell's output. Placeholders (`"<your-key>"`, `"changeme"`) and
-environment look-ups are not secrets. The value is masked wherever it is reported.
+Flags passwords, API keys, tokens and cloud credentials that appear as literals in code (a
+variable, dict key or keyword named like a credential, or a value shaped like a known key:
+AWS, GitHub, Slack, Google, Hugging Face, OpenAI-style and Stripe keys, JSON web tokens,
+private keys, passwords inside connection URLs), in shell commands (`export TOKEN=...`,
+`--password`, bearer tokens), in markdown, and credentials printed in a cell's output.
+Placeholders (`"<your-key>"`, `"[your-project-id]"`, `"changeme"`) and environment or
+secrets-manager look-ups are not secrets. The value is masked wherever it is reported: only
+its first four characters are ever shown.
 
 ## Why is this bad?
 Notebooks are shared, committed and exported with their outputs. A secret in one is a secret

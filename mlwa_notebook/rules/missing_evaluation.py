@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
+from mlwa_notebook.rules._evaluation import scorings, trainings
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
-_TRAIN = frozenset({"fit", "train", "fit_generator", "run"})
-_METRICS = ("sklearn.metrics.", "torchmetrics.", "evaluate.")
-_NOT_MODELS = ("Scaler", "Encoder", "Imputer", "Vectorizer", "PCA", "Transformer", "Processor")
+#: Explanation and fairness tools, by module or callee: evidence, not findings.
+_EXPLAINERS = ("shap.", "lime.", "captum.", "interpret.", "alibi.", "dalex.", "eli5.")
+_EXPLAIN_CALLS = frozenset(
+    "run_explainability SHAPConfig permutation_importance PartialDependenceDisplay "
+    "explain WitConfigBuilder WitWidget ExplanationMetadata ExplanationParameters".split()
+)
+_BIAS_MODULES = ("fairlearn.", "aif360.", "responsibleai.")
+_BIAS_CALLS = frozenset("run_bias run_pre_training_bias run_post_training_bias BiasConfig".split())
 
 
 def check(ctx: NotebookContext) -> CheckResult:
-    trained: tuple[int, int, str] | None = None
-    evaluated = False
+    trained = [(u, s) for u in ctx.units for s in trainings(u)]
+    held_out = [sc for u in ctx.units for sc in scorings(u) if sc.held_out]
+    for sc in held_out:
+        yield Proof("MLREL03-BP03", sc.site.cell, sc.note)
     for view, call, qualified in ctx.calls():
-        if call.attr in _TRAIN and not any(n in call.func for n in _NOT_MODELS):
-            if trained is None and (call.attr != "run" or "Job" in qualified):
-                trained = (view.index, call.line, call.func)
-        if qualified.startswith(_METRICS) or call.attr in ("evaluate", "score"):
-            args = " ".join(v.text for v in call.args).lower()
-            if "train" not in args:
-                evaluated = True
-                yield Proof("MLREL03-BP03", view.index, f"scores a model with {call.func}()")
-    if trained is not None and not evaluated:
-        index, line, func = trained
+        if qualified.startswith(_EXPLAINERS) or call.attr in _EXPLAIN_CALLS:
+            yield Proof("MLOPS01-BP02", view.index, f"explains predictions ({call.func})")
+        if qualified.startswith(_BIAS_MODULES) or call.attr in _BIAS_CALLS:
+            note = f"measures bias ({call.func})"
+            yield Proof("MLREL03-BP04", view.index, note)
+            yield Proof("MLOPS02-BP06", view.index, note)
+    if trained and not held_out:
+        unit, site = trained[0]
+        where = f" in {unit.name}" if unit.is_script else ""
         yield Hit(
-            index, line, f"trains a model with {func}() but no cell scores it on held-out data"
+            site.cell,
+            site.call.line,
+            f"trains a model with {site.call.func}(){where} but no cell or script it runs "
+            "scores it on held-out data",
         )
 
 
@@ -39,8 +49,14 @@ RULE = Rule(
     "model is used.",
     doc="""\
 ## What it does
-Flags a notebook that trains a model (in a cell, in a script it runs, or in a job it launches)
-but never computes a metric on data the model was not fitted on.
+Flags a notebook that trains a model (a `fit` in a cell, in a `%%writefile` script it runs, a
+training, tuning or AutoML job it launches, or a gradient step) but never computes a metric on
+data the model was not fitted on: a test or validation split, `validation_data=` / `eval_set=`
+while fitting, or predictions compared with held-out labels (`confusion_matrix(y_test, y_pred)`,
+`pd.crosstab(test_y, predictions)`). What held-out data is follows the names and the data flow:
+outputs of `train_test_split`, `randomSplit` and `np.split`, and what is computed from them.
+A managed job's or AutoML's internal validation metric that the notebook never reads does not
+count.
 
 ## Why is this bad?
 A score on training data says how well the model memorised, not how it will do on new data.

@@ -1,4 +1,9 @@
-"""MLW005 unpinned-install: a package is installed without an exact version."""
+"""MLW005 unpinned-install: a package is installed without an exact version.
+
+Installs are read from executed shell lines (``!pip``, ``%pip``, ``%%bash``), and requirement
+files the notebook writes with ``%%writefile`` and then installs or hands to a job. The text of
+such a file is read as the list it is, not parsed as Python.
+"""
 
 from __future__ import annotations
 
@@ -7,81 +12,128 @@ import shlex
 
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
-_INSTALL = re.compile(r"^(?:\S*/)?(pip3?|conda|mamba|uv pip|python3? -m pip)\s+install\b(.*)$")
-_VALUE_OPTIONS = frozenset(
-    {
-        "-r",
-        "--requirement",
-        "-c",
-        "--constraint",
-        "-i",
-        "--index-url",
-        "--extra-index-url",
-        "-f",
-        "--find-links",
-        "-t",
-        "--target",
-        "-e",
-        "--editable",
-        "--prefix",
-        "--root",
-        "--channel",
-        "--python",
-    }
+_PIP = re.compile(
+    r"^(?:sudo\s+)?(?:\S*/)?(?:\{?\S*(?:python|executable)\S*\}?\s+-m\s+)?"
+    r"(pip3?|uv\s+pip|conda|mamba|micromamba)\s+install\b(.*)$"
 )
+_APT = re.compile(r"^(?:sudo\s+)?(?:DEBIAN_FRONTEND=\S+\s+)?(apt-get|apt|yum|dnf)\s+install\b(.*)$")
+_VALUE_OPTIONS = frozenset(
+    "-r --requirement -c --constraint -i --index-url --extra-index-url -f --find-links -t "
+    "--target -e --editable --prefix --root --channel --python --index-strategy "
+    "--upgrade-strategy --platform --python-version --implementation --abi --only-binary "
+    "--no-binary --progress-bar --log --cache-dir --src --config-settings -C --trusted-host "
+    "--resolution --prerelease --exclude-newer --keyring-provider -n --name -p -o --option "
+    "--default-release -t".split()
+)
+_REQUIREMENT_FILE = re.compile(r"(requirements?[\w.-]*\.(txt|in)|constraints?[\w.-]*\.txt)$")
+
+
+def _words(rest: str) -> list[str]:
+    rest = re.split(r"&&|;|\|\|?", rest)[0]
+    try:
+        return shlex.split(rest, comments=True)
+    except ValueError:
+        return rest.split()
+
+
+def _pinned(word: str, manager: str) -> bool:
+    if word.startswith("git+") or "://" in word:
+        return "@" in word.split("://", 1)[-1]  # a VCS install pinned to a ref
+    if manager in ("conda", "mamba", "micromamba"):
+        return re.search(r"[^=<>!~]==?\d", word) is not None and not re.search(r"[<>*]", word)
+    if manager in ("apt-get", "apt", "yum", "dnf"):
+        return re.search(r"[=-]\d", word) is not None
+    return re.search(r"[^=<>!~]===?[^=]", word) is not None and "*" not in word and "," not in word
 
 
 def unpinned_packages(command: str) -> list[str]:
-    """The requirements of an install command that name no exact version."""
-    match = _INSTALL.match(command.strip())
+    """The packages of an install command that name no exact version (ranges are not exact)."""
+    match = _PIP.match(command.strip()) or _APT.match(command.strip())
     if not match:
         return []
-    conda = match.group(1) in ("conda", "mamba")
-    try:
-        words = shlex.split(
-            match.group(2).split("&&")[0].split(";")[0].split("|")[0], comments=True
-        )
-    except ValueError:
-        words = match.group(2).split()
+    manager = match.group(1).split()[0] if match.group(1).startswith("uv") else match.group(1)
     found: list[str] = []
     skip = False
-    for word in words:
+    for word in _words(match.group(2)):
         if skip:
             skip = False
             continue
         if word in _VALUE_OPTIONS:
             skip = True
             continue
-        if (
-            word.startswith("-")
-            or word.startswith(("{", "$"))
-            or "/" in word
-            or word.endswith(".whl")
+        if word.startswith(("-", "{", "$", ">", "2>", "&>", ".", "/", "~")) or word.endswith(
+            (".whl", ".tar.gz", ".zip")
         ):
             continue
-        if ">" in word or "2>" in word:
-            continue
-        pinned = "==" in word or (conda and re.search(r"=\d", word) is not None) or "@" in word
-        if not pinned:
+        if "/" in word and not word.startswith("git+") and "://" not in word:
+            continue  # a local path
+        if not _pinned(word, manager):
             found.append(word)
     return found
 
 
+def _requirement_lines(source: str) -> list[tuple[int, str]]:
+    lines = source.splitlines()[1:]  # below the %%writefile line
+    found: list[tuple[int, str]] = []
+    for n, line in enumerate(lines):
+        # A requirement is its first word; markers (``; python_version...``) and per-line
+        # options (``--extra-index-url``) follow it.
+        text = line.split("#", 1)[0].split(";", 1)[0].strip()
+        if text and not text.startswith("-"):
+            found.append((n + 2, re.split(r"\s+-", text, maxsplit=1)[0].strip()))
+    return found
+
+
 def check(ctx: NotebookContext) -> CheckResult:
+    pinned_cells: list[int] = []
+    unpinned = False
     for view in ctx.code_cells():
         assert view.facts is not None
         for shell in view.facts.shells:
-            if not _INSTALL.match(shell.text.strip()):
+            text = shell.text.strip()
+            if not (_PIP.match(text) or _APT.match(text)):
                 continue
-            loose = unpinned_packages(shell.text)
+            loose = unpinned_packages(text)
             if loose:
+                unpinned = True
+                more = f" and {len(loose) - 5} more" if len(loose) > 5 else ""
                 yield Hit(
                     view.index,
                     shell.line,
-                    f"installs {', '.join(loose[:5])} without an exact version",
+                    f"installs {', '.join(loose[:5])}{more} without an exact version",
                 )
             else:
-                yield Proof("MLOPS04-BP02", view.index, "installs pinned package versions")
+                pinned_cells.append(view.index)
+    texts = [
+        t
+        for v in ctx.code_cells()
+        if v.facts is not None
+        for t in [*(s for _, s in v.facts.strings), *(sh.text for sh in v.facts.shells)]
+    ]
+    for view in ctx.code_cells():
+        facts = view.facts
+        assert facts is not None
+        path = facts.script_path or ""
+        name = path.rsplit("/", 1)[-1]
+        if not _REQUIREMENT_FILE.search(name) or not any(name in t for t in texts):
+            continue
+        loose_lines = [
+            (line, req)
+            for line, req in _requirement_lines(view.cell.source)
+            if not _pinned(req.replace(" ", ""), "pip")
+        ]
+        if loose_lines:
+            unpinned = True
+            line, _ = loose_lines[0]
+            names = ", ".join(req for _, req in loose_lines[:5])
+            yield Hit(
+                view.index, line, f"writes {name} with requirements that are not pinned: {names}"
+            )
+        else:
+            pinned_cells.append(view.index)
+    if not unpinned:
+        for index in pinned_cells:
+            yield Proof("MLOPS04-BP02", index, "installs pinned package versions")
 
 
 RULE = Rule(
@@ -95,8 +147,11 @@ RULE = Rule(
     "locked requirements file.",
     doc="""\
 ## What it does
-Flags executed installs (`%pip install`, `!pip install`, `conda install`, and installs in
-`%%bash` cells) of a package without an exact version. Commented-out installs are ignored.
+Flags executed installs (`%pip install`, `!pip install`, `uv pip install`, `conda install`,
+`apt-get install`, and installs in `%%bash` cells) of a package without an exact version, and
+requirement files the notebook writes with `%%writefile` and then installs or hands to a job
+that list a package without one. Ranges (`mlflow<4`, `>=0.2`) are not exact. Commented-out
+installs are ignored.
 
 ## Why is this bad?
 An unpinned install gives a different library the next time the notebook runs; results drift
@@ -104,12 +159,12 @@ and old notebooks break without any change to their code.
 
 ## Example
 ```python
-%pip install xgboost
+%pip install xgboost "mlflow<4"
 ```
 
 ## Use instead
 ```python
-%pip install xgboost==2.1.3
+%pip install xgboost==2.1.3 mlflow==2.19.0
 ```
 
 ## Suppress

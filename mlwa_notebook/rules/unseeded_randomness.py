@@ -1,87 +1,188 @@
-"""MLW004 unseeded-randomness: a visible stochastic step runs without a seed."""
+"""MLW004 unseeded-randomness: a visible stochastic step runs without a seed.
+
+Each stochastic step is judged on its own (partial seeding is still a finding): a seed passed to
+the call, or a global seed of the generator that step draws from, set in the same unit (the
+notebook's kernel, or the script the step is in). Managed jobs and AutoML are not looked into.
+"""
 
 from __future__ import annotations
 
 from mlwa_notebook.cellcode import Call
+from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 _SEED_KWARGS = frozenset({"random_state", "seed", "random_seed", "rng", "generator"})
-_SPLITS = frozenset(
-    {
-        "train_test_split",
-        "ShuffleSplit",
-        "StratifiedShuffleSplit",
-        "sample",
-        "randomSplit",
-        "shuffle",
-        "permutation",
-    }
+
+# Generator families a global seed covers. scikit-learn and pandas fall back on NumPy's global
+# generator when given no ``random_state``, so a NumPy seed covers them.
+PY, NP, TF, TORCH = "python", "numpy", "tensorflow", "torch"
+ALL = frozenset({PY, NP, TF, TORCH})
+_GLOBAL_SEEDS: dict[str, frozenset[str]] = {
+    "random.seed": frozenset({PY}),
+    "numpy.random.seed": frozenset({NP}),
+    "tensorflow.random.set_seed": frozenset({TF}),
+    "tensorflow.compat.v1.set_random_seed": frozenset({TF}),
+    "tensorflow.set_random_seed": frozenset({TF}),
+    "keras.utils.set_random_seed": frozenset({PY, NP, TF}),
+    "tensorflow.keras.utils.set_random_seed": frozenset({PY, NP, TF}),
+    "torch.manual_seed": frozenset({TORCH}),
+    "torch.cuda.manual_seed_all": frozenset({TORCH}),
+    "torch.random.manual_seed": frozenset({TORCH}),
+    "transformers.set_seed": ALL,
+    "accelerate.utils.set_seed": frozenset({PY, NP, TORCH}),
+    "pytorch_lightning.seed_everything": frozenset({PY, NP, TORCH}),
+    "lightning.seed_everything": frozenset({PY, NP, TORCH}),
+    "lightning.pytorch.seed_everything": frozenset({PY, NP, TORCH}),
+}
+#: Helpers of unknown origin that, by their name, seed everything.
+_SEED_HELPERS = frozenset(
+    {"set_seed", "seed_everything", "set_random_seed", "fix_seed", "seed_all"}
 )
-_ESTIMATORS = frozenset(
+
+#: Splits, shuffles and samples that take a seed keyword (scikit-learn, pandas, Spark).
+_SPLITS = frozenset(
+    "train_test_split ShuffleSplit StratifiedShuffleSplit GroupShuffleSplit resample "
+    "randomSplit".split()
+)
+_SHUFFLE_FOLDS = frozenset({"KFold", "StratifiedKFold", "RepeatedKFold", "RepeatedStratifiedKFold"})
+#: scikit-learn estimators whose fit is random unless ``random_state`` is given.
+_SKLEARN_STOCHASTIC = frozenset(
     "RandomForestClassifier RandomForestRegressor ExtraTreesClassifier ExtraTreesRegressor "
     "GradientBoostingClassifier GradientBoostingRegressor HistGradientBoostingClassifier "
     "HistGradientBoostingRegressor MLPClassifier MLPRegressor SGDClassifier SGDRegressor KMeans "
-    "MiniBatchKMeans IsolationForest XGBClassifier XGBRegressor LGBMClassifier LGBMRegressor "
-    "CatBoostClassifier CatBoostRegressor TSNE".split()
+    "MiniBatchKMeans IsolationForest TSNE DecisionTreeClassifier DecisionTreeRegressor "
+    "ExtraTreeClassifier ExtraTreeRegressor BaggingClassifier BaggingRegressor "
+    "AdaBoostClassifier AdaBoostRegressor RandomizedSearchCV GaussianMixture "
+    "LatentDirichletAllocation RandomTreesEmbedding SpectralClustering Perceptron "
+    "TruncatedSVD".split()
 )
-_NP_RANDOM = frozenset(
-    "rand randn randint random choice normal uniform shuffle permutation "
-    "binomial poisson exponential".split()
+#: Spark ML stages whose default seed changes from one Python process to the next.
+_SPARK_STOCHASTIC = frozenset(
+    "ALS CrossValidator TrainValidationSplit RandomForestClassifier RandomForestRegressor "
+    "GBTClassifier GBTRegressor KMeans BisectingKMeans GaussianMixture LDA Word2Vec "
+    "MultilayerPerceptronClassifier FMClassifier FMRegressor DecisionTreeClassifier".split()
 )
-_GLOBAL_SEEDS = (
-    "numpy.random.seed",
-    "random.seed",
-    "tensorflow.random.set_seed",
-    "tensorflow.keras.utils.set_random_seed",
-    "keras.utils.set_random_seed",
-    "torch.manual_seed",
-    "set_seed",
-    "seed_everything",
-    "pytorch_lightning.seed_everything",
+_NP_DRAWS = frozenset(
+    "rand randn randint random random_sample choice normal uniform shuffle permutation "
+    "binomial poisson exponential beta gamma multinomial standard_normal".split()
 )
+_PY_DRAWS = frozenset(
+    "random shuffle choice choices sample randint randrange uniform gauss normalvariate "
+    "betavariate triangular expovariate getrandbits lognormvariate".split()
+)
+_TORCH_DRAWS = frozenset("rand randn randint randperm normal bernoulli multinomial".split())
+_TF_DRAWS = frozenset("normal uniform shuffle truncated_normal categorical".split())
 
 
 def _seeded(call: Call) -> bool:
-    return bool(set(call.kwargs) & _SEED_KWARGS)
+    return any(key in call.kwargs and call.kwargs[key].kind != "none" for key in _SEED_KWARGS)
+
+
+def _global_seeds(unit: Unit) -> tuple[frozenset[str], list[Site]]:
+    families: set[str] = set()
+    sites: list[Site] = []
+    for site in unit.sites:
+        covered = _GLOBAL_SEEDS.get(site.qualified)
+        if covered is None and site.call.attr in _SEED_HELPERS:
+            covered = _GLOBAL_SEEDS.get(site.qualified.replace(".utils", ""), ALL)
+        if covered is not None:
+            families.update(covered)
+            sites.append(site)
+    return frozenset(families), sites
+
+
+def _keras_models(unit: Unit) -> set[str]:
+    """Receivers compiled as Keras models, or built from Keras/TensorFlow classes."""
+    found = {s.call.func.rsplit(".", 1)[0] for s in unit.sites if s.call.attr == "compile"}
+    for name, origins in unit.origins.items():
+        if any(o.startswith(("tensorflow.", "keras.")) for o in origins):
+            found.add(name)
+    return found
+
+
+def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str:
+    """What is random and unseeded about this call, or empty."""
+    call, q, attr = site.call, site.qualified, site.call.attr
+    if _seeded(call):
+        return ""
+    if q.startswith("random.") and attr in _PY_DRAWS:
+        if PY in seeds or "string" in call.names:  # random names for resources, like uuid
+            return ""
+        return f"{call.func}() draws from Python's random module with no seed set"
+    if q.startswith("numpy.random."):
+        if attr in ("default_rng", "RandomState", "Generator") and not call.args:
+            return f"{call.func}() creates a generator without a seed"
+        if attr in _NP_DRAWS and NP not in seeds:
+            return f"{call.func}() draws from NumPy's global generator with no seed set"
+        return ""
+    if q.startswith("torch.") and attr in _TORCH_DRAWS and TORCH not in seeds:
+        return f"{call.func}() draws random numbers with no torch seed set"
+    if q.startswith("tensorflow.random.") and attr in _TF_DRAWS and TF not in seeds:
+        return f"{call.func}() draws random numbers with no TensorFlow seed set"
+    if attr in _SPLITS:
+        if call.kwargs.get("shuffle") is not None and call.kwargs["shuffle"].text == "False":
+            return ""
+        if attr == "randomSplit" or NP not in seeds:
+            return f"{call.func}() splits or resamples without a seed"
+        return ""
+    if attr in _SHUFFLE_FOLDS:
+        shuffle = call.kwargs.get("shuffle")
+        if shuffle is not None and shuffle.text == "True" and NP not in seeds:
+            return f"{attr} shuffles folds without `random_state`"
+        return ""
+    if attr == "sample" and (call.args or set(call.kwargs) & {"n", "frac", "fraction"}):
+        if q.startswith("random.") or (site.cell, call.line) not in unit.assigned_lines:
+            return ""  # ``df.sample(5)`` only shown, not used: a peek, not a step
+        spark = "fraction" in call.kwargs or "withReplacement" in call.kwargs
+        if spark or NP not in seeds:
+            return f"{call.func}() samples without a seed"
+        return ""
+    if attr == "shuffle" and unit.uses("tensorflow") and "." in call.func and call.args:
+        if TF not in seeds and not q.startswith(("numpy", "random", "sklearn")):
+            return f"{call.func}() shuffles a dataset without a seed"
+        return ""
+    if q.startswith("pyspark.") and attr in _SPARK_STOCHASTIC:
+        return f"{attr} is created without a `seed` (Spark's default differs between runs)"
+    if attr in _SKLEARN_STOCHASTIC and (q.startswith("sklearn.") or "." not in call.func):
+        if NP not in seeds:
+            return f"fits {attr} without `random_state`"
+        return ""
+    if attr == "fit" and TF not in seeds and call.func.rsplit(".", 1)[0] in keras:
+        return (
+            f"trains a Keras model with {call.func}() and no TensorFlow seed (weight "
+            "initialisation, dropout and shuffling are random)"
+        )
+    if attr == "backward" and unit.uses("torch") and TORCH not in seeds:
+        return (
+            f"trains with {call.func}() and no torch seed (initialisation and batches are random)"
+        )
+    return ""
 
 
 def check(ctx: NotebookContext) -> CheckResult:
-    global_seed = False
-    for view, call, qualified in ctx.calls():
-        if qualified.endswith(_GLOBAL_SEEDS) or call.attr in (
-            "seed",
-            "set_seed",
-            "manual_seed",
-            "set_random_seed",
-        ):
-            global_seed = True
-            yield Proof("MLOPS03-BP02", view.index, f"seeds randomness with {call.func}()")
-    for view, call, qualified in ctx.calls():
-        what = ""
-        if call.attr in _ESTIMATORS and not _seeded(call):
-            what = f"fits {call.attr} without `random_state`"
-        elif (
-            call.attr in _SPLITS
-            and not _seeded(call)
-            and (call.attr != "sample" or "frac" in call.kwargs or call.args)
-        ):
-            if call.attr == "shuffle" and not qualified.startswith(("sklearn", "numpy", "random")):
-                continue
-            if qualified.startswith("numpy.random") and global_seed:
-                continue
-            what = f"{call.func}() shuffles or samples without a seed"
-        elif qualified.startswith("numpy.random.") and call.attr in _NP_RANDOM and not global_seed:
-            what = f"{call.func}() draws from the global generator with no seed set"
-        elif qualified.startswith("numpy.random.default_rng") and not call.args and not call.kwargs:
-            what = "numpy.random.default_rng() is created without a seed"
-        elif (
-            qualified.startswith("random.")
-            and call.attr in ("random", "shuffle", "choice", "sample", "randint")
-            and not global_seed
-        ):
-            what = f"{call.func}() uses Python's random module with no seed set"
-        if what:
-            yield Hit(view.index, call.line, what)
+    for unit in ctx.units:
+        seeds, seed_sites = _global_seeds(unit)
+        for site in seed_sites:
+            yield Proof("MLOPS03-BP02", site.cell, f"seeds randomness with {site.call.func}()")
+        keras = _keras_models(unit) if unit.uses("tensorflow", "keras") else set()
+        trained_nn = False
+        # The same unseeded call repeated in one cell is one finding, with a count.
+        found: dict[tuple[int, str], list[int]] = {}
+        for site in unit.sites:
+            what = _step(unit, site, seeds, keras)
+            if what.startswith("trains"):
+                if trained_nn:  # one finding per unit for an unseeded network is enough
+                    continue
+                trained_nn = True
+            if what:
+                found.setdefault((site.cell, what), []).append(site.call.line)
+            elif _seeded(site.call) and (
+                site.call.attr in _SPLITS or site.call.attr in _SKLEARN_STOCHASTIC
+            ):
+                yield Proof("MLOPS03-BP02", site.cell, f"passes a seed to {site.call.func}()")
+        for (cell, what), lines in found.items():
+            times = f" ({len(lines)} times in this cell)" if len(lines) > 1 else ""
+            yield Hit(cell, lines[0], what + times)
 
 
 RULE = Rule(
@@ -92,13 +193,17 @@ RULE = Rule(
     pillars=("operational-excellence", "reliability"),
     best_practices=("MLOPS03-BP02", "MLREL03-BP01"),
     fix="Pass `random_state=`/`seed=` to the call, or seed the generator once at the top "
-    "(`np.random.default_rng(42)`, `torch.manual_seed(42)`).",
+    "(`np.random.seed(42)`, `tf.keras.utils.set_random_seed(42)`, `torch.manual_seed(42)`).",
     doc="""\
 ## What it does
-Flags visible stochastic steps without a seed: train/test splits, shuffles and samples, draws
-from NumPy's or Python's global generators, and stochastic models (forests, boosting, neural
-networks, k-means) fitted in the notebook or in a script it runs. Randomness inside managed
-jobs or AutoML is not counted.
+Flags each visible stochastic step that runs without a seed: train/test splits, shuffles and
+samples (scikit-learn, pandas, Spark, `tf.data`), draws from NumPy's, Python's, PyTorch's or
+TensorFlow's generators, stochastic scikit-learn and Spark models, and neural networks trained
+with Keras or PyTorch, in the notebook or in a `%%writefile` script it runs. A step counts as
+seeded when the call gets a seed or the generator it draws from is seeded in the same code
+(`np.random.seed` also covers scikit-learn and pandas, which fall back on it). Seeding only the
+split and not the model is still a finding. Randomness inside managed training jobs and AutoML
+is not counted, nor random resource names.
 
 ## Why is this bad?
 Unseeded runs cannot be repeated: a reviewer cannot reproduce the reported metric, and two runs
@@ -106,12 +211,14 @@ of the same notebook disagree for no reason anyone can trace.
 
 ## Example
 ```python
-X_train, X_test, y_train, y_test = train_test_split(X, y)
+X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=42)
+model = RandomForestClassifier().fit(X_train, y_train)
 ```
 
 ## Use instead
 ```python
 X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=42)
+model = RandomForestClassifier(random_state=42).fit(X_train, y_train)
 ```
 
 ## Suppress

@@ -3,59 +3,241 @@
 from __future__ import annotations
 
 import re
+import shlex
 
-from mlwa_notebook.rules._patterns import (
-    BUNDLED_DATA_MODULES,
-    DATA_READERS,
-    STORE_DOWNLOADS,
-    first_text,
-)
+from mlwa_notebook.cellcode import Call, Value
+from mlwa_notebook.rules._flow import Site, Unit
+from mlwa_notebook.rules._patterns import BUNDLED_DATA_MODULES, DATA_READERS, first_text
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
-_DOWNLOAD = re.compile(r"^(wget|curl|aws s3 (cp|sync)|gsutil (-m )?(cp|rsync))\b")
-_PIN_KWARGS = frozenset({"VersionId", "version_id", "revision", "version", "snapshot", "rev"})
-_HASHES = ("hashlib.", "dvc.api.")
+#: Object-store and HTTP downloads in Python, by callee name.
+_DOWNLOADS = frozenset(
+    "download_file download_fileobj get_object download_to_filename download_as_bytes "
+    "download_as_string download_as_text urlretrieve".split()
+)
+#: Keywords that pin what is read to one version.
+_PIN_KWARGS = frozenset(
+    {"VersionId", "version_id", "revision", "version", "snapshot", "rev", "generation"}
+)
+#: Managed datasets that point at files or tables which can change under them.
+_DATASET_CREATE = re.compile(r"(Tabular|Image|Text|Video|TimeSeries)Dataset\.create$")
+_SPARK_FORMATS = frozenset({"csv", "parquet", "json", "orc", "text", "load", "table"})
+#: Files that are data when downloaded (not installers, keys or binaries).
+_DATA_FILE = re.compile(
+    r"\.(csv|tsv|json|jsonl|parquet|zip|gz|tgz|tar|bz2|xz|7z|npy|npz|h5|hdf5|txt|data|xlsx?|"
+    r"arrow|feather|avro|orc|tfrecords?|pkl|pickle)(\?|$)",
+    re.I,
+)
+_REMOTE = re.compile(r"^(s3|gs|gcs|https?|ftp|hdfs|abfss?|wasbs?)://", re.I)
+_CLOUD_COPY = re.compile(
+    r"^(?:sudo\s+)?(aws\b.*?\bs3\s+(?:cp|sync)|gsutil\b.*?\b(?:cp|rsync)|"
+    r"gcloud\s+storage\s+(?:cp|rsync)|azcopy\s+(?:copy|cp|sync))\s+(.*)$"
+)
+_HTTP_GET = re.compile(r"^(?:sudo\s+)?(wget|curl)\s+(.*)$")
+_HASH_SHELL = re.compile(r"\b(sha\d+sum|md5sum|shasum)\b")
+_DVC_SHELL = re.compile(r"^(?:dvc|git lfs)\s+(pull|checkout|get|import|fetch)\b")
+_PINNED_SQL = re.compile(r"FOR\s+SYSTEM_TIME\s+AS\s+OF|@\d{10,}", re.I)
+#: Model files are artefacts, not data; in-memory buffers are not sources.
+_ARTEFACT = re.compile(r"(model|weights|checkpoint|ckpt)[^/]*$", re.I)
+_IN_MEMORY = ("StringIO", "BytesIO")
+
+
+def _shown(value: Value | None, unit: Unit) -> tuple[str, str]:
+    """What a path argument reads, for the message, and the literal text if known."""
+    if value is None:
+        return "data", ""
+    if value.kind in ("str", "fstring"):
+        return value.text, value.text
+    if value.kind == "name":
+        text = unit.literal(value.text)
+        return (f"{value.text} = {text!r}" if text else value.text), text
+    if value.kind == "call":
+        return f"{value.text}(...)", ""
+    return "a computed path", ""
+
+
+def _written(unit: Unit) -> set[str]:
+    """Local files the unit writes itself (its own intermediate results are not data sources)."""
+    out: set[str] = set()
+    for site in unit.sites:
+        if site.call.attr.startswith("to_") or site.call.attr in ("save", "savetxt", "dump"):
+            value = first_text(site.call)
+            if value is not None and value.kind == "str":
+                out.add(value.text.lstrip("./"))
+    return out
+
+
+def _pinned_call(call: Call, unit: Unit, cell: int) -> bool:
+    if set(call.kwargs) & _PIN_KWARGS:
+        return True
+    return any(c == cell and a.target in ("VersionId", "generation") for c, a in unit.assigns)
+
+
+def _hashed_cells(unit: Unit) -> set[int]:
+    """Cells that compute or check a content hash (they vouch for reads in or before them)."""
+    cells = {s.cell for s in unit.sites if s.qualified.startswith("hashlib.")}
+    cells |= {c for c, _, text in unit.shells if _HASH_SHELL.search(text)}
+    return cells
+
+
+def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
+    """Calls that read a dataset: (site, what kind of read, the path argument)."""
+    found: list[tuple[Site, str, Value | None]] = []
+    for site in unit.sites:
+        call, q = site.call, site.qualified
+        if call.attr in DATA_READERS or q in ("numpy.load", "numpy.fromfile"):
+            found.append((site, "file", first_text(call)))
+        elif ".read." in f".{call.func}" and call.attr in _SPARK_FORMATS:
+            found.append((site, "file", first_text(call)))
+        elif call.attr in _DOWNLOADS:
+            key = call.kwargs.get("Key") or (call.args[1] if len(call.args) > 1 else None)
+            found.append((site, "download", key or first_text(call)))
+        elif call.attr == "query" and (
+            "bigquery" in unit.origin(call.func.rsplit(".", 1)[0]) or "bq" in call.root.lower()
+        ):
+            found.append((site, "query", first_text(call)))
+        elif _DATASET_CREATE.search(q):
+            source = call.kwargs.get("gcs_source") or call.kwargs.get("bq_source")
+            found.append((site, "dataset", source))
+        elif q.startswith("datasets.load_dataset") or q.endswith("hf_hub_download"):
+            found.append((site, "hub", first_text(call)))
+        elif call.attr == "get_file" and q.startswith(("tensorflow.", "keras.")):
+            found.append((site, "fetch", call.kwargs.get("origin") or first_text(call)))
+    return found
+
+
+def _download_source(command: str) -> str:
+    """The remote source of a shell copy or download, or empty when it uploads or is not data."""
+    source = _remote_source(command)
+    return "" if _ARTEFACT.search(source.rstrip("/")) else source
+
+
+def _remote_source(command: str) -> str:
+    match = _CLOUD_COPY.match(command)
+    if match:
+        try:
+            words = [w for w in shlex.split(match.group(2)) if not w.startswith("-")]
+        except ValueError:
+            words = [w for w in match.group(2).split() if not w.startswith("-")]
+        if len(words) < 2:
+            return ""
+        src, dst = words[0], words[-1]
+        if "--version-id" in command or "#" in src:
+            return ""
+        local_dst = not _REMOTE.match(dst) and not dst.startswith(("$", "{"))
+        if _REMOTE.match(src) or (src.startswith(("$", "{")) and local_dst):
+            return src
+        return ""
+    match = _HTTP_GET.match(command)
+    if match and "|" not in command:
+        for word in match.group(2).split():
+            url = word.strip("'\"")
+            if _REMOTE.match(url) and _DATA_FILE.search(url):
+                return url
+    return ""
+
+
+def _destination(command: str) -> str:
+    """The local file name a shell download writes to (its last word's base name)."""
+    words = command.split()
+    return words[-1].rstrip("/").rsplit("/", 1)[-1] if words else ""
 
 
 def check(ctx: NotebookContext) -> CheckResult:
-    pinned = any(q.startswith(_HASHES) for _, _, q in ctx.calls())
-    for view, call, qualified in ctx.calls():
-        if qualified.startswith(BUNDLED_DATA_MODULES):
-            yield Proof(
-                "MLOPS03-BP02", view.index, f"reads a library-bundled dataset ({call.func})"
-            )
-            continue
-        if call.attr in DATA_READERS or call.attr in STORE_DOWNLOADS:
-            if set(call.kwargs) & _PIN_KWARGS or "ExtraArgs" in call.kwargs:
-                yield Proof("MLOPS03-BP02", view.index, f"reads a pinned version ({call.func})")
-                continue
-            source = first_text(call)
-            shown = source.text if source is not None else "data"
-            if (
-                source is not None
-                and source.kind == "str"
-                and ctx.tracking.is_versioned(source.text)
-            ):
-                yield Proof("MLOPS03-BP02", view.index, f"{shown} is tracked by git or DVC")
-                continue
-            if pinned:
-                continue
-            yield Hit(
-                view.index, call.line, f"reads `{shown[:80]}` with {call.func}() and no version pin"
-            )
-    if pinned:
-        return
-    for view in ctx.code_cells():
-        assert view.facts is not None
-        for shell in view.facts.shells:
-            if _DOWNLOAD.search(shell.text):
-                yield Hit(
-                    view.index,
-                    shell.line,
-                    f"downloads data with `{shell.text[:80]}` and no version pin",
+    dvc_pulled = False
+    for unit in ctx.units:
+        for cell, _, text in unit.shells:
+            if _DVC_SHELL.match(text):
+                dvc_pulled = True
+                yield Proof("MLOPS03-BP02", cell, f"restores versioned data with `{text[:60]}`")
+    for unit in ctx.units:
+        hashed = _hashed_cells(unit)
+        written = _written(unit)
+        # A file fetched by a flagged download is not flagged again when it is read.
+        fetched = {_destination(t) for _, _, t in unit.shells if _download_source(t)}
+        for site in unit.sites:
+            q = site.qualified
+            if q.startswith(BUNDLED_DATA_MODULES):
+                yield Proof(
+                    "MLOPS03-BP02", site.cell, f"reads a library dataset ({site.call.func})"
                 )
-        if view.facts.cell_magic == "bigquery":
-            yield Hit(view.index, 1, "queries a BigQuery table with no snapshot or version")
+            elif q.startswith("dvc.api."):
+                yield Proof(
+                    "MLOPS03-BP02", site.cell, f"reads DVC-versioned data ({site.call.func})"
+                )
+            elif q.startswith("mlflow.data.") or site.call.attr == "log_input":
+                yield Proof(
+                    "MLSEC03-BP04", site.cell, f"records the dataset used ({site.call.func})"
+                )
+        reads = _reads(unit)
+        # What a pinned read returns, and cells that open DVC-versioned data, read pinned data.
+        pinned_names = {
+            t for s, _, _ in reads if _pinned_call(s.call, unit, s.cell) for t in s.call.targets
+        }
+        dvc_cells = {s.cell for s in unit.sites if s.qualified.startswith("dvc.api.")}
+        downloaded = {t for s, kind, _ in reads if kind == "download" for t in s.call.targets}
+        for s, kind, _ in reads:  # download_file(bucket, key, "local.csv"): the local copy
+            if kind == "download":
+                fetched.update(
+                    unit.value_text(v).rsplit("/", 1)[-1]
+                    for v in (*s.call.args, *s.call.kwargs.values())
+                    if unit.value_text(v)
+                )
+        for site, kind, source in reads:
+            call, cell = site.call, site.cell
+            shown, text = _shown(source, unit)
+            if source is not None and source.kind == "call" and source.text.endswith(_IN_MEMORY):
+                continue
+            if (text and _ARTEFACT.search(text)) or set(call.names) & downloaded:
+                continue  # a model file, or the body of a download already reported
+            if _pinned_call(call, unit, cell) or (kind == "fetch" and "file_hash" in call.kwargs):
+                yield Proof("MLOPS03-BP02", cell, f"reads a pinned version of {shown[:60]}")
+                continue
+            if cell in dvc_cells or set(call.names) & pinned_names:
+                continue
+            if kind == "query":
+                sql = text or " ".join(t for c, _, t in unit.strings if c == cell)
+                if _PINNED_SQL.search(sql):
+                    yield Proof("MLOPS03-BP02", cell, "queries a table snapshot")
+                    continue
+            if text and ctx.tracking.is_versioned(text):
+                yield Proof("MLOPS03-BP02", cell, f"{text} is tracked by git or DVC")
+                continue
+            if dvc_pulled or cell in hashed or cell + 1 in hashed:
+                continue
+            if text and text.lstrip("./") in written:
+                continue
+            if kind != "download" and text and text.rsplit("/", 1)[-1] in fetched:
+                continue
+            if unit.is_script and not text:
+                continue  # a job's input channel, given by the notebook that launches the job
+            yield Hit(cell, call.line, _message(kind, shown, call.func))
+        if unit.is_script:
+            continue
+        for cell, line, command in unit.shells:
+            fetched_from = _download_source(command)
+            if fetched_from and cell not in hashed and cell + 1 not in hashed and not dvc_pulled:
+                yield Hit(
+                    cell, line, f"downloads `{fetched_from[:80]}` with no version pin or checksum"
+                )
+        for view in ctx.code_cells():
+            if view.facts is not None and view.facts.cell_magic == "bigquery":
+                yield Hit(view.index, 1, "queries a BigQuery table with no snapshot or version")
+
+
+def _message(kind: str, shown: str, func: str) -> str:
+    shown = shown[:100]
+    if kind == "query":
+        return f"queries a table with {func}() and no snapshot or version pin"
+    if kind == "dataset":
+        return f"creates a managed dataset from `{shown}` with {func}(), which is not a snapshot"
+    if kind == "hub":
+        return f"loads `{shown}` from a hub with {func}() and no `revision=`"
+    if kind == "download":
+        return f"downloads `{shown}` with {func}() and no version pin"
+    if kind == "fetch":
+        return f"fetches `{shown}` with {func}() and no `file_hash=`"
+    return f"reads `{shown}` with {func}() and no version pin"
 
 
 RULE = Rule(
@@ -65,14 +247,19 @@ RULE = Rule(
     severity="warning",
     pillars=("operational-excellence", "security", "reliability"),
     best_practices=("MLOPS03-BP02", "MLSEC03-BP04", "MLREL02-BP03"),
-    fix="Read a pinned version: an S3 `VersionId`, a DVC- or git-tracked file, a dataset "
-    "revision, or record and check the file's content hash.",
+    fix="Read a pinned version: an S3 `VersionId`, a GCS generation, a DVC- or git-tracked "
+    "file, a dataset revision or table snapshot, or record and check the file's content hash.",
     doc="""\
 ## What it does
-Flags data read from a local path, a URL, a database or an object store when nothing pins which
-version of the data was read: no S3 `VersionId`, no dataset revision, no DVC or git tracking of
-the file, and no content hash checked in the notebook. Datasets bundled with a library
-(scikit-learn's `load_*`, `keras.datasets`) count as versioned.
+Flags data read from a local path, a URL, a database or warehouse table, or an object store
+(pandas, NumPy and Spark readers, boto3 and Cloud Storage downloads, BigQuery queries,
+`aws s3 cp`, `gsutil cp`, `wget` of data files, managed datasets created from files, hub
+datasets) when nothing pins which version was read: no S3 `VersionId`, GCS generation,
+dataset `revision=`, table snapshot (`FOR SYSTEM_TIME AS OF`), no git or DVC tracking of the
+file (checked in the repository that holds the notebook), and no content hash computed next to
+the read. Datasets bundled with a library (`sklearn.datasets`, `keras.datasets`) and fetchers
+that verify a checksum (`get_file(..., file_hash=...)`) count as versioned. Files the notebook
+writes itself, and the input channels a job script receives, are not counted again.
 
 ## Why is this bad?
 A model is only reproducible and auditable if the exact data it learnt from can be found again.

@@ -1,0 +1,177 @@
+"""Where a notebook trains models and where it scores them, and on what data.
+
+Shared by ``missing-evaluation`` and ``evaluation-on-training-data``. Training is a fit of
+something that is not a preprocessing step, a training or tuning job launched, or a gradient
+step. Scoring is a metric computed from labels and predictions; what it is computed on comes
+from the unit's data flow (``_flow.DataFlow``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mlwa_notebook.rules._flow import Site, Unit, name_pieces, train_name
+
+#: Fitted objects that transform data rather than predict (by class or variable name).
+_TRANSFORMER_CLASS = re.compile(
+    r"(Scaler|Encoder|Imputer|Vectorizer|PCA|SVD|Transformer|Tokenizer|Binarizer|Discretizer|"
+    r"Normalizer|Selector|^Select|Indexer|Assembler|Featurizer|Processor|Splitter|Resampler|"
+    r"SMOTE|Sampler|Hasher|Polynomial|Bucketizer|"
+    # Unsupervised models: there is no held-out label to score them against.
+    r"KMeans|DBSCAN|HDBSCAN|OPTICS|Agglomerative|Birch|MeanShift|SpectralClustering|"
+    r"NearestNeighbors|TSNE|UMAP|Isomap|LatentDirichletAllocation|NMF|Word2Vec)",
+)
+_TRANSFORMER_PIECES = frozenset(
+    "scaler encoder imputer vectorizer tokenizer pca tfidf transformer preprocessor selector "
+    "normalizer indexer assembler processor sc le ohe enc".split()
+)
+#: Libraries whose ``fit`` estimates a distribution, not a model.
+_NOT_MODEL_LIBS = ("scipy.", "statsmodels.tsa.stattools", "matplotlib.")
+#: Objects that run training as a managed job (``job.run()``, ``tuner.tune()``).
+_JOB_CLASS = re.compile(
+    r"(TrainingJob|AutoML|CustomJob|HyperparameterTuningJob|Tuner|Trainer)", re.I
+)
+#: Job resources whose creation starts training (sagemaker-core ``TrainingJob.create``).
+_JOB_RESOURCE = re.compile(r"(TrainingJob|AutoMLJob\w*|HyperParameterTuningJob)\.create$", re.I)
+_JOB_CREATORS = frozenset(
+    "create_training_job create_auto_ml_job create_auto_ml_job_v2 "
+    "create_hyper_parameter_tuning_job".split()
+)
+#: Metric functions, by name (scikit-learn, Keras, Spark, Hugging Face, torchmetrics).
+METRICS = frozenset(
+    "accuracy_score balanced_accuracy_score f1_score fbeta_score precision_score recall_score "
+    "roc_auc_score roc_curve precision_recall_curve average_precision_score log_loss "
+    "brier_score_loss confusion_matrix multilabel_confusion_matrix classification_report "
+    "matthews_corrcoef cohen_kappa_score mean_squared_error root_mean_squared_error "
+    "mean_absolute_error mean_absolute_percentage_error median_absolute_error r2_score "
+    "explained_variance_score mean_squared_log_error hamming_loss jaccard_score "
+    "top_k_accuracy_score ndcg_score dcg_score d2_absolute_error_score from_predictions "
+    "from_estimator evaluate score compute".split()
+)
+_METRIC_MODULES = ("sklearn.metrics.", "torchmetrics.", "evaluate.")
+_METRIC_OBJECTS = ("keras.metrics.", "tensorflow.keras.metrics.", "torchmetrics.")
+#: Comparisons of predictions with labels written by hand.
+_AGGREGATES = frozenset("crosstab mean sum sqrt average abs allclose".split())
+#: Keyword arguments that make a fit report a metric on held-out data as it trains.
+_HELD_OUT_KWARGS = frozenset(
+    "validation_data eval_set evals valid_sets validation_split eval_dataset "
+    "validation_dataset".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    """A place where a model is scored, and whether on held-out or on training data."""
+
+    unit: Unit
+    site: Site
+    held_out: bool
+    note: str = ""
+
+
+def _is_transformer(unit: Unit, site: Site) -> bool:
+    receiver = site.call.func.rsplit(".", 1)[0]
+    origin = unit.origin(receiver)
+    if origin and _TRANSFORMER_CLASS.search(origin.rsplit(".", 1)[-1]):
+        return True
+    if receiver.endswith(")") and _TRANSFORMER_CLASS.search(receiver):
+        return True
+    return any(p in _TRANSFORMER_PIECES for p in name_pieces(receiver))
+
+
+def _job_receiver(unit: Unit, site: Site) -> bool:
+    receiver = site.call.func.rsplit(".", 1)[0]
+    origin = unit.origin(receiver)
+    text = origin or receiver
+    return bool(_JOB_CLASS.search(text)) or any(
+        p in ("trainer", "estimator", "tuner", "job") for p in name_pieces(receiver)
+    )
+
+
+def trainings(unit: Unit) -> list[Site]:
+    """Calls that train a model, in order."""
+    found: list[Site] = []
+    for site in unit.sites:
+        call, q = site.call, site.qualified
+        if q.startswith(_NOT_MODEL_LIBS):
+            continue
+        if call.attr in ("fit", "fit_generator"):
+            if not _is_transformer(unit, site):
+                found.append(site)
+        elif call.attr == "train":
+            if (call.args or call.kwargs or _job_receiver(unit, site)) and "." in call.func:
+                found.append(site)
+        elif call.attr in ("tune", "run"):
+            if _job_receiver(unit, site) and "Processor" not in unit.origin(
+                call.func.rsplit(".", 1)[0]
+            ):
+                found.append(site)
+        elif call.attr in _JOB_CREATORS or _JOB_RESOURCE.search(q):
+            found.append(site)
+        elif (call.attr == "backward" and unit.uses("torch")) or (
+            call.attr == "apply_gradients" and unit.uses("tensorflow", "keras")
+        ):
+            found.append(site)
+    return found
+
+
+def _data_names(unit: Unit, site: Site) -> list[str]:
+    call = site.call
+    receiver_root = call.root if "." in call.func else ""
+    return [n for n in call.names if n not in unit.not_data and n != receiver_root]
+
+
+def _metric_object(unit: Unit, site: Site) -> bool:
+    if "." in site.call.func:
+        return False
+    return unit.origin(site.call.func).startswith(_METRIC_OBJECTS)
+
+
+def scorings(unit: Unit) -> list[Scoring]:
+    """Places where the unit computes a metric, on held-out or on training data."""
+    return unit.memo("scorings", _scorings)
+
+
+def _scorings(unit: Unit) -> list[Scoring]:
+    flow = unit.flow
+    found: list[Scoring] = []
+    predicting = {
+        (s.cell, s.call.line)
+        for s in unit.sites
+        if s.call.attr.startswith("predict") or s.call.attr == "transform"
+    }
+    for site in unit.sites:
+        call = site.call
+        if call.attr in ("fit", "fit_generator", "train") or "Trainer" in site.qualified:
+            given = [k for k in call.kwargs if k in _HELD_OUT_KWARGS]
+            if given and call.kwargs[given[0]].kind != "none":
+                note = f"validates on held-out data while fitting ({given[0]}= in {call.func}())"
+                found.append(Scoring(unit, site, True, note))
+            continue
+        metric = (
+            call.attr in METRICS
+            or site.qualified.startswith(_METRIC_MODULES)
+            or _metric_object(unit, site)
+        )
+        aggregate = call.attr in _AGGREGATES
+        if not (metric or aggregate):
+            continue
+        data = _data_names(unit, site)
+        if not data:
+            continue
+        has_pred = any(n in flow.predictions for n in data) or (
+            (site.cell, call.line) in predicting and not call.attr.startswith("predict")
+        )
+        if aggregate and not has_pred:
+            continue
+        if call.attr in ("score", "evaluate", "compute") and not has_pred and len(data) < 1:
+            continue
+        if any(flow.is_held_out(n) for n in data) and not any(train_name(n) for n in data):
+            note = f"scores a model on held-out data with {call.func}()"
+            found.append(Scoring(unit, site, True, note))
+        elif all(flow.is_train(n) or n in flow.predictions for n in data) and any(
+            flow.is_train(n) for n in data
+        ):
+            found.append(Scoring(unit, site, False))
+    return found

@@ -1,0 +1,336 @@
+"""Code units and the data flow between their cells, built once per notebook from ``CodeFacts``.
+
+A *unit* is code that runs in one interpreter: the notebook's cells (one kernel, so names flow
+from cell to cell) or one ``%%writefile`` script the notebook runs (its own process). Rules ask
+a unit where a name came from (``origins``), which names hold held-out or training data, and
+which hold predictions, without parsing anything again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeVar, cast
+
+from mlwa_notebook.cellcode import Assign, Call, CodeFacts, Value, resolve
+
+#: Name pieces that say a variable holds held-out data (``X_test``, ``dval``, ``valid_ds``).
+_HELD_OUT_PIECE = re.compile(
+    r"^(?:[dxy]?(?:test|tst|val|valid|validation|eval|evaluation|holdout|heldout|unseen|oos))$"
+)
+#: Name pieces that say a variable holds training data (``X_train``, ``dtrain``).
+_TRAIN_PIECE = re.compile(r"^(?:[dxy]?(?:train|training|trn))$")
+T = TypeVar("T")
+_SPLIT_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+#: Methods only models have: their receivers are models, not data.
+_MODEL_METHODS = frozenset(
+    "fit predict predict_proba predict_log_proba decision_function evaluate score "
+    "fit_generator".split()
+)
+#: Callees whose result is a model's predictions.
+PREDICTORS = frozenset(
+    "predict predict_proba predict_log_proba predict_on_batch decision_function invoke "
+    "invoke_endpoint batch_predict".split()
+)
+#: Splits whose outputs alternate train, held-out (``X_train, X_test, y_train, y_test``).
+_ALTERNATING_SPLITS = frozenset({"train_test_split"})
+#: Splits whose first output is training data and the rest held out.
+_FIRST_IS_TRAIN_SPLITS = frozenset(
+    {"numpy.split", "numpy.array_split", "torch.utils.data.random_split"}
+)
+
+
+def name_pieces(name: str) -> list[str]:
+    """A variable name cut into lower-case words: ``XTest_df`` -> ``['x', 'test', 'df']``."""
+    return [w.lower() for w in _SPLIT_WORDS.findall(name.rsplit(".", 1)[-1])]
+
+
+def held_out_name(name: str) -> bool:
+    """Whether a variable's name says it holds held-out (test or validation) data."""
+    pieces = name_pieces(name)
+    if any(_TRAIN_PIECE.match(p) for p in pieces):
+        return False
+    return any(_HELD_OUT_PIECE.match(p) for p in pieces)
+
+
+def train_name(name: str) -> bool:
+    """Whether a variable's name says it holds training data."""
+    return any(_TRAIN_PIECE.match(p) for p in name_pieces(name))
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """One call in a unit: the cell it is in, the call, its callee with imports resolved."""
+
+    cell: int
+    call: Call
+    qualified: str
+
+    @property
+    def attr(self) -> str:
+        """The callee's last name."""
+        return self.call.attr
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Code that shares one namespace: the notebook kernel, or one script the notebook runs."""
+
+    name: str
+    is_script: bool
+    imports: Mapping[str, str]
+    sites: tuple[Site, ...]
+    assigns: tuple[tuple[int, Assign], ...]
+    strings: tuple[tuple[int, int, str], ...]
+    shells: tuple[tuple[int, int, str], ...] = ()
+    defs: frozenset[str] = field(default_factory=frozenset)
+    #: Results several rules share (endpoints, scorings), computed once per analysis.
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def memo(self, key: str, compute: Callable[[Unit], T]) -> T:
+        """``compute(self)``, once: rules that need the same derived facts share them."""
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        return cast(T, self._memo[key])
+
+    def uses(self, *modules: str) -> bool:
+        """Whether the unit imports any of these top-level modules (or their submodules)."""
+        return any(
+            target == m or target.startswith(m + ".")
+            for target in self.imports.values()
+            for m in modules
+        )
+
+    @cached_property
+    def origins(self) -> Mapping[str, tuple[str, ...]]:
+        """For each name bound from a call, the resolved callees it was bound from, in order."""
+        found: dict[str, list[str]] = {}
+        for site in self.sites:
+            for target in site.call.targets:
+                found.setdefault(target, []).append(site.qualified)
+        return {k: tuple(v) for k, v in found.items()}
+
+    def origin(self, name: str) -> str:
+        """Every callee ``name`` was bound from, joined (empty when it never was)."""
+        return " ".join(self.origins.get(name.split(".", 1)[0].split("[", 1)[0], ()))
+
+    def ancestry(self, name: str, depth: int = 4) -> list[str]:
+        """The callees ``name`` came from, following receivers back (``model = job.run()``,
+        ``job = aiplatform.AutoMLTabularTrainingJob(...)``) up to ``depth`` steps."""
+        found: list[str] = []
+        todo = [name]
+        seen: set[str] = set()
+        while todo and depth > 0:
+            depth -= 1
+            current = todo.pop().split(".", 1)[0].split("[", 1)[0]
+            if current in seen:
+                continue
+            seen.add(current)
+            for origin in self.origins.get(current, ()):
+                found.append(origin)
+                head = origin.split(".", 1)[0].split("(", 1)[0]
+                if head not in self.imports and "." in origin:
+                    todo.append(head)
+        return found
+
+    def literal(self, name: str) -> str:
+        """The last string or number literal bound to ``name`` (empty if none)."""
+        text = ""
+        for _, a in self.assigns:
+            if a.target == name and a.value.kind in ("str", "num"):
+                text = a.value.text
+        return text
+
+    def value_text(self, value: Value | None) -> str:
+        """A literal argument's text, or the literal its name was bound to (empty if unknown)."""
+        if value is None:
+            return ""
+        if value.kind in ("str", "num", "bool"):
+            return value.text
+        if value.kind == "name":
+            return self.literal(value.text)
+        return ""
+
+    def cell_keys(self, cell: int) -> dict[str, Value]:
+        """Dict keys and names bound in one cell, with their values (``{"InstanceType": ...}``)."""
+        return {a.target: a.value for c, a in self.assigns if c == cell}
+
+    def value_text_of(self, value: Value | str) -> str:
+        """``value_text`` for a value that may be missing (an empty string)."""
+        return self.value_text(value) if isinstance(value, Value) else value
+
+    @cached_property
+    def assigned_lines(self) -> frozenset[tuple[int, int]]:
+        """(cell, line) of every assignment: where a value is kept rather than only shown."""
+        return frozenset((cell, a.line) for cell, a in self.assigns)
+
+    @cached_property
+    def not_data(self) -> frozenset[str]:
+        """Names that are modules, functions, classes or models, never data."""
+        callee_roots = {s.call.root for s in self.sites if "." not in s.call.func}
+        return frozenset(self.imports) | self.defs | callee_roots | self.models
+
+    @cached_property
+    def models(self) -> frozenset[str]:
+        """Names of objects that are fitted or predict: models and pipelines, not data."""
+        return frozenset(
+            s.call.root for s in self.sites if "." in s.call.func and s.call.attr in _MODEL_METHODS
+        )
+
+    @cached_property
+    def flow(self) -> DataFlow:
+        """Which names hold held-out data, training data, predictions."""
+        return DataFlow.of(self)
+
+
+@dataclass(frozen=True)
+class DataFlow:
+    """Names that hold held-out data, training data, or model predictions in one unit.
+
+    Names count by what they are called (``X_test``) and by where they came from: outputs of a
+    split by position, and anything computed from a held-out, training or prediction value.
+    """
+
+    held_out: frozenset[str]
+    train: frozenset[str]
+    predictions: frozenset[str]
+    fitted_on: frozenset[str]
+
+    @classmethod
+    def of(cls, unit: Unit) -> DataFlow:
+        """Follow the unit's assignments in order."""
+        held: set[str] = set()
+        train: set[str] = set()
+        pred: set[str] = set()
+        fitted: set[str] = set()
+        # Each step: (cell, line, targets, names read, the call if the value is a call).
+        steps: list[tuple[int, int, tuple[str, ...], tuple[str, ...], Site | None]] = []
+        called: set[tuple[int, int, tuple[str, ...]]] = set()
+        for site in unit.sites:
+            c = site.call
+            if c.attr in ("fit", "train", "fit_generator"):
+                given = [*c.args, *(c.kwargs[k] for k in ("x", "X", "y") if k in c.kwargs)]
+                fitted.update(v.text.split(".", 1)[0] for v in given if v.kind == "name")
+            if c.targets:
+                steps.append((site.cell, c.line, c.targets, c.names, site))
+                called.add((site.cell, c.line, c.targets))
+        for cell, a in unit.assigns:
+            key = (cell, a.line, (a.target,))
+            if a.value.kind != "call" and key not in called:
+                steps.append((cell, a.line, (a.target,), a.value.names, None))
+        steps.sort(key=lambda s: (s[0], s[1]))
+        for _, _, targets, names, step_site in steps:
+            call = step_site.call if step_site is not None else None
+            data = [n for n in names if n not in unit.not_data]
+            if call is not None and call.attr in _ALTERNATING_SPLITS and len(targets) >= 2:
+                for i, t in enumerate(targets):
+                    (held if i % 2 else train).add(t)
+                continue
+            first_is_train = (
+                step_site is not None and step_site.qualified in _FIRST_IS_TRAIN_SPLITS
+            ) or (call is not None and call.attr == "randomSplit")
+            if first_is_train and len(targets) >= 2:
+                train.add(targets[0])
+                held.update(targets[1:])
+                continue
+            from_held = any(n in held or held_out_name(n) for n in data)
+            from_train = any(n in train or train_name(n) for n in data)
+            is_pred = (call is not None and call.attr in PREDICTORS) or any(n in pred for n in data)
+            if call is not None and call.attr.startswith("predict"):
+                is_pred = True
+            for t in targets:
+                if held_out_name(t):
+                    held.add(t)
+                elif train_name(t):
+                    train.add(t)
+                elif from_held and not from_train:
+                    held.add(t)
+                elif from_train and not from_held:
+                    train.add(t)
+                if is_pred:
+                    pred.add(t)
+        return cls(frozenset(held), frozenset(train), frozenset(pred), frozenset(fitted))
+
+    def is_held_out(self, name: str) -> bool:
+        """Whether ``name`` holds held-out data."""
+        return name in self.held_out or held_out_name(name)
+
+    def is_train(self, name: str) -> bool:
+        """Whether ``name`` holds training data (or exactly what a model was fitted on)."""
+        return name in self.train or train_name(name) or name in self.fitted_on
+
+
+def _script_refs(path: str) -> tuple[str, ...]:
+    """The ways later code can point at a written script: file, path, module, package folder."""
+    clean = path.strip().strip("'\"").lstrip("./")
+    base = clean.rsplit("/", 1)[-1]
+    refs = {base, clean}
+    stem = clean[: -len(".py")] if clean.endswith(".py") else clean
+    parts = stem.split("/")
+    if len(parts) >= 2:
+        refs.add(".".join(parts[-2:]))  # python -m trainer.task
+        refs.add(parts[0])  # the folder handed to a job as source_dir
+        refs.add("/".join(parts[:-1]))
+    return tuple(r for r in refs if r)
+
+
+def _mentions(text: str, ref: str) -> bool:
+    at = text.find(ref)
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        after = text[at + len(ref)] if at + len(ref) < len(text) else " "
+        if not (before.isalnum() or before == "_") and not (after.isalnum() or after in "_-"):
+            return True
+        at = text.find(ref, at + 1)
+    return False
+
+
+def script_is_run(index: int, path: str, later: Iterator[tuple[int, CodeFacts]]) -> bool:
+    """Whether code after cell ``index`` refers to the script it writes (runs it or ships it)."""
+    refs = _script_refs(path)
+    for cell, facts in later:
+        if cell <= index:
+            continue
+        if facts.script_path is not None:
+            continue
+        texts = [s for _, s in facts.strings] + [sh.text for sh in facts.shells]
+        texts += [v.text for c in facts.calls for v in (*c.args, *c.kwargs.values())]
+        if facts.magic_args:
+            texts.append(facts.magic_args)
+        for text in texts:
+            if any(_mentions(text, r) for r in refs):
+                return True
+    return False
+
+
+def build_unit(
+    name: str,
+    is_script: bool,
+    cells: list[tuple[int, CodeFacts]],
+    imports: Mapping[str, str],
+) -> Unit:
+    """A unit from the facts of its cells (one cell for a script)."""
+    sites: list[Site] = []
+    assigns: list[tuple[int, Assign]] = []
+    strings: list[tuple[int, int, str]] = []
+    shells: list[tuple[int, int, str]] = []
+    defs: set[str] = set()
+    for index, facts in cells:
+        sites.extend(Site(index, c, resolve(c.func, imports)) for c in facts.calls)
+        assigns.extend((index, a) for a in facts.assigns)
+        strings.extend((index, line, text) for line, text in facts.strings)
+        shells.extend((index, sh.line, sh.text) for sh in facts.shells)
+        defs.update(facts.defs)
+    return Unit(
+        name,
+        is_script,
+        imports,
+        tuple(sites),
+        tuple(assigns),
+        tuple(strings),
+        tuple(shells),
+        frozenset(defs),
+    )

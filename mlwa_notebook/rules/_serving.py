@@ -1,0 +1,249 @@
+"""Endpoints a notebook creates, deletes and monitors: shared by the serving rules.
+
+An endpoint is known by the names that refer to it: the variable its creation is bound to and
+the name it is given (``EndpointName=endpoint_name``). A deletion or a monitor that mentions one
+of those names is about that endpoint; one that mentions none of them (a loop over
+``list_endpoints()``) is taken to be about every endpoint it could be, so the rules err towards
+silence rather than a false alarm.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from mlwa_notebook.cellcode import Call, Value
+from mlwa_notebook.rules._flow import Site, Unit
+
+#: Keyword arguments whose value names the endpoint a call is about.
+_ENDPOINT_KWARGS = ("EndpointName", "endpoint_name", "endpoint", "endpoint_input")
+#: Calls that tear an endpoint down.
+_DELETERS = frozenset({"delete_endpoint", "undeploy", "undeploy_all", "delete_predictor"})
+#: Calls that show an endpoint exists and is used (for endpoints a pipeline creates).
+_ENDPOINT_USE = frozenset(
+    {"describe_endpoint", "invoke_endpoint", "invoke_endpoint_async", "wait_for_endpoint"}
+)
+#: Calls and keywords that capture or monitor what an endpoint receives.
+MONITOR_CALLS = frozenset(
+    "DataCaptureConfig DefaultModelMonitor ModelMonitor ModelQualityMonitor ModelBiasMonitor "
+    "ModelExplainabilityMonitor create_monitoring_schedule ModelDeploymentMonitoringJob "
+    "QualityCheckStep ClarifyCheckStep DataQualityCheckConfig ModelQualityCheckConfig "
+    "SkewDetectionConfig DriftDetectionConfig ObjectiveConfig update_data_capture_config "
+    "enable_data_capture create_data_quality_job_definition "
+    "create_model_quality_job_definition create_model_bias_job_definition "
+    "create_model_explainability_job_definition suggest_baseline".split()
+)
+MONITOR_KWARGS = frozenset(
+    {
+        "data_capture_config",
+        "DataCaptureConfig",
+        "enable_request_response_logging",
+        "model_monitoring_config",
+        "model_monitoring_alert_config",
+        "model_monitoring_objective_config",
+    }
+)
+_GPU_TYPE = re.compile(r"^(ml\.[pg]\d|a\d-|g\d-)", re.I)
+_SIZE = re.compile(r"\.(\d+)xlarge$|-(\d+)$")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A real-time endpoint the notebook creates, directly or through an approval."""
+
+    site: Site
+    identity: frozenset[str]
+    indirect: bool = False
+    serverless: bool = False
+    #: Later deploys into the same endpoint (Vertex ``model.deploy(endpoint=...)``).
+    more: tuple[Site, ...] = ()
+
+    @property
+    def cell(self) -> int:
+        """Where it is created."""
+        return self.site.cell
+
+    @property
+    def line(self) -> int:
+        """The creating line."""
+        return self.site.call.line
+
+    def named_by(self, call: Call) -> bool:
+        """Whether a call mentions one of the names this endpoint goes by."""
+        return bool(self.identity & set(call.names))
+
+
+def _name_root(value: Value | None) -> str | None:
+    if value is None or value.kind != "name":
+        return None
+    return value.text.split(".", 1)[0]
+
+
+def _kw_text(call: Call, *keys: str) -> Value | None:
+    for key in keys:
+        value = call.kwargs.get(key)
+        if value is not None:
+            return value
+    return None
+
+
+def _identity(call: Call) -> set[str]:
+    names = set(call.targets)
+    for key in _ENDPOINT_KWARGS:
+        root = _name_root(call.kwargs.get(key))
+        if root:
+            names.add(root)
+    return names
+
+
+def is_creation(site: Site) -> bool:
+    """Whether a call creates a real-time endpoint."""
+    call = site.call
+    if call.attr == "deploy":
+        return "transformer" not in call.func.lower()
+    if call.attr == "create_endpoint":
+        return True
+    return (
+        call.attr == "create" and re.search(r"(^|\.)Endpoint\.create$", site.qualified) is not None
+    )
+
+
+def _approves_model_package(call: Call) -> bool:
+    status = _kw_text(call, "ModelApprovalStatus", "model_approval_status")
+    return (
+        call.attr in ("update_model_package", "update")
+        and status is not None
+        and status.kind == "str"
+        and status.text.lower() == "approved"
+    )
+
+
+def config_cell(site: Site, unit: Unit) -> int | None:
+    """The cell that creates the endpoint config a boto3 ``create_endpoint`` call names."""
+    config = _kw_text(site.call, "EndpointConfigName")
+    if site.call.attr != "create_endpoint" or config is None:
+        return None
+    for other in unit.sites:
+        if other.call.attr == "create_endpoint_config":
+            mine = _kw_text(other.call, "EndpointConfigName")
+            if mine is not None and mine.text == config.text:
+                return other.cell
+    return None
+
+
+def _serverless(site: Site, unit: Unit) -> bool:
+    call = site.call
+    if "serverless_inference_config" in call.kwargs or "ServerlessConfig" in call.kwargs:
+        return True
+    cell = config_cell(site, unit)
+    return cell is not None and "ServerlessConfig" in unit.cell_keys(cell)
+
+
+def endpoints(unit: Unit) -> list[Endpoint]:
+    """Every endpoint the unit creates, in order; a deploy into an existing endpoint merges."""
+    return unit.memo("endpoints", _endpoints)
+
+
+def _endpoints(unit: Unit) -> list[Endpoint]:
+    found: list[Endpoint] = []
+    for site in unit.sites:
+        if not is_creation(site):
+            continue
+        ident = _identity(site.call)
+        target = _name_root(site.call.kwargs.get("endpoint"))
+        merged = False
+        if target is not None:
+            for i, known in enumerate(found):
+                if target in known.identity:
+                    found[i] = replace(
+                        known, identity=known.identity | ident, more=(*known.more, site)
+                    )
+                    merged = True
+                    break
+        if not merged:
+            found.append(Endpoint(site, frozenset(ident), serverless=_serverless(site, unit)))
+    if not found:
+        used = any(s.call.attr in _ENDPOINT_USE for s in unit.sites)
+        for site in unit.sites:
+            if used and _approves_model_package(site.call):
+                found.append(Endpoint(site, frozenset(), indirect=True))
+                break
+    return found
+
+
+def deletions(unit: Unit, known: list[Endpoint]) -> list[Site]:
+    """Calls that delete or undeploy an endpoint."""
+    found: list[Site] = []
+    for site in unit.sites:
+        call = site.call
+        if call.attr in _DELETERS:
+            found.append(site)
+        elif call.attr == "delete" and (
+            any(e.named_by(call) for e in known)
+            or any(w in call.root.lower() for w in ("endpoint", "predictor"))
+        ):
+            found.append(site)
+        elif call.attr == "delete_stack" and any(e.indirect for e in known):
+            found.append(site)
+    return found
+
+
+def monitors(unit: Unit) -> list[Site]:
+    """Calls that capture or monitor what an endpoint (or a batch job) receives."""
+    return [
+        s
+        for s in unit.sites
+        if (s.call.attr in MONITOR_CALLS or set(s.call.kwargs) & MONITOR_KWARGS)
+        and not s.call.attr.startswith(("delete", "list", "describe", "stop"))
+    ]
+
+
+def covered(endpoint: Endpoint, calls: list[Site], all_known: list[Endpoint]) -> bool:
+    """Whether one of ``calls`` is about this endpoint (or about no endpoint in particular)."""
+    for site in calls:
+        if endpoint.named_by(site.call):
+            return True
+        if not any(e.named_by(site.call) for e in all_known):
+            return True
+    return False
+
+
+def instance_settings(endpoint: Endpoint, unit: Unit) -> tuple[str, int | None, bool]:
+    """The instance type, fixed count and whether accelerators are attached, where shown."""
+    kind = count = ""
+    accelerated = False
+    for site in (endpoint.site, *endpoint.more):
+        call = site.call
+        kind = kind or unit.value_text(
+            _kw_text(call, "instance_type", "machine_type", "InstanceType")
+        )
+        count = count or unit.value_text(
+            _kw_text(call, "initial_instance_count", "min_replica_count", "InitialInstanceCount")
+        )
+        if call.attr == "deploy" and len(call.args) >= 2:  # deploy(1, "ml.m5.large")
+            count = count or unit.value_text(call.args[0])
+            kind = kind or unit.value_text(call.args[1])
+        accelerated = accelerated or bool(
+            set(call.kwargs) & {"accelerator_type", "accelerator", "AcceleratorType"}
+        )
+    cell = config_cell(endpoint.site, unit)
+    if cell is not None:
+        keys = unit.cell_keys(cell)
+        kind = kind or unit.value_text_of(keys.get("InstanceType", ""))
+        count = count or unit.value_text_of(keys.get("InitialInstanceCount", ""))
+        accelerated = accelerated or "AcceleratorType" in keys
+    number = int(float(count)) if re.fullmatch(r"\d+(\.0)?", count) else None
+    return kind, number, accelerated
+
+
+def oversized(instance_type: str) -> str:
+    """Why an instance type is large for an endpoint, or empty when it is not."""
+    if _GPU_TYPE.match(instance_type):
+        return "a GPU instance"
+    size = _SIZE.search(instance_type)
+    if size:
+        n = int(size.group(1) or size.group(2))
+        threshold = 4 if size.group(1) else 16
+        if n >= threshold:
+            return "a large instance"
+    return ""

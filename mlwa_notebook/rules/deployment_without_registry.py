@@ -1,0 +1,128 @@
+"""MLW017 deployment-without-registry: a deployed model has no registry entry or lineage."""
+
+from __future__ import annotations
+
+import re
+
+from mlwa_notebook.rules._flow import Site
+from mlwa_notebook.rules._serving import endpoints
+from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
+
+#: Registering a model version (SageMaker Model Registry, MLflow, Vertex AI Model Registry).
+_REGISTER = re.compile(
+    r"(^|\.)(register|register_model|create_model_package|create_model_package_group|"
+    r"ModelPackage|ModelPackageGroup|RegisterModel|create_registered_model|"
+    r"create_model_version|upload_model|log_model_version)$"
+)
+_REGISTER_KWARGS = frozenset(
+    {
+        "registered_model_name",
+        "model_package_arn",
+        "model_package_group_name",
+        "ModelPackageGroupName",
+        "ModelPackageName",
+    }
+)
+#: Model cards, lineage and experiment tracking: where a model came from is recorded.
+_LINEAGE = re.compile(
+    r"(^sagemaker\.lineage\.|^sagemaker\.model_card|(^|\.)(ModelCard|create_model_card|"
+    r"LineageQuery|Association|create_association)$)"
+)
+_TRACKING = re.compile(
+    r"^(mlflow\.(start_run|log_params?|log_metrics?|log_input|autolog|\w+\.autolog|\w+\.log_model|"
+    r"log_model)|google\.cloud\.aiplatform\.(start_run|log_params|log_metrics|"
+    r"log_time_series_metrics|start_execution)|sagemaker\.experiments\.\w+|"
+    r"sagemaker\.core\.experiments\.\w+|wandb\.(init|log)|neptune\.init\w*|comet_ml\.\w+)"
+)
+#: Platforms whose deployable models always live in a model registry.
+_REGISTRY_PLATFORMS = ("google.cloud.aiplatform.", "vertexai.")
+
+
+def _registered_by_platform(ctx: NotebookContext, site: Site) -> bool:
+    unit = ctx.notebook_unit
+    receiver = site.call.func.rsplit(".", 1)[0]
+    return site.qualified.startswith(_REGISTRY_PLATFORMS) or any(
+        o.startswith(_REGISTRY_PLATFORMS) for o in unit.ancestry(receiver)
+    )
+
+
+def check(ctx: NotebookContext) -> CheckResult:
+    unit = ctx.notebook_unit
+    registered = False
+    for site in unit.sites:
+        call, q = site.call, site.qualified
+        reads = call.attr.startswith(("list", "describe", "get", "delete", "search", "paginate"))
+        if not reads and (_REGISTER.search(q) or set(call.kwargs) & _REGISTER_KWARGS):
+            registered = True
+            yield Proof("MLOPS06-BP02", site.cell, f"registers a model version ({call.func})")
+            yield Proof("MLREL05-BP02", site.cell, f"keeps versioned model artefacts ({call.func})")
+        elif _LINEAGE.search(q):
+            registered = True
+            yield Proof("MLOPS02-BP04", site.cell, f"records model lineage ({call.func})")
+        elif _TRACKING.match(q) or (
+            call.attr == "init"
+            and q.startswith("google.cloud.aiplatform")
+            and "experiment" in call.kwargs
+        ):
+            yield Proof("MLOPS02-BP04", site.cell, f"tracks the experiment ({call.func})")
+            yield Proof("MLOPS03-BP02", site.cell, f"tracks the experiment ({call.func})")
+    for endpoint in endpoints(unit):
+        if endpoint.indirect or _registered_by_platform(ctx, endpoint.site):
+            yield Proof(
+                "MLOPS06-BP02", endpoint.cell, "the deployed model is a registered model version"
+            )
+            registered = True
+    if registered:
+        return
+    known = [e for e in endpoints(unit) if not e.indirect]
+    if known:
+        first = known[0]
+        yield Hit(
+            first.cell,
+            first.line,
+            f"deploys a model with {first.site.call.func}() that is not registered as a model "
+            "version and has no recorded lineage",
+        )
+
+
+RULE = Rule(
+    code="MLW017",
+    name="deployment-without-registry",
+    summary="A model is deployed without a model-registry entry or recorded lineage",
+    severity="warning",
+    pillars=("operational-excellence", "reliability"),
+    best_practices=("MLOPS06-BP02", "MLREL05-BP02", "MLOPS02-BP04"),
+    fix="Register the model as a version in a model registry (SageMaker Model Registry "
+    "`model.register(...)`, MLflow `register_model`, Vertex AI Model Registry) and deploy that "
+    "version, so its data, code, metrics and approval are on record.",
+    doc="""\
+## What it does
+Flags a notebook that deploys a model to a real-time endpoint when nothing records which model
+version that is: no model-registry call (SageMaker `register` / model packages, MLflow
+`register_model` or `registered_model_name=`, Vertex AI models, which always live in its Model
+Registry), no model card and no lineage entity. Deployments that go through a model-package
+approval are registered by construction.
+
+## Why is this bad?
+When the endpoint misbehaves nobody can tell which training run, data and code produced the
+model it serves, roll back to the previous version, or show an auditor who approved it.
+
+## Example
+```python
+predictor = estimator.deploy(initial_instance_count=1, instance_type="ml.m5.large")
+```
+
+## Use instead
+```python
+package = estimator.register(
+    model_package_group_name="churn", content_types=["text/csv"],
+    response_types=["text/csv"], approval_status="Approved",
+)
+predictor = package.deploy(initial_instance_count=1, instance_type="ml.m5.large")
+```
+
+## Suppress
+`# mlwa: ignore[MLW017] reason` in the deploying cell.
+""",
+    check=check,
+)

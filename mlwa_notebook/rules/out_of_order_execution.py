@@ -1,0 +1,95 @@
+"""MLW010 out-of-order-execution: saved outputs do not come from running the cells in order."""
+
+from __future__ import annotations
+
+from mlwa_notebook.cellcode import CodeFacts
+from mlwa_notebook.rules.base import CellView, CheckResult, Hit, NotebookContext, Rule
+
+
+def _does_something(facts: CodeFacts | None) -> bool:
+    """Whether a cell has code that changes state (not only comments or a bare expression)."""
+    if facts is None or facts.error is not None:
+        return False
+    return (
+        bool(facts.calls or facts.assigns or facts.imports or facts.defs or facts.shells)
+        or facts.script_path is not None
+    )
+
+
+def check(ctx: NotebookContext) -> CheckResult:
+    code = [v for v in ctx.cells if v.cell.cell_type == "code"]
+    counts = [(v, v.cell.execution_count) for v in code]
+    ran = [(v, n) for v, n in counts if n is not None]
+    never = [v for v, n in counts if n is None]
+    if not ran:
+        return  # a notebook saved without outputs says nothing about how it was run
+    highest: tuple[CellView, int] | None = None
+    inversions: list[tuple[CellView, int, CellView, int]] = []
+    for view, n in ran:
+        if highest is not None and n < highest[1]:
+            inversions.append((view, n, highest[0], highest[1]))
+        if highest is None or n > highest[1]:
+            highest = (view, n)
+    if inversions:
+        view, n, above, m = inversions[0]
+        more = (
+            f" ({len(inversions) - 1} more cells ran out of order)" if len(inversions) > 1 else ""
+        )
+        yield Hit(
+            view.index,
+            1,
+            f"ran as [{n}], before cell {above.index + 1} above it ([{m}]): the saved outputs "
+            f"do not come from running the notebook top to bottom{more}",
+        )
+    last_ran = max(v.index for v, _ in ran)
+    for view in never:
+        if view.index < last_ran and _does_something(view.facts):
+            if view.cell.has_outputs:
+                continue  # cleared counts with outputs kept: not a sign of skipping
+            yield Hit(
+                view.index,
+                1,
+                "was never run, but cells below it were: their outputs may depend on a state "
+                "this cell would change",
+            )
+
+
+RULE = Rule(
+    code="MLW010",
+    name="out-of-order-execution",
+    summary="Cells were run out of order, or skipped, before the notebook was saved",
+    severity="warning",
+    pillars=("reliability", "operational-excellence"),
+    best_practices=("MLREL02-BP02", "MLOPS03-BP02"),
+    fix="Restart the kernel and run all cells from the top, then save; or clear all outputs "
+    "before committing.",
+    doc="""\
+## What it does
+Reads the execution counts saved with the notebook. Flags the first code cell whose count is
+lower than that of a cell above it (it ran after it was overtaken), and each code cell that was
+never run while cells below it were. A notebook saved with no execution counts at all (outputs
+cleared) is not flagged.
+
+## Why is this bad?
+The outputs, metrics and plots in the notebook come from a kernel state that running it from
+top to bottom may not reproduce: a cell re-run after a later one changed a variable, or a
+skipped cell that would have changed it. Reviewers read results that nobody can regenerate.
+
+## Example
+```
+[3] df = df.dropna()
+[2] df = pd.read_csv("train.csv")
+```
+
+## Use instead
+Run *Restart Kernel and Run All Cells*, then save:
+```
+[1] df = pd.read_csv("train.csv")
+[2] df = df.dropna()
+```
+
+## Suppress
+For the whole notebook, in its metadata: `"mlwa": {"ignore": {"MLW010": "reason"}}`.
+""",
+    check=check,
+)

@@ -1,0 +1,364 @@
+"""Every rule against its fixtures, the hard cases seen on real notebooks, masking, suppression.
+
+Fixtures are small notebooks written by ``tests/fixtures/rules/make_fixtures.py``; the files on
+disk must match what that script writes. Each rule has a violating notebook (the rule fires at
+a known cell and line, with a message that names the offender) and a clean one (it does not).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import subprocess
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from mlwa_notebook.engine import analyze, analyze_notebook
+from mlwa_notebook.repo import data_tracking
+from mlwa_notebook.report import Finding, NotebookReport
+from mlwa_notebook.rules import ALL_RULES, rule_by_key
+from mlwa_notebook.rules.base import DataTracking, Rule
+from mlwa_notebook.views import machine, ruledocs, text
+from tests.conftest import REPO, make_notebook, write_notebook
+
+FIXTURES = REPO / "tests" / "fixtures" / "rules"
+HARD = FIXTURES / "hard_cases"
+
+#: Where each rule fires in its violating fixture: (cell index, line, words in the message).
+VIOLATIONS: dict[str, tuple[int, int, str]] = {
+    "MLW000": (1, 1, "does not parse"),
+    "MLW001": (1, 1, "s3://acme-data/churn/train.csv"),
+    "MLW002": (2, 2, "model.fit()"),
+    "MLW003": (1, 1, "`db_password` is set to a literal credential 'Tr0u********'"),
+    "MLW004": (2, 1, "RandomForestClassifier without `random_state`"),
+    "MLW005": (0, 1, "installs pandas without an exact version"),
+    "MLW006": (1, 1, "est.deploy() and no cell deletes it"),
+    "MLW007": (1, 1, "no data capture or monitoring"),
+    "MLW008": (2, 1, "accuracy_score() on the data it was trained on (X, y)"),
+    "MLW009": (1, 1, "fits StandardScaler"),
+    "MLW010": (2, 1, "ran as [2], before cell 2 above it ([3])"),
+    "MLW011": (1, 1, "/Users/alice/Downloads/churn.csv"),
+    "MLW012": (1, 1, "`verify=False`"),
+    "MLW013": (2, 1, "`churn.joblib`, fetched with wget in cell 2"),
+    "MLW014": (1, 1, "GPU instance (ml.p3.8xlarge)"),
+    "MLW015": (1, 1, "GPU instance (ml.g5.12xlarge)"),
+    "MLW016": (1, 2, "`ACL=public-read`"),
+    "MLW017": (1, 1, "not registered as a model version"),
+}
+
+
+def load(path: Path) -> dict[str, Any]:
+    """A fixture notebook as the dict the engine takes."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def report_of(path: Path, tracking: DataTracking | None = None) -> NotebookReport:
+    """The report of one fixture notebook."""
+    return analyze_notebook(load(path), path=str(path), tracking=tracking)
+
+
+def fired(report: NotebookReport, code: str) -> list[Finding]:
+    """The open findings of one rule."""
+    return [f for f in report.findings if f.code == code]
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_rule_has_an_expectation_and_fixtures() -> None:
+    assert sorted(VIOLATIONS) == sorted(r.code for r in ALL_RULES)
+    for rule in ALL_RULES:
+        assert (FIXTURES / rule.name / "violating.ipynb").is_file(), rule.name
+        assert (FIXTURES / rule.name / "clean.ipynb").is_file(), rule.name
+
+
+def test_fixture_files_match_their_generator() -> None:
+    expected = _generator().expected_files()
+    on_disk = set(FIXTURES.rglob("*.ipynb"))
+    assert on_disk == set(expected), "run tests/fixtures/rules/make_fixtures.py"
+    for path, content in expected.items():
+        assert path.read_text(encoding="utf-8") == content, f"{path} is stale"
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.name)
+def test_violating_fixture_fires_at_the_offending_cell_and_line(rule: Rule) -> None:
+    cell, line, words = VIOLATIONS[rule.code]
+    found = fired(report_of(FIXTURES / rule.name / "violating.ipynb"), rule.code)
+    assert found, f"{rule.code} did not fire"
+    first = found[0]
+    assert (first.cell_index, first.line) == (cell, line)
+    assert words in first.message
+    location = f"cell {cell + 1}, line {line}" if line else f"output of cell {cell + 1}"
+    assert first.message.startswith(location)
+    assert first.name == rule.name and first.fix == rule.fix
+    assert first.best_practices == rule.best_practices
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.name)
+def test_clean_fixture_does_not_fire(rule: Rule) -> None:
+    assert fired(report_of(FIXTURES / rule.name / "clean.ipynb"), rule.code) == []
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.name)
+def test_rule_identity_and_doc_sections(rule: Rule) -> None:
+    assert rule_by_key(rule.code) is rule and rule_by_key(rule.name) is rule
+    assert rule.name == rule.name.lower() and " " not in rule.name
+    assert rule.severity in ("error", "warning", "info")
+    sections = ["## What it does", "## Why is this bad?", "## Example", "## Use instead"]
+    positions = [rule.doc.index(s) for s in [*sections, "## Suppress"]]
+    assert positions == sorted(positions)
+    assert rule.code in rule.doc or "mlwa" in rule.doc
+
+
+def test_rule_codes_are_unique_and_lens_ids_exist() -> None:
+    from mlwa_notebook.lens import load_lens
+
+    lens_ids = {bp.id for bp in load_lens().best_practices}
+    codes = [r.code for r in ALL_RULES]
+    assert len(set(codes)) == len(codes)
+    assert len({r.name for r in ALL_RULES}) == len(codes)
+    for rule in ALL_RULES:
+        assert set(rule.best_practices) <= lens_ids, rule.name
+
+
+# --- hard cases seen on the development notebooks, as small notebooks of our own ---------------
+
+#: Hard case -> findings expected as (code, cell index) and codes that must not fire.
+HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
+    "eval_in_shipped_script": (set(), {"MLW002", "MLW004"}),
+    "script_run_as_module": ({("MLW004", 0)}, {"MLW002"}),
+    "script_never_run": (set(), {"MLW004"}),
+    "crosstab_of_endpoint_predictions": (set(), {"MLW002", "MLW006", "MLW008"}),
+    "crosstab_eda_only": ({("MLW002", 2)}, {"MLW004"}),
+    "keras_partial_seed": ({("MLW004", 3)}, {"MLW002"}),
+    "spark_unseeded_estimators": ({("MLW004", 2)}, {"MLW002"}),
+    "random_resource_names": (set(), {"MLW004"}),
+    "endpoint_through_approval": ({("MLW006", 1), ("MLW007", 1)}, {"MLW017"}),
+    "delete_listed_endpoints": (set(), {"MLW006"}),
+    "one_of_two_endpoints_left": ({("MLW006", 1)}, set()),
+    "serverless_endpoint": (set(), {"MLW006", "MLW007", "MLW015"}),
+    "vertex_endpoint_lifecycle": ({("MLW007", 2)}, {"MLW006", "MLW017", "MLW015"}),
+    "bigquery_live_table": ({("MLW001", 1)}, set()),
+    "bigquery_snapshot": (set(), {"MLW001"}),
+    "cloud_copy_with_options": ({("MLW001", 1)}, set()),
+    "bundled_and_verified_data": (set(), {"MLW001"}),
+    "fetch_without_hash": ({("MLW001", 1)}, set()),
+    "install_variants": ({("MLW005", 0), ("MLW005", 1), ("MLW005", 2)}, set()),
+    "install_all_pinned": (set(), {"MLW005"}),
+    "automl_job_resource": ({("MLW002", 1)}, set()),
+    "validation_data_in_fit": (set(), {"MLW002", "MLW004", "MLW008"}),
+    "secret_in_output": ({("MLW003", 0)}, set()),
+    "skipped_cell": ({("MLW010", 1)}, set()),
+    "cleared_notebook": (set(), {"MLW010"}),
+    "environ_secret": ({("MLW003", 1)}, set()),
+    "quiet_lookalikes": (set(), {"MLW001", "MLW002", "MLW004", "MLW008"}),
+    "torch_unseeded": ({("MLW004", 1)}, set()),
+    "torch_seeded": (set(), {"MLW004"}),
+    "hub_dataset_revision": ({("MLW001", 2)}, set()),
+    "secret_in_shell": ({("MLW003", 0)}, set()),
+    "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HARD_CASES))
+def test_hard_case(name: str) -> None:
+    expected, absent = HARD_CASES[name]
+    report = report_of(HARD / f"{name}.ipynb")
+    got = {(f.code, f.cell_index) for f in report.findings}
+    assert expected <= got
+    assert not {f.code for f in report.findings} & absent, report.findings
+
+
+def test_unpinned_ranges_and_value_options_are_read_right() -> None:
+    from mlwa_notebook.rules.unpinned_install import unpinned_packages
+
+    assert unpinned_packages("pip install 'mlflow<4' xgboost==2.1.3") == ["mlflow<4"]
+    assert (
+        unpinned_packages(
+            "uv pip install --python {sys.executable} --index-strategy unsafe-best-match x==1"
+        )
+        == []
+    )
+    assert unpinned_packages("sudo apt-get install -y curl git=1:2.39.2-1") == ["curl"]
+    assert unpinned_packages("pip install git+https://github.com/o/r.git") == [
+        "git+https://github.com/o/r.git"
+    ]
+    assert unpinned_packages("pip install git+https://github.com/o/r.git@3f2a9c1") == []
+    assert unpinned_packages("pip install -r requirements.txt . -e ./lib") == []
+
+
+def test_evidence_marks_practices_met_with_their_cell() -> None:
+    report = report_of(HARD / "evidence_everywhere.ipynb")
+    shown = {(e.best_practice, e.cell_index) for e in report.evidence}
+    assert ("MLOPS03-BP02", 1) in shown  # np.random.seed
+    assert ("MLOPS02-BP04", 1) in shown  # an MLflow run
+    assert ("MLOPS06-BP02", 2) in shown  # a registered model version
+    assert ("MLOPS06-BP02", 3) in shown  # data capture
+    assert ("MLOPS01-BP02", 5) in shown  # SHAP explanations
+    assert ("MLCOST04-BP08", 6) in shown  # the endpoint deleted
+    met = {s.id: s for s in report.checklist if s.state == "met"}
+    assert met["MLOPS01-BP02"].source == "evidence"
+    assert met["MLOPS01-BP02"].cells == (5,)
+
+
+def test_held_out_scores_are_evidence_of_validation() -> None:
+    report = report_of(FIXTURES / "missing-evaluation" / "clean.ipynb")
+    assert ("MLREL03-BP03", 3) in {(e.best_practice, e.cell_index) for e in report.evidence}
+
+
+# --- version control: git and DVC, checked for real --------------------------------------------
+
+
+def data_tracking_cache_clear() -> None:
+    """``repo`` remembers what git listed for a root; the test changes it in between."""
+    from mlwa_notebook import repo
+
+    repo._repo_files.cache_clear()
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+@pytest.mark.parametrize("how", ["git", "dvc"])
+def test_data_tracked_by_git_or_dvc_is_versioned(tmp_path: Path, how: str) -> None:
+    repo = tmp_path / "project"
+    (repo / "data").mkdir(parents=True)
+    (repo / "data" / "train.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    nb = write_notebook(
+        repo / "notebooks" / "train.ipynb",
+        make_notebook("import pandas as pd", "df = pd.read_csv('../data/train.csv')"),
+    )
+    _git(repo, "init", "-q")
+    untracked = analyze_notebook(load(nb), path=str(nb), tracking=data_tracking(nb))
+    assert [f.code for f in untracked.findings] == ["MLW001"]  # in a repository, not tracked
+    data_tracking_cache_clear()
+    if how == "git":
+        _git(repo, "add", "data/train.csv", "notebooks/train.ipynb")
+    else:
+        (repo / "data" / "train.csv.dvc").write_text(
+            "outs:\n- md5: 0cc175b9c0f1b6a831c399e269772661\n  path: train.csv\n",
+            encoding="utf-8",
+        )
+        _git(repo, "add", "data/train.csv.dvc", "notebooks/train.ipynb")
+    report = analyze_notebook(load(nb), path=str(nb), tracking=data_tracking(nb))
+    assert fired(report, "MLW001") == []
+    assert any("tracked by git or DVC" in e.note for e in report.evidence)
+
+
+# --- secrets are masked in every output --------------------------------------------------------
+
+#: Built at run time so that no credential-shaped literal sits in the repository.
+ACCESS_KEY = "AKIA" + "R7QX2M4TPLW9ZK3D"
+SECRET_KEY = "q8Fz2LmN0pRt5VwX" + "yZ1aB3cD4eF6gH7iJ9kL0mN2"
+TOKEN = "ghp_" + "x7K2mQ9vL4nR8tY1wE5uI3oP6aS0dF2gH4jK"
+PASSWORD = "Tr0ub4dor-" + "horse-battery"
+
+
+def _secret_notebook() -> dict[str, Any]:
+    nb = make_notebook(
+        "import boto3",
+        f"s3 = boto3.client('s3', aws_access_key_id='{ACCESS_KEY}', "
+        f"aws_secret_access_key='{SECRET_KEY}')",
+        f"headers = {{'Authorization': 'token {TOKEN}'}}",
+        f"db_url = 'postgresql://ml:{PASSWORD}@db.internal:5432/features'",
+        "print(settings)",
+    )
+    nb["cells"][4]["outputs"] = [
+        {"output_type": "stream", "name": "stdout", "text": f"password: {PASSWORD}\n"}
+    ]
+    return nb
+
+
+def test_secrets_are_found_and_masked_in_json_sarif_text_and_github_output() -> None:
+    report = analyze(_secret_notebook(), path="secrets.ipynb")
+    found = [f for f in report.notebooks[0].findings if f.code == "MLW003"]
+    assert {f.cell_index for f in found} == {1, 2, 3, 4}
+    rendered = {
+        "json": machine.render_json(report),
+        "sarif": machine.render_sarif(report),
+        "github": machine.render_github(report),
+        "text": text.render_text(report),
+    }
+    for fmt, out in rendered.items():
+        for secret in (ACCESS_KEY, SECRET_KEY, TOKEN, PASSWORD):
+            assert secret not in out, f"{fmt} shows a secret"
+            assert secret[4:12] not in out, f"{fmt} shows part of a secret"
+        assert "********" in out, fmt
+
+
+def test_placeholders_and_environment_lookups_are_not_secrets() -> None:
+    nb = make_notebook(
+        "import os",
+        "PROJECT_ID = '[your-project-id]'\napi_key = '<your-api-key>'\n"
+        "token = os.environ['HF_TOKEN']\npassword = getpass.getpass()\n"
+        "aws_secret_access_key = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'",
+    )
+    report = analyze_notebook(nb)
+    assert fired(report, "MLW003") == []
+
+
+# --- suppression -------------------------------------------------------------------------------
+
+UNSEEDED = (
+    "from sklearn.model_selection import train_test_split\na, b = train_test_split([1, 2, 3, 4])"
+)
+
+
+def test_suppressed_by_comment_with_reason() -> None:
+    nb = make_notebook(UNSEEDED + "  # mlwa: ignore[MLW004] toy example")
+    report = analyze_notebook(nb)
+    assert fired(report, "MLW004") == []
+    (hidden,) = [f for f in report.suppressed if f.code == "MLW004"]
+    assert hidden.suppressed is not None and hidden.suppressed.reason == "toy example"
+
+
+def test_suppressed_by_cell_tag() -> None:
+    nb = make_notebook(UNSEEDED)
+    nb["cells"][0]["metadata"]["tags"] = ["mlwa-ignore:MLW004"]
+    report = analyze_notebook(nb)
+    assert fired(report, "MLW004") == [] and report.suppressed
+
+
+def test_suppressed_by_notebook_metadata_by_code_or_name() -> None:
+    for key in ("MLW004", "unseeded-randomness"):
+        nb = make_notebook(UNSEEDED, mlwa={"ignore": {key: "teaching notebook"}})
+        report = analyze_notebook(nb)
+        assert fired(report, "MLW004") == []
+        assert report.suppressed[0].suppressed is not None
+        assert report.suppressed[0].suppressed.scope == "notebook"
+
+
+def test_suppression_is_per_cell() -> None:
+    nb = make_notebook(UNSEEDED + "  # mlwa: ignore[MLW004]", UNSEEDED)
+    report = analyze_notebook(nb)
+    assert [f.cell_index for f in fired(report, "MLW004")] == [1]
+
+
+def test_analysis_does_not_change_the_notebook() -> None:
+    nb = load(HARD / "evidence_everywhere.ipynb")
+    before = copy.deepcopy(nb)
+    analyze_notebook(nb)
+    assert nb == before
+
+
+# --- generated docs ----------------------------------------------------------------------------
+
+
+def test_rule_docs_are_up_to_date() -> None:
+    docs = REPO / "docs" / "rules"
+    expected = ruledocs.generated_files()
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in docs.glob("*.md")}
+    assert set(on_disk) == set(expected), "run: python -m mlwa_notebook.views.ruledocs"
+    for name, content in expected.items():
+        assert on_disk[name] == content, f"docs/rules/{name} is stale"
