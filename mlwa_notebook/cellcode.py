@@ -24,6 +24,7 @@ QUERY_MAGICS = frozenset({"sql", "bigquery", "sparksql", "athena", "kql"})
 
 #: A line IPython would rewrite: a magic, a shell escape, or ``x = !cmd`` / ``x = %magic``.
 _ESCAPED = re.compile(r"^\s*([%!?]|[\w.,\s()\[\]]+=\s*[%!])")
+_ROOT = re.compile(r"[.(\[]")
 _IPY_CALL = re.compile(r"^get_ipython\(\)\.(system|getoutput|run_line_magic|run_cell_magic)$")
 
 
@@ -52,16 +53,14 @@ class Call:
     targets: tuple[str, ...] = ()
     #: Plain names read anywhere in the call (receiver, arguments), for data flow.
     names: tuple[str, ...] = ()
+    #: The last name of the callee: ``fit`` for ``model.fit`` (derived once; rules ask often).
+    attr: str = field(init=False)
+    #: The first name of the callee: ``model`` for ``model.fit``.
+    root: str = field(init=False)
 
-    @property
-    def attr(self) -> str:
-        """The last name of the callee: ``fit`` for ``model.fit``."""
-        return self.func.rsplit(".", 1)[-1]
-
-    @property
-    def root(self) -> str:
-        """The first name of the callee: ``model`` for ``model.fit``."""
-        return re.split(r"[.(\[]", self.func, maxsplit=1)[0]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "attr", self.func.rsplit(".", 1)[-1])
+        object.__setattr__(self, "root", _ROOT.split(self.func, maxsplit=1)[0])
 
     def kw(self, name: str) -> Value | None:
         """The value of keyword ``name``, if given."""

@@ -7,7 +7,7 @@ the world (configuration, lens, version control) and gets plain records back.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,8 @@ class AnalysisCache:
     """Code facts by cell source, so re-analysing a notebook re-reads only changed cells."""
 
     facts: dict[str, CodeFacts] = field(default_factory=dict)
+    #: Each code cell's own phase score, by source and the notebook's imports.
+    phase_scores: dict[Hashable, Any] = field(default_factory=dict)
     limit: int = 50_000
 
     def code_facts(self, source: str) -> CodeFacts:
@@ -59,6 +61,7 @@ class AnalysisCache:
         if found is None:
             if len(self.facts) >= self.limit:
                 self.facts.clear()
+                self.phase_scores.clear()
             found = self.facts[source] = analyse_code(source)
         return found
 
@@ -115,7 +118,12 @@ def analyze_notebook(
             imports.update(cell_facts.imports)
     explicit = [explicit_phase(c, _PHASE_SET) for c in nb.cells]
     labels = classify(
-        [c.cell_type for c in nb.cells], [c.source for c in nb.cells], facts, imports, explicit
+        [c.cell_type for c in nb.cells],
+        [c.source for c in nb.cells],
+        facts,
+        imports,
+        explicit,
+        memo=cache.phase_scores,
     )
     views = tuple(
         CellView(cell, f, label.phase)

@@ -12,7 +12,7 @@ confidence the share of the total it got, and its evidence the reasons that vote
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 
 from mlwa_notebook.cellcode import CodeFacts
@@ -21,6 +21,9 @@ from mlwa_notebook.phases.flow import FlowState, best_of, env_names, prescan
 from mlwa_notebook.phases.index import Scores, Why, add, best, shares, text_scores
 from mlwa_notebook.phases.sections import outline
 from mlwa_notebook.phases.signals import ENV_WORDS, INTRO_HEADING, OT, SE
+
+#: A code cell's own score: phase scores, the reasons, the receivers a signal explained.
+CodeScore = tuple[Scores, Why, frozenset[str]]
 
 PHASES = (
     "business-goal",
@@ -91,6 +94,7 @@ class _Run:
         facts: Sequence[CodeFacts | None],
         imports: Mapping[str, str],
         explicit: Sequence[tuple[str, str] | None],
+        memo: MutableMapping[Hashable, CodeScore] | None = None,
     ) -> None:
         self.types = cell_types
         self.sources = sources
@@ -103,12 +107,22 @@ class _Run:
         self.why: list[Why] = [{} for _ in range(n)]
         self.matched: list[frozenset[str]] = [frozenset()] * n
         self.empty = {i for i in range(n) if cell_types[i] == "code" and not sources[i].strip()}
+        # A cell's own score depends only on its source and the notebook's imports: re-analysis
+        # after an edit re-scores the edited cell only. Copies, because votes are added below.
+        imports_key = hash(tuple(sorted(imports.items()))) if memo is not None else 0
         for i in range(n):
             f = facts[i]
             if cell_types[i] == "code" and f is not None and i not in self.empty:
-                self.own[i], self.why[i], self.matched[i] = score_code(
-                    f, imports, source=sources[i]
-                )
+                key = (sources[i], imports_key)
+                found = memo.get(key) if memo is not None else None
+                if found is None:
+                    found = score_code(f, imports, source=sources[i])
+                    if memo is not None:
+                        memo[key] = found
+                scores, why, matched = found
+                self.own[i] = dict(scores)
+                self.why[i] = {phase: list(reasons) for phase, reasons in why.items()}
+                self.matched[i] = matched
         own_best = [best_of(s) for s in self.own]
         strong = [bool(s) and max(s.values()) >= STRONG for s in self.own]
         for i, votes in prescan(facts, own_best, strong).votes.items():
@@ -349,6 +363,10 @@ def classify(
     facts: Sequence[CodeFacts | None],
     imports: Mapping[str, str],
     explicit: Sequence[tuple[str, str] | None],
+    memo: MutableMapping[Hashable, CodeScore] | None = None,
 ) -> list[PhaseLabel]:
-    """Label every cell of a notebook (all sequences are per cell, in order)."""
-    return _Run(cell_types, sources, facts, imports, explicit).run()
+    """Label every cell of a notebook (all sequences are per cell, in order).
+
+    ``memo`` (optional, owned by the caller) keeps each code cell's own score between runs.
+    """
+    return _Run(cell_types, sources, facts, imports, explicit, memo).run()

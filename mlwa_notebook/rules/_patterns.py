@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mlwa_notebook.cellcode import Call, Value
 
@@ -80,6 +81,7 @@ _SECRET_HINT = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
 def secret_in(text: str) -> tuple[str, str] | None:
     """The first credential-shaped value in a text, with its label, unless a placeholder."""
     if len(text) < 12 or not _SECRET_HINT.search(text):
