@@ -20,6 +20,7 @@ from mlwa_notebook.metadata import (
     cell_ignores,
     checklist_answers,
     explicit_phase,
+    is_generated,
     notebook_ignores,
 )
 from mlwa_notebook.notebook import Notebook, from_dict
@@ -110,7 +111,8 @@ def analyze_notebook(
     cache = cache or AnalysisCache()
     nb = from_dict(raw, path)
     facts: list[CodeFacts | None] = [
-        cache.code_facts(c.source) if c.cell_type == "code" else None for c in nb.cells
+        cache.code_facts(c.source) if c.cell_type == "code" and not is_generated(c) else None
+        for c in nb.cells
     ]
     imports: dict[str, str] = {}
     for cell_facts in facts:

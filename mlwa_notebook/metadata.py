@@ -56,8 +56,18 @@ def _mlwa(meta: Mapping[str, Any]) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def is_generated(cell: Cell) -> bool:
+    """Whether ``mlwa export`` added the cell (summary, radar, notes): not the author's work."""
+    return _mlwa(cell.metadata).get("generated") is True
+
+
 def explicit_phase(cell: Cell, phases: frozenset[str]) -> tuple[str, str] | None:
-    """The phase the user set on a cell and where (``metadata`` or ``tag``), if any."""
+    """The phase the user set on a cell and where (``metadata`` or ``tag``), if any.
+
+    Cells an export added are ``other``: they review the notebook, they serve no phase of it.
+    """
+    if is_generated(cell):
+        return "other", "added by mlwa export"
     value = _mlwa(cell.metadata).get("phase")
     if isinstance(value, str) and value in phases:
         return value, "metadata"

@@ -154,3 +154,11 @@ def test_cells_without_ids_get_stable_ids() -> None:
     first = analyze(nb).notebooks[0]
     second = analyze(json.loads(json.dumps(nb))).notebooks[0]
     assert [c.id for c in first.cells] == [c.id for c in second.cells] == ["cell-0", "cell-1"]
+
+
+def test_cells_added_by_an_export_serve_no_phase_and_are_not_checked() -> None:
+    nb = make_notebook("import numpy as np\nnp.random.rand(3)", "import numpy as np\nnp.random.rand(3)")
+    nb["cells"][0]["metadata"]["mlwa"] = {"generated": True}
+    (result,) = analyze(nb, path="exported.ipynb").notebooks
+    assert (result.cells[0].phase, result.cells[0].phase_source) == ("other", "explicit")
+    assert {f.cell_index for f in result.findings} == {1}
