@@ -15,6 +15,7 @@ from mlwa_notebook import __version__
 from mlwa_notebook.cellcode import CodeFacts, analyse_code
 from mlwa_notebook.config import Config
 from mlwa_notebook.errors import MlwaError, NotebookError
+from mlwa_notebook.evidence import practice_evidence
 from mlwa_notebook.lens import FINE_TO_LENS_PHASE, Lens, load_lens
 from mlwa_notebook.metadata import (
     cell_ignores,
@@ -153,6 +154,9 @@ def analyze_notebook(
                 findings.append(finding)
             else:
                 suppressed.append(Finding(**{**_fields(finding), "suppressed": why}))
+    for proof in practice_evidence(ctx):
+        cell = nb.cells[proof.cell_index]
+        evidence.append(Evidence(proof.best_practice, cell.index, cell.id, proof.note, "signal"))
     findings.sort(key=lambda f: (f.cell_index, f.line, f.code))
     counts: dict[int, int] = {}
     for found in findings:
