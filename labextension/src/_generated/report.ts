@@ -1,0 +1,199 @@
+/* eslint-disable */
+/**
+ * DO NOT EDIT: generated from mlwa_notebook/schema/report.schema.json by
+ * `jlpm generate:types` (labextension/scripts/generate-types.js).
+ * A test regenerates this file and fails when it is stale.
+ */
+
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "Phase".
+ */
+export type Phase =
+  | 'business-goal'
+  | 'problem-framing'
+  | 'data-collection'
+  | 'data-preprocessing'
+  | 'feature-engineering'
+  | 'model-training'
+  | 'model-tuning'
+  | 'model-evaluation'
+  | 'deployment'
+  | 'monitoring'
+  | 'setup'
+  | 'other';
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "LensPhase".
+ */
+export type LensPhase =
+  | 'business-goal'
+  | 'problem-framing'
+  | 'data-processing'
+  | 'model-development'
+  | 'deployment'
+  | 'monitoring';
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "Severity".
+ */
+export type Severity = 'info' | 'warning' | 'error';
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "Pillar".
+ */
+export type Pillar =
+  | 'operational-excellence'
+  | 'security'
+  | 'reliability'
+  | 'performance-efficiency'
+  | 'cost-optimization'
+  | 'sustainability';
+
+/**
+ * The report of mlwa-notebook's analysis: every view renders this and nothing else.
+ */
+export interface MlwaReport {
+  schema_version: '1.0';
+  tool: Tool;
+  notebooks: NotebookReport[];
+  errors: ErrorRecord[];
+  /**
+   * optional plotly figure (server answers only)
+   */
+  radar?: {};
+}
+export interface Tool {
+  name: 'mlwa-notebook';
+  version: string;
+}
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "NotebookReport".
+ */
+export interface NotebookReport {
+  path: string;
+  cells: CellReport[];
+  findings: Finding[];
+  suppressed: Finding[];
+  coverage: Coverage;
+  pillar_scores: PillarScore[];
+  phase_coverage: {
+    [k: string]: number | undefined;
+  };
+  phases_present: LensPhase[];
+  checklist: PracticeState[];
+  evidence: Evidence[];
+  lenses: string[];
+  coverage_formula: string;
+}
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "CellReport".
+ */
+export interface CellReport {
+  index: number;
+  id: string;
+  cell_type: string;
+  phase: Phase;
+  lens_phase: LensPhase | null;
+  phase_source: 'explicit' | 'code' | 'heading' | 'context' | 'default';
+  confidence: number;
+  evidence: string[];
+  execution_count: number | null;
+  finding_count: number;
+}
+/**
+ * One thing a reviewer would flag, at one cell and line.
+ *
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "Finding".
+ */
+export interface Finding {
+  code: string;
+  name: string;
+  severity: Severity;
+  pillars: Pillar[];
+  best_practices: string[];
+  cell_index: number;
+  cell_id: string;
+  /**
+   * 1-based line in the cell; 0 means the cell's output
+   */
+  line: number;
+  message: string;
+  fix: string;
+  suppressed: Suppression | null;
+}
+/**
+ * Why a finding is not counted.
+ *
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "Suppression".
+ */
+export interface Suppression {
+  scope: 'cell' | 'notebook';
+  reason: string;
+}
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "Coverage".
+ */
+export interface Coverage {
+  'operational-excellence': number;
+  security: number;
+  reliability: number;
+  'performance-efficiency': number;
+  'cost-optimization': number;
+  sustainability: number;
+}
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "PillarScore".
+ */
+export interface PillarScore {
+  pillar: Pillar;
+  score: number;
+  applicable: number;
+  met: number;
+  not_applicable: number;
+  violated: number;
+  open: number;
+}
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "PracticeState".
+ */
+export interface PracticeState {
+  id: string;
+  pillar: string;
+  phase: string;
+  title: string;
+  question: string;
+  risk: string;
+  state: 'met' | 'not-applicable' | 'violated' | 'open';
+  source: 'checklist' | 'evidence' | 'finding' | null;
+  cells: number[];
+  note: string;
+  reason: string;
+}
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "Evidence".
+ */
+export interface Evidence {
+  best_practice: string;
+  cell_index: number;
+  cell_id: string;
+  note: string;
+  source: string;
+}
+/**
+ * This interface was referenced by `MlwaReport`'s JSON-Schema
+ * via the `definition` "ErrorRecord".
+ */
+export interface ErrorRecord {
+  path: string;
+  message: string;
+  cell_index: number | null;
+}

@@ -1,0 +1,175 @@
+/**
+ * The extension's commands: every change the sidebar makes goes through one of them, so it is
+ * also reachable from the command palette, keyboard shortcuts and tests.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import { Notification } from '@jupyterlab/apputils';
+import type { ICellModel } from '@jupyterlab/cells';
+import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+
+import type { AnalysisRegistry } from './analysis';
+import { ApiError, exportNotebook } from './api';
+import { AnswerState, CommandIDs, PHASES } from './tokens';
+import { setAnswer, setCellPhase, suppressInCell } from './writers';
+
+function text(args: ReadonlyPartialJSONObject, name: string): string | undefined {
+  const value = args[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function cellById(panel: NotebookPanel, cellId: string): ICellModel | undefined {
+  const cells = panel.context.model.cells;
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells.get(i);
+    if (cell.id === cellId) {
+      return cell;
+    }
+  }
+  return undefined;
+}
+
+/** Select a cell by id, scroll it into view and give the notebook the focus. */
+export async function goToCell(
+  app: JupyterFrontEnd,
+  panel: NotebookPanel,
+  cellId: string
+): Promise<boolean> {
+  const notebook = panel.content;
+  const index = notebook.widgets.findIndex(c => c.model.id === cellId);
+  if (index < 0) {
+    return false;
+  }
+  app.shell.activateById(panel.id);
+  notebook.mode = 'command';
+  notebook.deselectAll();
+  notebook.activeCellIndex = index;
+  await notebook.scrollToItem(index, 'center');
+  notebook.activate();
+  return true;
+}
+
+export function addCommands(
+  app: JupyterFrontEnd,
+  tracker: INotebookTracker,
+  analyses: AnalysisRegistry,
+  sidebarId: string
+): void {
+  const { commands } = app;
+  const current = (): NotebookPanel | null => tracker.currentWidget;
+  const hasNotebook = (): boolean => current() !== null;
+  const reanalyse = (panel: NotebookPanel): void => void analyses.get(panel).analyseNow();
+
+  commands.addCommand(CommandIDs.analyse, {
+    label: 'Analyse the Notebook against the ML Lens',
+    caption: 'Re-run the Well-Architected checks on the current notebook',
+    isEnabled: hasNotebook,
+    execute: () => {
+      const panel = current();
+      return panel ? analyses.get(panel).analyseNow() : undefined;
+    }
+  });
+
+  commands.addCommand(CommandIDs.setPhase, {
+    label: args => `Set Cell Phase${text(args, 'phase') ? `: ${text(args, 'phase')}` : ''}`,
+    caption: 'Set the lifecycle phase of a cell (no phase: back to the inferred one)',
+    isEnabled: hasNotebook,
+    execute: args => {
+      const panel = current();
+      const cellId = text(args, 'cellId') ?? panel?.content.activeCell?.model.id;
+      const phase = text(args, 'phase') || null;
+      if (!panel || !cellId || (phase !== null && !(PHASES as readonly string[]).includes(phase))) {
+        return;
+      }
+      const cell = cellById(panel, cellId);
+      if (cell) {
+        setCellPhase(cell, phase);
+        reanalyse(panel);
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.setAnswer, {
+    label: 'Answer a Checklist Item',
+    isEnabled: hasNotebook,
+    execute: args => {
+      const panel = current();
+      const bp = text(args, 'bp');
+      const state = text(args, 'state');
+      if (!panel || !bp || (state !== 'done' && state !== 'na' && state !== 'open')) {
+        return;
+      }
+      setAnswer(panel.context.model, bp, state as AnswerState, {
+        note: text(args, 'note'),
+        reason: text(args, 'reason')
+      });
+      reanalyse(panel);
+    }
+  });
+
+  commands.addCommand(CommandIDs.suppress, {
+    label: 'Suppress a Finding in its Cell',
+    isEnabled: hasNotebook,
+    execute: args => {
+      const panel = current();
+      const cellId = text(args, 'cellId');
+      const code = text(args, 'code');
+      const reason = text(args, 'reason') ?? '';
+      const cell = panel && cellId ? cellById(panel, cellId) : undefined;
+      if (!panel || !cell || !code) {
+        return;
+      }
+      suppressInCell(cell, code, reason);
+      reanalyse(panel);
+    }
+  });
+
+  commands.addCommand(CommandIDs.goToCell, {
+    label: 'Go to Cell',
+    isEnabled: hasNotebook,
+    execute: args => {
+      const panel = current();
+      const cellId = text(args, 'cellId');
+      return panel && cellId ? goToCell(app, panel, cellId) : false;
+    }
+  });
+
+  commands.addCommand(CommandIDs.exportNotebook, {
+    label: 'Export the Annotated Notebook (ML Lens review)',
+    caption: 'Write an annotated copy with phases, the pillar table and open findings',
+    isEnabled: hasNotebook,
+    execute: async args => {
+      const panel = current();
+      if (!panel) {
+        return;
+      }
+      try {
+        const answer = await exportNotebook(
+          panel.context.model.toJSON(),
+          panel.context.path,
+          text(args, 'format') ?? 'ipynb'
+        );
+        Notification.success(answer.message, {
+          autoClose: 6000,
+          actions: [
+            {
+              label: 'Open',
+              callback: () => void commands.execute('docmanager:open', { path: answer.path })
+            }
+          ]
+        });
+      } catch (error) {
+        const e = error instanceof ApiError ? error : null;
+        Notification.error(
+          e ? `Export failed: ${e.message}. ${e.hint}` : `Export failed: ${String(error)}`,
+          { autoClose: false }
+        );
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.showPanel, {
+    label: 'Show the ML Well-Architected Panel',
+    execute: () => app.shell.activateById(sidebarId)
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * Live cells for the kernel: just before each execution, the notebook as it is in the editor
+ * (unsaved edits included) goes to the kernel over the `mlwa.live_cells` comm, so `%mlwa` sees
+ * what the user sees. The kernel may answer `set_metadata`, which is written into the notebook
+ * model, merged so no newer answer is overwritten. The protocol: mlwa_notebook/kernel/protocol.py.
+ * A kernel without the target closes the comm; the next execution simply tries again.
+ */
+import type { Cell } from '@jupyterlab/cells';
+import { INotebookTracker, Notebook, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { JSONObject } from '@lumino/coreutils';
+import { IDisposable } from '@lumino/disposable';
+
+import { isSetMetadataMessage, liveCellsMessage } from './model';
+import { ILiveCellsMessage, LIVE_CELLS_TARGET } from './tokens';
+import { applyKernelMetadata } from './writers';
+
+interface ILink {
+  kernel: Kernel.IKernelConnection;
+  comm: Kernel.IComm;
+  closed: boolean;
+  /** The last snapshot sent, so "Run All" sends it once, not once per cell. */
+  last: string;
+}
+
+export class LiveCells implements IDisposable {
+  constructor(private readonly tracker: INotebookTracker) {
+    NotebookActions.executionScheduled.connect(this._onScheduled, this);
+  }
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    NotebookActions.executionScheduled.disconnect(this._onScheduled, this);
+    for (const link of this._links.values()) {
+      if (!link.closed && !link.comm.isDisposed) {
+        link.comm.close();
+      }
+    }
+    this._links.clear();
+  }
+
+  private _onScheduled(_: unknown, args: { notebook: Notebook; cell: Cell }): void {
+    const panel = this.tracker.find(p => p.content === args.notebook);
+    const kernel = panel?.sessionContext.session?.kernel;
+    if (!panel || !kernel || !panel.context.isReady) {
+      return;
+    }
+    try {
+      this._send(panel, kernel);
+    } catch (error) {
+      // The kernel going away between scheduling and sending must not stop the execution.
+      console.warn('mlwa: could not send the live cells to the kernel', error);
+    }
+  }
+
+  private _send(panel: NotebookPanel, kernel: Kernel.IKernelConnection): void {
+    const message = liveCellsMessage(panel.context.path, snapshot(panel));
+    const text = JSON.stringify(message);
+    const link = this._links.get(panel);
+    const usable = link && link.kernel === kernel && !link.closed && !link.comm.isDisposed;
+    if (usable) {
+      if (link.last !== text) {
+        link.comm.send(asJSON(message));
+        link.last = text;
+      }
+      return;
+    }
+    const comm = kernel.createComm(LIVE_CELLS_TARGET);
+    const fresh: ILink = { kernel, comm, closed: false, last: text };
+    comm.onMsg = (msg: KernelMessage.ICommMsgMsg) => this._onKernelMessage(panel, msg);
+    comm.onClose = () => {
+      fresh.closed = true;
+    };
+    this._links.set(panel, fresh);
+    if (!link) {
+      panel.disposed.connect(() => this._links.delete(panel));
+    }
+    comm.open(asJSON(message));
+  }
+
+  private _onKernelMessage(panel: NotebookPanel, msg: KernelMessage.ICommMsgMsg): void {
+    const data: unknown = msg.content.data;
+    if (panel.isDisposed || !isSetMetadataMessage(data)) {
+      return;
+    }
+    applyKernelMetadata(panel.context.model, data);
+  }
+
+  private _links = new Map<NotebookPanel, ILink>();
+  private _isDisposed = false;
+}
+
+/** The message as comm data (it is JSON: built from the notebook model's JSON). */
+function asJSON(message: ILiveCellsMessage): JSONObject {
+  return message as unknown as JSONObject;
+}
+
+/** The notebook's cells and metadata as they are in the editor (no outputs: the kernel has them). */
+function snapshot(panel: NotebookPanel): { cells: unknown[]; metadata: unknown } {
+  const model = panel.context.model;
+  const cells: unknown[] = [];
+  for (let i = 0; i < model.cells.length; i++) {
+    const shared = model.cells.get(i).sharedModel;
+    cells.push({
+      id: shared.getId(),
+      cell_type: shared.cell_type,
+      source: shared.getSource(),
+      metadata: shared.getMetadata()
+    });
+  }
+  return { cells, metadata: model.sharedModel.getMetadata() };
+}
