@@ -51,8 +51,12 @@ def test_custom_lens_from_config_is_loaded_beside_the_aws_lens(
         ],
     }
     (tmp_path / "team.json").write_text(json.dumps(lens), encoding="utf-8")
-    (tmp_path / "pyproject.toml").write_text('[tool.mlwa]\nlenses = ["team.json"]\n', encoding="utf-8")
-    nb = write_notebook(tmp_path / "a.ipynb", make_notebook("import pandas as pd\ndf = pd.read_csv('d.csv')"))
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mlwa]\nlenses = ["team.json"]\n', encoding="utf-8"
+    )
+    nb = write_notebook(
+        tmp_path / "a.ipynb", make_notebook("import pandas as pd\ndf = pd.read_csv('d.csv')")
+    )
     assert main(["check", "--format", "json", "--fail-on", "never", str(nb)]) == 0
     report = json.loads(capsys.readouterr().out)
     notebook = report["notebooks"][0]
@@ -60,9 +64,13 @@ def test_custom_lens_from_config_is_loaded_beside_the_aws_lens(
     assert any(s["id"] == "TEAM01-BP01" for s in notebook["checklist"])
 
 
-def test_bad_custom_lens_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_custom_lens_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "team.json").write_text('{"schema_version": "1", "id": 5}', encoding="utf-8")
-    (tmp_path / "pyproject.toml").write_text('[tool.mlwa]\nlenses = ["team.json"]\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mlwa]\nlenses = ["team.json"]\n', encoding="utf-8"
+    )
     nb = write_notebook(tmp_path / "a.ipynb", make_notebook("x = 1"))
     assert main(["check", str(nb)]) == 2
     err = capsys.readouterr().err

@@ -13,7 +13,9 @@ from mlwa_notebook import __version__
 from mlwa_notebook.cli import main
 from tests.conftest import make_notebook, write_notebook
 
-UNSEEDED = "from sklearn.model_selection import train_test_split\na, b = train_test_split([1, 2, 3])"
+UNSEEDED = (
+    "from sklearn.model_selection import train_test_split\na, b = train_test_split([1, 2, 3])"
+)
 CLEAN = "x = 1 + 1"
 
 
@@ -28,7 +30,9 @@ def test_json_report_keeps_paths_as_given_and_has_the_contract(
 ) -> None:
     write_notebook(tmp_path / "nbs" / "a.ipynb", make_notebook(UNSEEDED))
     write_notebook(tmp_path / "nbs" / "sub" / "b.ipynb", make_notebook(CLEAN))
-    write_notebook(tmp_path / "nbs" / ".ipynb_checkpoints" / "a-checkpoint.ipynb", make_notebook(UNSEEDED))
+    write_notebook(
+        tmp_path / "nbs" / ".ipynb_checkpoints" / "a-checkpoint.ipynb", make_notebook(UNSEEDED)
+    )
     write_notebook(tmp_path / "nbs" / ".hidden" / "c.ipynb", make_notebook(UNSEEDED))
     given = str(tmp_path / "nbs")
     code, out, _ = run(capsys, "check", "--format", "json", given)
@@ -37,13 +41,30 @@ def test_json_report_keeps_paths_as_given_and_has_the_contract(
     assert paths == [f"{given}/a.ipynb", f"{given}/sub/b.ipynb"]
     assert code == 1
     finding = report["notebooks"][0]["findings"][0]
-    assert {"code", "name", "severity", "pillars", "best_practices", "cell_index", "cell_id",
-            "line", "message", "fix"} <= set(finding)
+    assert {
+        "code",
+        "name",
+        "severity",
+        "pillars",
+        "best_practices",
+        "cell_index",
+        "cell_id",
+        "line",
+        "message",
+        "fix",
+    } <= set(finding)
     cell = report["notebooks"][0]["cells"][0]
     assert {"index", "id", "cell_type", "phase", "phase_source", "confidence"} <= set(cell)
     assert sorted(report["notebooks"][0]["coverage"]) == sorted(
-        ["operational-excellence", "security", "reliability", "performance-efficiency",
-         "cost-optimization", "sustainability"])
+        [
+            "operational-excellence",
+            "security",
+            "reliability",
+            "performance-efficiency",
+            "cost-optimization",
+            "sustainability",
+        ]
+    )
     assert report["schema_version"] and report["errors"] == []
 
 
@@ -58,9 +79,13 @@ def test_exit_codes_follow_fail_on(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_select_and_ignore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     nb = write_notebook(tmp_path / "a.ipynb", make_notebook(UNSEEDED))
-    code, out, _ = run(capsys, "check", "--ignore", "unseeded-randomness", "--format", "json", str(nb))
+    code, out, _ = run(
+        capsys, "check", "--ignore", "unseeded-randomness", "--format", "json", str(nb)
+    )
     assert code == 0
-    assert all(f["name"] != "unseeded-randomness" for f in json.loads(out)["notebooks"][0]["findings"])
+    assert all(
+        f["name"] != "unseeded-randomness" for f in json.loads(out)["notebooks"][0]["findings"]
+    )
     code, out, _ = run(capsys, "check", "--select", "MLW004", "--format", "json", str(nb))
     assert {f["code"] for f in json.loads(out)["notebooks"][0]["findings"]} == {"MLW004"}
 
@@ -101,7 +126,9 @@ def test_text_format_groups_by_notebook_cell_and_line(
     assert "fix:" in out
 
 
-def test_github_format_writes_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_github_format_writes_annotations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     nb = write_notebook(tmp_path / "a.ipynb", make_notebook(UNSEEDED))
     _, out, _ = run(capsys, "check", "--format", "github", str(nb))
     assert out.startswith(f"::warning file={nb},title=MLW004 unseeded-randomness::cell 1")
@@ -133,11 +160,20 @@ def test_bad_config_names_the_file(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_rule_docs_and_list(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "rule", "unversioned-data")
-    assert code == 0 and out.startswith("# unversioned-data (MLW001)") and "## Why is this bad?" in out
+    assert (
+        code == 0 and out.startswith("# unversioned-data (MLW001)") and "## Why is this bad?" in out
+    )
     code, out, _ = run(capsys, "rules", "--format", "json")
     names = {r["name"] for r in json.loads(out)}
-    assert {"unversioned-data", "missing-evaluation", "hardcoded-secret", "unseeded-randomness",
-            "unpinned-install", "endpoint-not-deleted", "deployment-without-monitoring"} <= names
+    assert {
+        "unversioned-data",
+        "missing-evaluation",
+        "hardcoded-secret",
+        "unseeded-randomness",
+        "unpinned-install",
+        "endpoint-not-deleted",
+        "deployment-without-monitoring",
+    } <= names
     assert run(capsys, "rule", "MLW999")[0] == 2
 
 

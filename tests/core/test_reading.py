@@ -11,9 +11,9 @@ import pytest
 from nbformat import v3
 
 from mlwa_notebook.cellcode import analyse_code
+from mlwa_notebook.config import Config
 from mlwa_notebook.engine import analyze
 from mlwa_notebook.runner import check_file
-from mlwa_notebook.config import Config
 from tests.conftest import make_notebook, write_notebook
 
 
@@ -94,7 +94,10 @@ def test_old_nbformat_is_upgraded(tmp_path: Path) -> None:
         (b"{not json", "invalid JSON at line 1"),
         (b"", "the file is empty"),
         (b"\x00\x01\x02binary", "binary"),
-        (b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5, "x": "\xff"}', "not UTF-8"),
+        (
+            b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5, "x": "\xff"}',
+            "not UTF-8",
+        ),
         (b"[1, 2]", "top level is not a JSON object"),
         (b'{"metadata": {}}', "'nbformat' version field is missing"),
     ],
@@ -132,7 +135,11 @@ def test_a_50_mb_output_is_read_without_keeping_it_all(tmp_path: Path) -> None:
 def test_binary_outputs_are_skipped() -> None:
     nb = make_notebook("plot()")
     nb["cells"][0]["outputs"] = [
-        {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo=" * 1000}, "metadata": {}}
+        {
+            "output_type": "display_data",
+            "data": {"image/png": "iVBORw0KGgo=" * 1000},
+            "metadata": {},
+        }
     ]
     (result,) = analyze(nb, path="img.ipynb").notebooks
     assert result.findings == ()
@@ -157,7 +164,9 @@ def test_cells_without_ids_get_stable_ids() -> None:
 
 
 def test_cells_added_by_an_export_serve_no_phase_and_are_not_checked() -> None:
-    nb = make_notebook("import numpy as np\nnp.random.rand(3)", "import numpy as np\nnp.random.rand(3)")
+    nb = make_notebook(
+        "import numpy as np\nnp.random.rand(3)", "import numpy as np\nnp.random.rand(3)"
+    )
     nb["cells"][0]["metadata"]["mlwa"] = {"generated": True}
     (result,) = analyze(nb, path="exported.ipynb").notebooks
     assert (result.cells[0].phase, result.cells[0].phase_source) == ("other", "explicit")

@@ -11,13 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from mlwa_notebook.config import Config
 from mlwa_notebook.engine import analyze
 from mlwa_notebook.report import to_dict
 from mlwa_notebook.runner import check_paths
-from mlwa_notebook.config import Config
 
 SCHEMA = json.loads(
-    (Path(__file__).resolve().parents[2] / "mlwa_notebook" / "schema" / "report.schema.json").read_text()
+    (
+        Path(__file__).resolve().parents[2] / "mlwa_notebook" / "schema" / "report.schema.json"
+    ).read_text()
 )
 VALIDATOR = Draft202012Validator(SCHEMA)
 EXAMPLES = Path(__file__).resolve().parents[2] / "example_notebooks"
@@ -35,33 +37,57 @@ def test_example_notebooks_reports_validate() -> None:
     assert len(report["notebooks"]) == len(paths) and len(report["errors"]) == 1
 
 
-CODE = st.sampled_from([
-    "import pandas as pd\ndf = pd.read_csv('x.csv')",
-    "%pip install torch",
-    "!wget http://example.com/data.zip",
-    "%%bash\nls\n",
-    "model.fit(X, y)",
-    "predictor = est.deploy(1, 'ml.m5.xlarge')",
-    "def f(:\n  pass",
-    "x = '''unterminated",
-    "%%writefile t.py\nimport numpy as np\nnp.random.shuffle(a)",
-    "token = 'ghp_" + "a" * 36 + "'",
-    "",
-]) | st.text(max_size=80)
-CELL = st.fixed_dictionaries({
-    "cell_type": st.sampled_from(["code", "markdown", "raw", "weird"]),
-    "source": CODE | st.lists(CODE, max_size=3),
-    "metadata": st.one_of(st.just({}), st.just({"mlwa": {"phase": "deployment"}}),
-                          st.just({"tags": ["mlwa-ignore:MLW001", 3]}), st.just([]), st.none()),
-}) | st.none() | st.integers() | st.text(max_size=5)
-NOTEBOOK = st.fixed_dictionaries({
-    "nbformat": st.sampled_from([4, 4, 4, 3, 5, "4", None]),
-    "nbformat_minor": st.sampled_from([0, 4, 5, None]),
-    "metadata": st.one_of(st.just({}), st.just({"mlwa": {"checklist": {"MLOPS03-BP02": "done",
-                                                                        "x": {"state": 1}}}}),
-                          st.none(), st.just({"mlwa": []})),
-    "cells": st.lists(CELL, max_size=8) | st.none() | st.text(max_size=3),
-}) | st.none() | st.lists(st.integers(), max_size=2) | st.text(max_size=10)
+CODE = st.sampled_from(
+    [
+        "import pandas as pd\ndf = pd.read_csv('x.csv')",
+        "%pip install torch",
+        "!wget http://example.com/data.zip",
+        "%%bash\nls\n",
+        "model.fit(X, y)",
+        "predictor = est.deploy(1, 'ml.m5.xlarge')",
+        "def f(:\n  pass",
+        "x = '''unterminated",
+        "%%writefile t.py\nimport numpy as np\nnp.random.shuffle(a)",
+        "token = 'ghp_" + "a" * 36 + "'",
+        "",
+    ]
+) | st.text(max_size=80)
+CELL = (
+    st.fixed_dictionaries(
+        {
+            "cell_type": st.sampled_from(["code", "markdown", "raw", "weird"]),
+            "source": CODE | st.lists(CODE, max_size=3),
+            "metadata": st.one_of(
+                st.just({}),
+                st.just({"mlwa": {"phase": "deployment"}}),
+                st.just({"tags": ["mlwa-ignore:MLW001", 3]}),
+                st.just([]),
+                st.none(),
+            ),
+        }
+    )
+    | st.none()
+    | st.integers()
+    | st.text(max_size=5)
+)
+NOTEBOOK = (
+    st.fixed_dictionaries(
+        {
+            "nbformat": st.sampled_from([4, 4, 4, 3, 5, "4", None]),
+            "nbformat_minor": st.sampled_from([0, 4, 5, None]),
+            "metadata": st.one_of(
+                st.just({}),
+                st.just({"mlwa": {"checklist": {"MLOPS03-BP02": "done", "x": {"state": 1}}}}),
+                st.none(),
+                st.just({"mlwa": []}),
+            ),
+            "cells": st.lists(CELL, max_size=8) | st.none() | st.text(max_size=3),
+        }
+    )
+    | st.none()
+    | st.lists(st.integers(), max_size=2)
+    | st.text(max_size=10)
+)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
