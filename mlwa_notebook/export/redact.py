@@ -1,17 +1,17 @@
 """Mask secrets in the cells an export copies: an export is an artefact people share.
 
 The report's messages are already masked by the rule that finds secrets (MLW003). The annotated
-notebook and its HTML copy the cells themselves, so every value that rule's own predicates call a
-secret (``rules/_patterns.py``: names that say "credential", shapes of well-known keys) is masked
-in the copied source and outputs, whatever the configuration selects.
+notebook and its HTML copy the cells themselves, so every value that rule sees
+(``rules/hardcoded_secret.py``: ``code_sightings``, ``text_sightings``, and every key shape of
+``rules/_patterns.secrets_in``) is masked in the copied source and outputs, whatever the
+configuration selects. Nothing here decides what a secret is.
 
 A masked value keeps the prefix the rule's messages show and spells ``MASKED`` over the rest,
 keeping its length, case and punctuation: ``AKIAR7QX2M4TPLW9ZK3D`` becomes
 ``AKIAMASKEDMASKEDMASK``. It keeps the shape of a key, so analysing the exported copy again flags
 the same lines (and exporting an export gives the same file), while nothing of the secret is
-left but what the report already shows. Lines the rule flags where none of these predicates
-finds the value (the rule knows more shapes than are repeated here) have every long token that
-holds a digit masked: masking too much is the safe side.
+left but what the report already shows. Lines the report flags where the value cannot be told
+apart have every long token that holds a digit masked: masking too much is the safe side.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlwa_notebook.cellcode import analyse_code
-from mlwa_notebook.rules._patterns import SECRET_NAME, SECRET_SHAPES, is_placeholder
+from mlwa_notebook.rules._patterns import secrets_in
+from mlwa_notebook.rules.hardcoded_secret import code_sightings, text_sightings
 
 _PEM = re.compile(
     r"(-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----)(.*?)(-----END (?:[A-Z]+ )?PRIVATE KEY-----)",
@@ -53,29 +54,19 @@ def masked(secret: str) -> str:
     return secret[:keep] + "".join(out)
 
 
-def _shape_values(text: str) -> Iterator[str]:
-    for label, shape in SECRET_SHAPES:
-        if label == "private key":
-            continue  # the header is not the secret; the body is masked by _mask_pem
-        for match in shape.finditer(text):
-            value = match.group(match.lastindex or 0)
-            if not is_placeholder(value):
-                yield value
-
-
 def secret_values(source: str, outputs_text: str, code: bool) -> set[str]:
-    """Every value in a cell's source or outputs that the secret rule's predicates flag."""
-    found = set(_shape_values(source)) | set(_shape_values(outputs_text))
-    if code and source.strip():
-        facts = analyse_code(source)
-        named = [(a.target, a.value) for a in facts.assigns] + [
-            (key, value) for call in facts.calls for key, value in call.kwargs.items()
-        ]
-        for target, value in named:
-            leaf = target.rsplit(".", 1)[-1]
-            if value.kind == "str" and SECRET_NAME.search(leaf) and not is_placeholder(value.text):
-                found.add(value.text)
-    return found
+    """Every value in a cell's source or outputs that the secret rule (MLW003) sees.
+
+    The rule's own functions decide; every credential shape in the text is taken, not only the
+    first one the rule reports. Private-key bodies are masked by ``_mask_pem``.
+    """
+    facts = analyse_code(source) if code and source.strip() else None
+    found = {s.value for s in code_sightings(facts)} if facts is not None else set()
+    found |= {s.value for s in text_sightings(outputs_text, output=True)}
+    for text in (source, outputs_text):
+        found |= {value for _, value in secrets_in(text)}
+    # A private key's header is what the rule reports; the body is what ``_mask_pem`` hides.
+    return {value for value in found if not value.startswith("-----BEGIN")}
 
 
 def _mask_pem(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from mlwa_notebook.cellcode import Call, Value
@@ -81,17 +82,21 @@ _SECRET_HINT = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)
-def secret_in(text: str) -> tuple[str, str] | None:
-    """The first credential-shaped value in a text, with its label, unless a placeholder."""
+def secrets_in(text: str) -> Iterator[tuple[str, str]]:
+    """Every credential-shaped value in a text, with its label, placeholders left out."""
     if len(text) < 12 or not _SECRET_HINT.search(text):
-        return None
+        return
     for label, shape in SECRET_SHAPES:
         for match in shape.finditer(text):
             value = match.group(match.lastindex or 0)
             if label == "private key" or not is_placeholder(value):
-                return label, value
-    return None
+                yield label, value
+
+
+@lru_cache(maxsize=65536)
+def secret_in(text: str) -> tuple[str, str] | None:
+    """The first credential-shaped value in a text, with its label (cached: texts repeat)."""
+    return next(secrets_in(text), None)
 
 
 def mask(secret: str) -> str:

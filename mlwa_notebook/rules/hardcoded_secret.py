@@ -7,7 +7,11 @@ more of a secret than its first four characters.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
+from mlwa_notebook.cellcode import CodeFacts
+from mlwa_notebook.notebook import Cell
 from mlwa_notebook.rules._patterns import SECRET_NAME, is_placeholder, mask, secret_in
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
@@ -26,6 +30,91 @@ _SHELL_SECRET = re.compile(
 _SAFE_LOOKUPS = ("os.getenv", "os.environ.get", "os.environ[]")
 
 
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """A secret seen in a cell: the line (0: the cell's output), the value, the masked message."""
+
+    line: int
+    value: str
+    message: str
+
+
+def code_sightings(facts: CodeFacts) -> Iterator[Sighting]:
+    """Secrets in a code cell's code: named literals, key shapes, shell arguments (one per line)."""
+    seen: set[int] = set()
+    named = [(a.target, a.value, a.line) for a in facts.assigns] + [
+        (key, value, call.line) for call in facts.calls for key, value in call.kwargs.items()
+    ]
+    for target, value, line in named:
+        leaf = target.rsplit(".", 1)[-1].rsplit("[", 1)[0]
+        if (
+            value.kind == "str"
+            and SECRET_NAME.search(leaf)
+            and not is_placeholder(value.text)
+            and line not in seen
+        ):
+            seen.add(line)
+            yield Sighting(
+                line, value.text, f"`{leaf}` is set to a literal credential {mask(value.text)!r}"
+            )
+    # ``os.environ["API_KEY"] = "..."``: the key names the secret, the value is the literal.
+    keyed = {a.line: a.value.text for a in facts.assigns if a.target.endswith("[]")}
+    for a in facts.assigns:
+        if not a.target.endswith("[]") or a.value.kind != "str" or a.line in seen:
+            continue
+        keys = [t for line, t in facts.strings if line == a.line and t != keyed[a.line]]
+        if any(SECRET_NAME.search(k) for k in keys) and not is_placeholder(a.value.text):
+            seen.add(a.line)
+            yield Sighting(
+                a.line,
+                a.value.text,
+                f"`{keys[0]}` is set to a literal credential {mask(a.value.text)!r}",
+            )
+    for line, text in facts.strings:
+        found = secret_in(text)
+        if found is not None and line not in seen:
+            seen.add(line)
+            yield Sighting(line, found[1], f"contains a {found[0]} {mask(found[1])!r}")
+    for shell in facts.shells:
+        found = secret_in(shell.text)
+        match = _SHELL_SECRET.search(shell.text)
+        if found is not None and shell.line not in seen:
+            seen.add(shell.line)
+            yield Sighting(shell.line, found[1], f"passes a {found[0]} {mask(found[1])!r}")
+        elif match is not None and shell.line not in seen:
+            given = next(g for g in match.groups() if g)
+            if not is_placeholder(given):
+                seen.add(shell.line)
+                yield Sighting(
+                    shell.line, given, f"passes a credential {mask(given)!r} on a command line"
+                )
+
+
+def text_sightings(text: str, output: bool) -> Iterator[Sighting]:
+    """Secrets in markdown text (line 1) or printed output (line 0): the first one, if any."""
+    found = secret_in(text)
+    if found is None and output:
+        pair = _OUTPUT_PAIR.search(text)
+        if pair is not None and not is_placeholder(pair.group(2)):
+            found = (f"{pair.group(1).lower()} value", pair.group(2))
+    if found is None:
+        return
+    if output:
+        yield Sighting(0, found[1], f"prints a {found[0]} {mask(found[1])!r} in its output")
+    else:
+        yield Sighting(1, found[1], f"shows a {found[0]} {mask(found[1])!r} in its text")
+
+
+def cell_sightings(cell: Cell, facts: CodeFacts | None) -> Iterator[Sighting]:
+    """Every secret the rule sees in one cell: its code or markdown, then its output."""
+    if facts is not None:
+        yield from code_sightings(facts)
+    elif cell.cell_type == "markdown":
+        yield from text_sightings(cell.source, output=False)
+    if cell.output_text:
+        yield from text_sightings(cell.output_text, output=True)
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     for view, call, qualified in ctx.calls(scripts=False):
         asked = call.args[0].text if call.args and call.args[0].kind == "str" else ""
@@ -34,75 +123,9 @@ def check(ctx: NotebookContext) -> CheckResult:
         ):
             yield Proof("MLSEC04-BP01", view.index, f"reads a credential at run time ({call.func})")
             break
-    for view in ctx.code_cells():
-        facts = view.facts
-        assert facts is not None
-        seen: set[int] = set()
-        named = [(a.target, a.value, a.line) for a in facts.assigns] + [
-            (key, value, call.line) for call in facts.calls for key, value in call.kwargs.items()
-        ]
-        for target, value, line in named:
-            leaf = target.rsplit(".", 1)[-1].rsplit("[", 1)[0]
-            if (
-                value.kind == "str"
-                and SECRET_NAME.search(leaf)
-                and not is_placeholder(value.text)
-                and line not in seen
-            ):
-                seen.add(line)
-                yield Hit(
-                    view.index,
-                    line,
-                    f"`{leaf}` is set to a literal credential {mask(value.text)!r}",
-                )
-        # ``os.environ["API_KEY"] = "..."``: the key names the secret, the value is the literal.
-        keyed = {a.line: a.value.text for a in facts.assigns if a.target.endswith("[]")}
-        for a in facts.assigns:
-            if not a.target.endswith("[]") or a.value.kind != "str" or a.line in seen:
-                continue
-            keys = [t for line, t in facts.strings if line == a.line and t != keyed[a.line]]
-            if any(SECRET_NAME.search(k) for k in keys) and not is_placeholder(a.value.text):
-                seen.add(a.line)
-                yield Hit(
-                    view.index,
-                    a.line,
-                    f"`{keys[0]}` is set to a literal credential {mask(a.value.text)!r}",
-                )
-        for line, text in facts.strings:
-            found = secret_in(text)
-            if found is not None and line not in seen:
-                seen.add(line)
-                yield Hit(view.index, line, f"contains a {found[0]} {mask(found[1])!r}")
-        for shell in facts.shells:
-            found = secret_in(shell.text)
-            match = _SHELL_SECRET.search(shell.text)
-            if found is not None and shell.line not in seen:
-                seen.add(shell.line)
-                yield Hit(view.index, shell.line, f"passes a {found[0]} {mask(found[1])!r}")
-            elif match is not None and shell.line not in seen:
-                given = next(g for g in match.groups() if g)
-                if not is_placeholder(given):
-                    seen.add(shell.line)
-                    yield Hit(
-                        view.index,
-                        shell.line,
-                        f"passes a credential {mask(given)!r} on a command line",
-                    )
     for view in ctx.cells:
-        if view.cell.cell_type == "markdown":
-            found = secret_in(view.cell.source)
-            if found is not None:
-                yield Hit(view.index, 1, f"shows a {found[0]} {mask(found[1])!r} in its text")
-        out = view.cell.output_text
-        if not out:
-            continue
-        found = secret_in(out)
-        if found is None:
-            pair = _OUTPUT_PAIR.search(out)
-            if pair is not None and not is_placeholder(pair.group(2)):
-                found = (f"{pair.group(1).lower()} value", pair.group(2))
-        if found is not None:
-            yield Hit(view.index, 0, f"prints a {found[0]} {mask(found[1])!r} in its output")
+        for sighting in cell_sightings(view.cell, view.facts):
+            yield Hit(view.index, sighting.line, sighting.message)
 
 
 RULE = Rule(
