@@ -59,6 +59,18 @@ PILLAR_IDS: tuple[str, ...] = (
 )
 """The six Well-Architected pillars, in the framework's order."""
 
+PILLAR_SHORT: Mapping[str, str] = MappingProxyType(
+    {
+        "operational-excellence": "ops",
+        "security": "sec",
+        "reliability": "rel",
+        "performance-efficiency": "perf",
+        "cost-optimization": "cost",
+        "sustainability": "sus",
+    }
+)
+"""Short pillar labels for one-line summaries (terminal, pull-request comments)."""
+
 LENS_PHASE_IDS: tuple[str, ...] = (
     "business-goal",
     "problem-framing",

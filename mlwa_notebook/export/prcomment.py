@@ -14,20 +14,12 @@ from mlwa_notebook.export.summary import (
     what,
     where,
 )
-from mlwa_notebook.lens import Lens
+from mlwa_notebook.lens import PILLAR_SHORT, Lens
 from mlwa_notebook.report import NotebookReport
 
 MAX_FINDINGS = 25
 MAX_PRACTICES_PER_PILLAR = 30
 MAX_CHARS = 60_000
-_SHORT = {
-    "operational-excellence": "ops",
-    "security": "sec",
-    "reliability": "rel",
-    "performance-efficiency": "perf",
-    "cost-optimization": "cost",
-    "sustainability": "sus",
-}
 
 
 def pr_comment(report: NotebookReport, lens: Lens, tool_version: str) -> str:
@@ -48,7 +40,8 @@ def pr_comment(report: NotebookReport, lens: Lens, tool_version: str) -> str:
             lines.append(f"| | | | … and {len(findings) - MAX_FINDINGS} more |")
         lines.append("")
     coverage = " · ".join(
-        f"{_SHORT.get(s.pillar, s.pillar)} {round(s.score * 100)}%" for s in report.pillar_scores
+        f"{PILLAR_SHORT.get(s.pillar, s.pillar)} {round(s.score * 100)}%"
+        for s in report.pillar_scores
     )
     lines += [f"**Coverage:** {coverage}", ""]
     if findings:

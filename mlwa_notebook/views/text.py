@@ -4,16 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from mlwa_notebook.lens import PILLAR_SHORT
 from mlwa_notebook.report import Report
-
-_PILLAR_SHORT = {
-    "operational-excellence": "ops",
-    "security": "sec",
-    "reliability": "rel",
-    "performance-efficiency": "perf",
-    "cost-optimization": "cost",
-    "sustainability": "sus",
-}
 
 
 def render_text(report: Report, show_fixes: bool = True) -> str:
@@ -32,7 +24,7 @@ def render_text(report: Report, show_fixes: bool = True) -> str:
         lines.append("  phases: " + ", ".join(f"{p} {n}" for p, n in phases.most_common()))
         lines.append(
             "  coverage: "
-            + "  ".join(f"{_PILLAR_SHORT[p]} {round(v * 100)}%" for p, v in nb.coverage.items())
+            + "  ".join(f"{PILLAR_SHORT[p]} {round(v * 100)}%" for p, v in nb.coverage.items())
         )
         if nb.suppressed:
             lines.append(f"  {len(nb.suppressed)} suppressed")
