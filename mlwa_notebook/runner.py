@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from mlwa_notebook import __version__
 from mlwa_notebook.config import Config
@@ -65,6 +64,9 @@ def check_paths(
     workers = jobs or os.cpu_count() or 1
     outcomes: list[Outcome] = []
     if workers > 1 and len(paths) >= PARALLEL_FROM:
+        # Imported here: multiprocessing costs a one-notebook run a tenth of its start-up.
+        from concurrent.futures import ProcessPoolExecutor
+
         size = max(4, len(paths) // (workers * 4))
         batches = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
