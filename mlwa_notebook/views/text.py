@@ -25,6 +25,7 @@ def render_text(report: Report, show_fixes: bool = True) -> str:
         lines.append(
             "  coverage: "
             + "  ".join(f"{PILLAR_SHORT[p]} {round(v * 100)}%" for p, v in nb.coverage.items())
+            + "  (met / (applicable - not applicable))"
         )
         if nb.suppressed:
             lines.append(f"  {len(nb.suppressed)} suppressed")
