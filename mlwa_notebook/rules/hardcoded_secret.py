@@ -30,6 +30,11 @@ _SHELL_SECRET = re.compile(
 _SAFE_LOOKUPS = ("os.getenv", "os.environ.get", "os.environ[]")
 
 
+def _a(label: str) -> str:
+    """The label with its article: "an AWS access key id", "a GitHub token"."""
+    return f"{'an' if label[:1].upper() in 'AEIOU' else 'a'} {label}"
+
+
 @dataclass(frozen=True, slots=True)
 class Sighting:
     """A secret seen in a cell: the line (0: the cell's output), the value, the masked message."""
@@ -74,13 +79,13 @@ def code_sightings(facts: CodeFacts) -> Iterator[Sighting]:
         found = secret_in(text)
         if found is not None and line not in seen:
             seen.add(line)
-            yield Sighting(line, found[1], f"contains a {found[0]} {mask(found[1])!r}")
+            yield Sighting(line, found[1], f"contains {_a(found[0])} {mask(found[1])!r}")
     for shell in facts.shells:
         found = secret_in(shell.text)
         match = _SHELL_SECRET.search(shell.text)
         if found is not None and shell.line not in seen:
             seen.add(shell.line)
-            yield Sighting(shell.line, found[1], f"passes a {found[0]} {mask(found[1])!r}")
+            yield Sighting(shell.line, found[1], f"passes {_a(found[0])} {mask(found[1])!r}")
         elif match is not None and shell.line not in seen:
             given = next(g for g in match.groups() if g)
             if not is_placeholder(given):
@@ -100,9 +105,9 @@ def text_sightings(text: str, output: bool) -> Iterator[Sighting]:
     if found is None:
         return
     if output:
-        yield Sighting(0, found[1], f"prints a {found[0]} {mask(found[1])!r} in its output")
+        yield Sighting(0, found[1], f"prints {_a(found[0])} {mask(found[1])!r} in its output")
     else:
-        yield Sighting(1, found[1], f"shows a {found[0]} {mask(found[1])!r} in its text")
+        yield Sighting(1, found[1], f"shows {_a(found[0])} {mask(found[1])!r} in its text")
 
 
 def cell_sightings(cell: Cell, facts: CodeFacts | None) -> Iterator[Sighting]:
