@@ -61,6 +61,11 @@ class Notebook:
 def _join(value: Any) -> str:
     if isinstance(value, str):
         return value
+    if isinstance(value, list):
+        try:
+            return "".join(value)
+        except TypeError:  # a damaged file: keep what can be read
+            return "".join(str(part) for part in value)
     if isinstance(value, Sequence):
         return "".join(str(part) for part in value)
     return "" if value is None else str(value)

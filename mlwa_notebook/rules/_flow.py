@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar, cast
 
 from mlwa_notebook.cellcode import Assign, Call, CodeFacts, Value, resolve
@@ -43,11 +43,14 @@ _FIRST_IS_TRAIN_SPLITS = frozenset(
 )
 
 
-def name_pieces(name: str) -> list[str]:
-    """A variable name cut into lower-case words: ``XTest_df`` -> ``['x', 'test', 'df']``."""
-    return [w.lower() for w in _SPLIT_WORDS.findall(name.rsplit(".", 1)[-1])]
+@lru_cache(maxsize=16384)
+def name_pieces(name: str) -> tuple[str, ...]:
+    """A variable name cut into lower-case words: ``XTest_df`` -> ``('x', 'test', 'df')``."""
+    return tuple(w.lower() for w in _SPLIT_WORDS.findall(name.rsplit(".", 1)[-1]))
 
 
+# Names repeat across cells and rules: each verdict is a pure function of the name.
+@lru_cache(maxsize=16384)
 def held_out_name(name: str) -> bool:
     """Whether a variable's name says it holds held-out (test or validation) data."""
     pieces = name_pieces(name)
@@ -56,9 +59,19 @@ def held_out_name(name: str) -> bool:
     return any(_HELD_OUT_PIECE.match(p) for p in pieces)
 
 
+@lru_cache(maxsize=16384)
 def train_name(name: str) -> bool:
     """Whether a variable's name says it holds training data."""
     return any(_TRAIN_PIECE.match(p) for p in name_pieces(name))
+
+
+def _literals(unit: Unit) -> dict[str, str]:
+    """The last string or number literal bound to each name of a unit, in one pass."""
+    found: dict[str, str] = {}
+    for _, a in unit.assigns:
+        if a.value.kind in ("str", "num"):
+            found[a.target] = a.value.text
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +151,7 @@ class Unit:
 
     def literal(self, name: str) -> str:
         """The last string or number literal bound to ``name`` (empty if none)."""
-        text = ""
-        for _, a in self.assigns:
-            if a.target == name and a.value.kind in ("str", "num"):
-                text = a.value.text
-        return text
+        return self.memo("literals", _literals).get(name, "")
 
     def value_text(self, value: Value | None) -> str:
         """A literal argument's text, or the literal its name was bound to (empty if unknown)."""
