@@ -17,8 +17,17 @@ from mlwa_notebook.rules.base import DataTracking
 _DVC_OUT = re.compile(r"^\s*-?\s*path:\s*(\S+)\s*$", re.M)
 
 
+def _index_stamp(root: str) -> int:
+    """When git's index last changed: staging or committing a file (or its .dvc) changes it."""
+    try:
+        return (Path(root) / ".git" / "index").stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 @lru_cache(maxsize=64)
-def _repo_files(root: str) -> tuple[frozenset[str], frozenset[str]]:
+def _repo_files(root: str, stamp: int = 0) -> tuple[frozenset[str], frozenset[str]]:
+    # ``stamp`` is only a cache key: a long-running server or kernel sees `git add` / `dvc add`.
     try:
         listed = subprocess.run(
             ["git", "-C", root, "ls-files", "-z"],
@@ -60,6 +69,6 @@ def data_tracking(notebook_path: str | Path) -> DataTracking:
     root = _git_root(str(folder))
     if not root:
         return DataTracking()
-    tracked, dvc = _repo_files(root)
+    tracked, dvc = _repo_files(root, _index_stamp(root))
     rel = os.path.relpath(folder, root)
     return DataTracking(root=root, notebook_dir="" if rel == "." else rel, tracked=tracked, dvc=dvc)

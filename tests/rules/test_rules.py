@@ -219,13 +219,6 @@ def test_held_out_scores_are_evidence_of_validation() -> None:
 # --- version control: git and DVC, checked for real --------------------------------------------
 
 
-def data_tracking_cache_clear() -> None:
-    """``repo`` remembers what git listed for a root; the test changes it in between."""
-    from mlwa_notebook import repo
-
-    repo._repo_files.cache_clear()
-
-
 def _git(repo: Path, *args: str) -> None:
     subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
 
@@ -242,7 +235,7 @@ def test_data_tracked_by_git_or_dvc_is_versioned(tmp_path: Path, how: str) -> No
     _git(repo, "init", "-q")
     untracked = analyze_notebook(load(nb), path=str(nb), tracking=data_tracking(nb))
     assert [f.code for f in untracked.findings] == ["MLW001"]  # in a repository, not tracked
-    data_tracking_cache_clear()
+    # No cache to clear: what git lists is re-read once its index changes (long-running servers).
     if how == "git":
         _git(repo, "add", "data/train.csv", "notebooks/train.ipynb")
     else:
