@@ -3,7 +3,9 @@
  * (unsaved edits included) goes to the kernel over the `mlwa.live_cells` comm, so `%mlwa` sees
  * what the user sees. The kernel may answer `set_metadata`, which is written into the notebook
  * model, merged so no newer answer is overwritten. The protocol: mlwa_notebook/kernel/protocol.py.
- * A kernel without the target closes the comm; the next execution simply tries again.
+ * A kernel without the target closes the comm. Until the kernel answers `ready` on a comm, each
+ * execution opens a fresh one: in "Run All" every cell is scheduled before `%load_ext` runs, and
+ * only a comm opened after the target exists reaches it.
  */
 import type { Cell } from '@jupyterlab/cells';
 import { INotebookTracker, Notebook, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
@@ -11,14 +13,16 @@ import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { JSONObject } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 
-import { isSetMetadataMessage, liveCellsMessage } from './model';
-import { ILiveCellsMessage, LIVE_CELLS_TARGET } from './tokens';
+import { isObject, isSetMetadataMessage, liveCellsMessage } from './model';
+import { ACTION_READY, ILiveCellsMessage, LIVE_CELLS_TARGET } from './tokens';
 import { applyKernelMetadata } from './writers';
 
 interface ILink {
   kernel: Kernel.IKernelConnection;
   comm: Kernel.IComm;
   closed: boolean;
+  /** The kernel answered `ready`: the target exists and this comm reaches it. */
+  ready: boolean;
   /** The last snapshot sent, so "Run All" sends it once, not once per cell. */
   last: string;
 }
@@ -64,17 +68,28 @@ export class LiveCells implements IDisposable {
     const message = liveCellsMessage(panel.context.path, snapshot(panel));
     const text = JSON.stringify(message);
     const link = this._links.get(panel);
-    const usable = link && link.kernel === kernel && !link.closed && !link.comm.isDisposed;
-    if (usable) {
+    const open = link && link.kernel === kernel && !link.closed && !link.comm.isDisposed;
+    if (open && link.ready) {
       if (link.last !== text) {
         link.comm.send(asJSON(message));
         link.last = text;
       }
       return;
     }
+    if (open) {
+      // Not answered yet: the kernel may have refused it before `%load_ext` ran.
+      link.closed = true;
+      link.comm.close();
+    }
     const comm = kernel.createComm(LIVE_CELLS_TARGET);
-    const fresh: ILink = { kernel, comm, closed: false, last: text };
-    comm.onMsg = (msg: KernelMessage.ICommMsgMsg) => this._onKernelMessage(panel, msg);
+    const fresh: ILink = { kernel, comm, closed: false, ready: false, last: text };
+    comm.onMsg = (msg: KernelMessage.ICommMsgMsg) => {
+      if (isObject(msg.content.data) && msg.content.data['action'] === ACTION_READY) {
+        fresh.ready = true;
+        return;
+      }
+      this._onKernelMessage(panel, msg);
+    };
     comm.onClose = () => {
       fresh.closed = true;
     };

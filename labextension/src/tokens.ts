@@ -76,6 +76,8 @@ export interface IMlwaCellBlock {
 export const LIVE_CELLS_TARGET = 'mlwa.live_cells';
 /** kernel/protocol.py PROTOCOL_VERSION. */
 export const PROTOCOL_VERSION = 1;
+/** kernel/protocol.py ACTION_READY: the kernel accepted a comm of the live-cells target. */
+export const ACTION_READY = 'ready';
 
 /** Front end → kernel, before each execution: the notebook as it is in the editor. */
 export interface ILiveCellsMessage {

@@ -16,11 +16,13 @@ from typing import Any
 from mlwa_notebook.kernel.changes import Change, apply_all
 from mlwa_notebook.kernel.protocol import (
     ACTION_LIVE_CELLS,
+    ACTION_READY,
     ACTION_SET_METADATA,
     LIVE_CELLS_TARGET,
     PROTOCOL_VERSION,
     CellPatch,
     NotebookPatch,
+    ReadyMessage,
     SetMetadataMessage,
 )
 
@@ -81,6 +83,7 @@ class LiveCells:
         comm.on_msg(lambda m: self._on_msg(comm, m))
         comm.on_close(lambda _m: self._on_close(comm))
         self._comm = comm
+        comm.send(ReadyMessage(action=ACTION_READY, version=PROTOCOL_VERSION))
         data = msg.get("content", {}).get("data")
         if data:
             self.receive(data, comm)

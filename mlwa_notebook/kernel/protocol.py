@@ -25,6 +25,16 @@ Front end → kernel: the live cells (``LiveCellsMessage``)
     Sending a snapshot also when the ``mlwa`` metadata changes (a sidebar answer) keeps the
     kernel's panel in step with the sidebar without waiting for the next execution.
 
+Kernel → front end: the target is there (``ReadyMessage``)
+    Sent on every comm of this target as soon as the kernel accepts it::
+
+        {"action": "ready", "version": 1}
+
+    Until a comm has had this answer, the front end opens a new comm for each execution instead
+    of sending on the old one: during "Run All", every cell is scheduled before the kernel runs
+    ``%load_ext mlwa_notebook``, so the first comm is refused, and only a comm opened after the
+    target exists reaches it (the cells after ``%load_ext`` then see the live cells).
+
 Kernel → front end: metadata to write (``SetMetadataMessage``)
     Sent as a ``comm_msg`` on the most recent comm of this target that is still open, when the
     user answers the checklist, sets a phase or suppresses a finding from the kernel (``%mlwa``
@@ -64,6 +74,7 @@ from typing import Any, Final, Literal, NotRequired, TypedDict
 LIVE_CELLS_TARGET: Final = "mlwa.live_cells"
 PROTOCOL_VERSION: Final = 1
 ACTION_SET_METADATA: Final = "set_metadata"
+ACTION_READY: Final = "ready"
 ACTION_LIVE_CELLS: Final = "live_cells"
 
 
@@ -108,3 +119,10 @@ class SetMetadataMessage(TypedDict):
     path: str
     notebook: NotebookPatch
     cells: dict[str, CellPatch]
+
+
+class ReadyMessage(TypedDict):
+    """Kernel → front end: this comm reached the target; keep sending on it."""
+
+    action: Literal["ready"]
+    version: int

@@ -207,6 +207,22 @@ test.describe('the kernel and the sidebar', () => {
   });
 });
 
+test.describe('Run All', () => {
+  test('cells after %load_ext see the live cells in the same run', async ({ page }) => {
+    // Given a new notebook whose cells are typed, not saved
+    await page.notebook.createNew('runall.ipynb');
+    await page.notebook.setCell(0, 'code', '%load_ext mlwa_notebook');
+    await page.notebook.addCell('code', '%mlwa status');
+
+    // When every cell runs in one go (all scheduled before the extension is loaded)
+    await page.notebook.run();
+
+    // Then the status says it analysed the live cells, not a saved file
+    const output = (await page.notebook.getCellTextOutput(1)) ?? [];
+    expect(output.join('\n')).toContain('analysed: the live cells of');
+  });
+});
+
 test.describe('Notebook 7', () => {
   test('the sidebar works in the right panel', async ({ browser, baseURL, tmpPath, page }) => {
     // Given the example in the test folder (through JupyterLab's fixture, which made the folder)
