@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$", re.M)
 _HTML = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.I | re.S)
@@ -20,11 +21,13 @@ _FENCE = re.compile(r"^\s*```.*?^\s*```", re.M | re.S)
 TITLE_WITHIN = 8
 
 
-def heading_list(text: str) -> list[tuple[int, str]]:
-    """The headings of a markdown cell in order: (level, plain text)."""
+@lru_cache(maxsize=32768)
+def heading_list(text: str) -> tuple[tuple[int, str], ...]:
+    """The headings of a markdown cell in order: (level, plain text). Cached: re-analysis after
+    an edit reads every heading again, and headings rarely change."""
     html = "<h" in text or "<H" in text
     if "#" not in text and not html:
-        return []
+        return ()
     if "```" in text:
         text = _FENCE.sub("", text)
     found = [(m.start(), len(m.group(1)), m.group(2)) for m in _ATX.finditer(text)]
@@ -36,7 +39,7 @@ def heading_list(text: str) -> list[tuple[int, str]]:
         plain = _TAGS.sub("", raw).strip(" :.-*_")
         if plain:
             out.append((level, plain))
-    return out
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
