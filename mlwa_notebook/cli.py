@@ -61,6 +61,16 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=None, help="worker processes (default: all cores)"
     )
     check.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="(text format) count the open findings per rule instead of listing them",
+    )
+    check.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even with findings (same as --fail-on never)",
+    )
     check.add_argument("-o", "--output", type=Path, default=None, help="write the report here")
 
     rules = sub.add_parser("rules", help="list every rule")
@@ -185,7 +195,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     show = not args.no_progress and sys.stderr.isatty() and len(paths) > 1
     report = check_paths_progress(paths, config, args.jobs, _progress if show else None)
-    text = _render(report, args.format)
+    if args.statistics and args.format == "text":
+        from mlwa_notebook.views.text import render_statistics
+
+        text = render_statistics(report)
+    else:
+        text = _render(report, args.format)
     if args.output is not None:
         from mlwa_notebook.atomic import write_text_atomic
 
@@ -195,7 +210,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format != "text":
         for e in report.errors:
             print(f"mlwa: {e.path}: {e.message}", file=sys.stderr)
-    return _exit_code(report, args.fail_on or config.fail_on)
+    return _exit_code(report, "never" if args.exit_zero else args.fail_on or config.fail_on)
 
 
 def check_paths_progress(

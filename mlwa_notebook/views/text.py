@@ -42,3 +42,21 @@ def render_text(report: Report, show_fixes: bool = True) -> str:
         + (f", {len(report.errors)} could not be read" if report.errors else "")
     )
     return "\n".join(lines)
+
+
+def render_statistics(report: Report) -> str:
+    """Open findings counted per rule, most frequent first (as ``ruff --statistics``)."""
+    counts: Counter[tuple[str, str, str]] = Counter(
+        (f.code, f.name, f.severity) for nb in report.notebooks for f in nb.findings
+    )
+    lines = [
+        f"{n:>5}  {code}  {name}  ({severity})"
+        for (code, name, severity), n in counts.most_common()
+    ]
+    lines.extend(f"error: {e.path}: {e.message}" for e in report.errors)
+    total = sum(counts.values())
+    lines.append(
+        f"{total} finding{'s' if total != 1 else ''} in {len(report.notebooks)} notebook"
+        f"{'s' if len(report.notebooks) != 1 else ''}"
+    )
+    return "\n".join(lines)

@@ -231,3 +231,16 @@ def test_sarif_is_valid_and_points_at_the_json_line(
     assert result["ruleId"] == "MLW004"
     line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
     assert "train_test_split([1, 2, 3])" in nb.read_text().splitlines()[line - 1]
+
+
+def test_statistics_count_findings_per_rule_and_exit_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nb = write_notebook(tmp_path / "a.ipynb", make_notebook(UNSEEDED, UNSEEDED, "x y"))
+    code, out, _ = run(capsys, "check", "--statistics", "--exit-zero", str(nb))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["2", "MLW004", "unseeded-randomness", "(warning)"]
+    assert lines[1].split() == ["1", "MLW000", "unparsable-cell", "(error)"]
+    assert lines[-1] == "3 findings in 1 notebook"
+    assert run(capsys, "check", "--statistics", str(nb))[0] == 1
