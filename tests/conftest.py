@@ -41,3 +41,26 @@ def devset() -> Path:
     if not (DEVSET / "labels.jsonl").is_file():
         pytest.skip("../shared/devset is not present beside this checkout")
     return DEVSET
+
+
+def team_lens(lens_id: str = "team-lens", practice_id: str = "TEAM01-BP01") -> dict[str, Any]:
+    """A minimal valid custom lens with one security practice, as a team would write it."""
+    return {
+        "schema_version": "1",
+        "id": lens_id,
+        "name": "Our team's lens",
+        "description": "Extra practices we review.",
+        "best_practices": [
+            {
+                "id": practice_id,
+                "aliases": [],
+                "pillar": "security",
+                "phase": "data-processing",
+                "risk": "high",
+                "title": "Mask customer identifiers",
+                "description": "Customer ids are hashed before analysis.",
+                "question": "Are customer identifiers hashed before any analysis?",
+                "notebook_evidence": "a hashing step over id columns",
+            }
+        ],
+    }

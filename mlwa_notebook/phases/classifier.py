@@ -268,11 +268,7 @@ class _Run:
             add(scores, why, phase, SECTION_CODE_WEIGHT * share, "the code it opens does this")
         for phase, value in body.items():
             add(scores, why, phase, 0.3 * value, body_why[phase][0])
-        if not scores:
-            self.labels[i] = self._neighbour(i)
-            return
-        phase, conf = best(scores)
-        self.labels[i] = PhaseLabel(phase, "heading", conf, _reasons(why[phase]))
+        self._settle(i, scores, why, "heading")
 
     def _title(self, named: Sequence[str], why: Why) -> PhaseLabel:
         """A title names the notebook's phase when it names one and the code mostly serves it."""
@@ -315,11 +311,15 @@ class _Run:
         body, body_why = self.prose_scores(i)
         for phase, value in body.items():
             add(scores, why, phase, 0.4 * value, body_why[phase][0])
+        self._settle(i, scores, why, "context")
+
+    def _settle(self, i: int, scores: Scores, why: Why, source: str) -> None:
+        """Label cell ``i`` with its best phase, or from its neighbours when nothing scored."""
         if not scores:
             self.labels[i] = self._neighbour(i)
             return
         phase, conf = best(scores)
-        self.labels[i] = PhaseLabel(phase, "context", conf, _reasons(why[phase]))
+        self.labels[i] = PhaseLabel(phase, source, conf, _reasons(why[phase]))
 
     def _neighbour(self, i: int) -> PhaseLabel:
         # Markdown usually introduces what follows it.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mlwa_notebook.cli import main
-from tests.conftest import make_notebook, write_notebook
+from tests.conftest import make_notebook, team_lens, write_notebook
 
 HEAVY = ("jupyter_server", "tornado", "ipywidgets", "plotly", "IPython", "nbconvert", "jsonschema")
 
@@ -31,25 +31,7 @@ def test_checking_plain_notebooks_imports_nothing_heavy(tmp_path: Path) -> None:
 def test_custom_lens_from_config_is_loaded_beside_the_aws_lens(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    lens = {
-        "schema_version": "1",
-        "id": "team-lens",
-        "name": "Our team's lens",
-        "description": "Extra practices we review.",
-        "best_practices": [
-            {
-                "id": "TEAM01-BP01",
-                "aliases": [],
-                "pillar": "security",
-                "phase": "data-processing",
-                "risk": "high",
-                "title": "Mask customer identifiers",
-                "description": "Customer ids are hashed before analysis.",
-                "question": "Are customer identifiers hashed before any analysis?",
-                "notebook_evidence": "a hashing step over id columns",
-            }
-        ],
-    }
+    lens = team_lens()
     (tmp_path / "team.json").write_text(json.dumps(lens), encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text(
         '[tool.mlwa]\nlenses = ["team.json"]\n', encoding="utf-8"
