@@ -17,7 +17,7 @@ ifdef CI
 export YARN_ENABLE_IMMUTABLE_INSTALLS := 1
 endif
 
-.PHONY: lab test test-python test-ts test-browser bench eval lint docs clean system-deps
+.PHONY: lab test test-python test-ts test-browser bench eval train corpus lint docs clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -75,8 +75,19 @@ test-browser: system-deps $(LABEXT) ui-tests/node_modules/.yarn-state.yml
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
+# The labelled corpus: notebooks read at pinned commits from clones of the repositories listed in
+# eval/corpus.tsv (CLONES holds them as <owner>+<name>/repo mirrors or <owner>/<name> clones).
+CLONES ?= ../clones
+corpus:
+	$(PYTHON) scripts/corpus.py build --clones $(CLONES)
+
+# The phase model, learned from eval/labels.jsonl, the devset and the examples (deterministic).
+train: $(STAMP)
+	$(BIN)/python scripts/train.py
+
+# Out-of-sample figures: cross-validation grouped by repository; rules against reviewers' facts.
 eval: $(STAMP)
-	$(BIN)/python scripts/eval.py $(DEVSET)
+	$(BIN)/python scripts/eval.py
 
 docs: $(STAMP)
 	$(BIN)/python -m mlwa_notebook.views.ruledocs

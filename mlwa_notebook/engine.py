@@ -26,6 +26,7 @@ from mlwa_notebook.metadata import (
 )
 from mlwa_notebook.notebook import Notebook, from_dict
 from mlwa_notebook.phases import PHASES, classify
+from mlwa_notebook.phases.features import cell_inputs
 from mlwa_notebook.report import (
     CellReport,
     ErrorRecord,
@@ -120,14 +121,7 @@ def analyze_notebook(
         if cell_facts is not None:
             imports.update(cell_facts.imports)
     explicit = [explicit_phase(c, _PHASE_SET) for c in nb.cells]
-    labels = classify(
-        [c.cell_type for c in nb.cells],
-        [c.source for c in nb.cells],
-        facts,
-        imports,
-        explicit,
-        memo=cache.phase_scores,
-    )
+    labels = classify(cell_inputs(nb.cells, facts), imports, explicit, memo=cache.phase_scores)
     views = tuple(
         CellView(cell, f, label.phase)
         for cell, f, label in zip(nb.cells, facts, labels, strict=True)

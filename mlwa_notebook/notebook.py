@@ -34,6 +34,8 @@ class Cell:
     execution_count: int | None
     output_text: str
     has_outputs: bool
+    #: An output shows a picture (a plot, a confusion matrix): the phase classifier reads it.
+    has_image: bool = False
 
     @property
     def label(self) -> str:
@@ -98,6 +100,18 @@ def _output_text(outputs: Any) -> str:
     return "\n".join(parts)[:MAX_OUTPUT_CHARS]
 
 
+def _has_image(outputs: Any) -> bool:
+    if not isinstance(outputs, list):
+        return False
+    for out in outputs:
+        data = out.get("data") if isinstance(out, Mapping) else None
+        if isinstance(data, Mapping) and any(
+            isinstance(k, str) and k.startswith("image/") for k in data
+        ):
+            return True
+    return False
+
+
 def _tags(metadata: Mapping[str, Any]) -> tuple[str, ...]:
     tags = metadata.get("tags")
     if isinstance(tags, list):
@@ -156,6 +170,7 @@ def from_dict(raw: Mapping[str, Any], path: str = "<notebook>") -> Notebook:
                 execution_count=count if isinstance(count, int) else None,
                 output_text=_output_text(outputs),
                 has_outputs=bool(outputs),
+                has_image=_has_image(outputs),
             )
         )
     meta = raw.get("metadata")

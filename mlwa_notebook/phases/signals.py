@@ -357,7 +357,7 @@ _TUNING = (
         TU,
         3.5,
         "GridSearchCV RandomizedSearchCV HalvingGridSearchCV HalvingRandomSearchCV BayesSearchCV "
-        "cross_val_score cross_validate HyperparameterTuner ContinuousParameter IntegerParameter "
+        "HyperparameterTuner ContinuousParameter IntegerParameter "
         "CategoricalParameter create_hyper_parameter_tuning_job "
         "describe_hyper_parameter_tuning_job list_training_jobs_for_hyper_parameter_tuning_job "
         "HyperparameterTuningJob DoubleParameterSpec IntegerParameterSpec "
@@ -369,6 +369,7 @@ _TUNING = (
         "TrainValidationSplit best_training_job RandomSearch Hyperband BayesianOptimization "
         "fmin TabularPredictor",
     )
+    + _calls(TU, 3.0, "validation_curve ValidationCurveDisplay", "sklearn")
     + _calls(TU, 2.5, "optimize suggest_float suggest_int suggest_categorical", "optuna")
     + _calls(TU, 3.0, "HyperTune report_hyperparameter_tuning_metric")
     + _re("shell", TU, 3.0, r"^gcloud ai hp-tuning-jobs")
@@ -403,6 +404,13 @@ _EVALUATION = (
         "PrecisionRecallDisplay permutation_importance average_precision_score "
         "balanced_accuracy_score matthews_corrcoef mean_absolute_percentage_error "
         "root_mean_squared_error fbeta_score auc",
+        "sklearn",
+    )
+    # Cross-validated scores estimate out-of-sample performance: evaluation, not a search.
+    + _calls(
+        EV,
+        3.0,
+        "cross_val_score cross_validate cross_val_predict learning_curve LearningCurveDisplay",
         "sklearn",
     )
     + _calls(EV, 3.0, "evaluate", "")
@@ -786,3 +794,195 @@ PLAIN_METHODS = frozenset(
 )
 #: Phases whose names carry nothing into later cells (environment, orchestration, empty).
 INERT_PHASES = frozenset({SE, OT})
+
+#: What a library is for: calls into it, and methods of objects it made, lean to that phase.
+#: A module prefix per row (the longest matching prefix wins); only libraries whose purpose is
+#: one phase are listed (pandas, numpy, matplotlib serve every phase).
+LIBRARY_PHASES: tuple[tuple[str, str], ...] = (
+    *(
+        (m, DC)
+        for m in (
+            "sklearn.datasets",
+            "tensorflow_datasets",
+            "torchvision.datasets",
+            "datasets",
+            "keras.datasets",
+            "tensorflow.keras.datasets",
+            "kaggle",
+            "opendatasets",
+            "wget",
+            "google.cloud.bigquery",
+            "awswrangler",
+            "azureml.opendatasets",
+            "urllib.request",
+            "torchtext.datasets",
+            "statsmodels.datasets",
+        )
+    ),
+    *(
+        (m, DP)
+        for m in (
+            "sklearn.preprocessing",
+            "sklearn.impute",
+            "sklearn.compose",
+            "imblearn",
+            "missingno",
+            "ydata_profiling",
+            "pandas_profiling",
+            "great_expectations",
+            "nltk",
+            "spacy",
+            "torchvision.transforms",
+            "albumentations",
+            "seaborn",
+            "sweetviz",
+            "dataprep",
+            "tensorflow_data_validation",
+            "pyspark.ml.feature",
+        )
+    ),
+    *(
+        (m, FE)
+        for m in (
+            "sklearn.feature_selection",
+            "sklearn.decomposition",
+            "sklearn.feature_extraction",
+            "sklearn.manifold",
+            "featuretools",
+            "feast",
+            "category_encoders",
+            "tsfresh",
+            "sagemaker.feature_store",
+            "gensim",
+            "sentence_transformers",
+            "umap",
+        )
+    ),
+    *(
+        (m, TR)
+        for m in (
+            "torch.nn",
+            "torch.optim",
+            "lightning",
+            "pytorch_lightning",
+            "keras.layers",
+            "keras.models",
+            "keras.optimizers",
+            "keras.losses",
+            "keras.callbacks",
+            "tensorflow.keras.layers",
+            "tensorflow.keras.models",
+            "tensorflow.keras.optimizers",
+            "tensorflow.keras.callbacks",
+            "xgboost",
+            "lightgbm",
+            "catboost",
+            "sklearn.linear_model",
+            "sklearn.ensemble",
+            "sklearn.tree",
+            "sklearn.svm",
+            "sklearn.neighbors",
+            "sklearn.cluster",
+            "sklearn.naive_bayes",
+            "sklearn.neural_network",
+            "statsmodels.api",
+            "statsmodels.formula",
+            "prophet",
+            "surprise",
+            "implicit",
+            "fastai",
+            "peft",
+            "transformers.Trainer",
+            "sagemaker.estimator",
+            "sagemaker.xgboost",
+            "sagemaker.pytorch",
+            "sagemaker.tensorflow",
+            "sagemaker.sklearn",
+            "pyspark.ml.classification",
+            "pyspark.ml.regression",
+            "pyspark.ml.recommendation",
+            "h2o.estimators",
+            "mlxtend",
+        )
+    ),
+    *(
+        (m, TU)
+        for m in (
+            "optuna",
+            "hyperopt",
+            "ray.tune",
+            "keras_tuner",
+            "kerastuner",
+            "skopt",
+            "nni",
+            "bayes_opt",
+            "flaml",
+            "autogluon",
+            "h2o.automl",
+            "tpot",
+            "autosklearn",
+            "sagemaker.tuner",
+            "azure.ai.ml.sweep",
+            "hpbandster",
+            "pyspark.ml.tuning",
+        )
+    ),
+    *(
+        (m, EV)
+        for m in (
+            "sklearn.metrics",
+            "torchmetrics",
+            "evaluate",
+            "shap",
+            "lime",
+            "fairlearn",
+            "yellowbrick",
+            "scikitplot",
+            "interpret",
+            "dice_ml",
+            "responsibleai",
+            "raiwidgets",
+            "sagemaker.clarify",
+            "tensorflow_model_analysis",
+            "pyspark.ml.evaluation",
+            "seqeval",
+        )
+    ),
+    *(
+        (m, DE)
+        for m in (
+            "bentoml",
+            "fastapi",
+            "flask",
+            "gradio",
+            "streamlit",
+            "sagemaker.predictor",
+            "sagemaker.serializers",
+            "sagemaker.deserializers",
+            "sagemaker.serverless",
+            "onnxruntime",
+            "tritonclient",
+            "kserve",
+            "seldon_core",
+            "azureml.core.webservice",
+            "azure.ai.ml.entities.ManagedOnlineEndpoint",
+            "mlflow.deployments",
+            "mlflow.pyfunc",
+        )
+    ),
+    *(
+        (m, MO)
+        for m in (
+            "evidently",
+            "whylogs",
+            "nannyml",
+            "alibi_detect",
+            "deepchecks",
+            "frouros",
+            "sagemaker.model_monitor",
+            "azureml.datadrift",
+            "river.drift",
+        )
+    ),
+    *((m, SE) for m in ("os", "sys", "warnings", "dotenv", "getpass", "logging", "pathlib")),
+)

@@ -9,9 +9,12 @@ from the unit's data flow (``_flow.DataFlow``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mlwa_notebook.rules._flow import Site, Unit, name_pieces, train_name
+from mlwa_notebook.cellcode import CodeFacts
+from mlwa_notebook.phases.features import library_phase
+from mlwa_notebook.rules._flow import Site, Unit, held_out_name, name_pieces, train_name
 
 #: Fitted objects that transform data rather than predict (by class or variable name).
 _TRANSFORMER_CLASS = re.compile(
@@ -28,6 +31,24 @@ _TRANSFORMER_PIECES = frozenset(
 )
 #: Libraries whose ``fit`` estimates a distribution, not a model.
 _NOT_MODEL_LIBS = ("scipy.", "statsmodels.tsa.stattools", "matplotlib.")
+#: Cross-validation scores a model on folds it was not fitted on (scikit-learn, the boosters).
+_CROSS_VALIDATION = frozenset(
+    "cross_val_score cross_validate cross_val_predict learning_curve validation_curve".split()
+)
+_CV_MODULES = ("catboost.cv", "xgboost.cv", "lightgbm.cv", "sklearn.model_selection.")
+#: What a search or a cross-validation reads back: scores on held-out folds.
+_CV_RESULTS = ("best_score_", "cv_results_")
+#: Methods of a trainer that score on the held-out loaders they are given.
+_TRAINER_SCORING = frozenset({"test", "validate", "evaluate"})
+#: Words that name a metric in a helper's or a library's callee (``compute_accuracy``, ``rmse``).
+_METRIC_WORDS = frozenset(
+    "accuracy acc rmse mse mae mape auc roc f1 precision recall ndcg map score scores metric "
+    "metrics evaluate evaluation eval performance error errors loss test validate".split()
+)
+#: Keyword arguments that hand a report or suite data the model was not fitted on.
+_HELD_OUT_DATA_KWARGS = frozenset(
+    "current_data test_dataset test_data eval_dataset validation_data test_ds".split()
+)
 #: Objects that run training as a managed job (``job.run()``, ``tuner.tune()``).
 _JOB_CLASS = re.compile(
     r"(TrainingJob|AutoML|CustomJob|HyperparameterTuningJob|Tuner|Trainer)", re.I
@@ -56,7 +77,7 @@ _AGGREGATES = frozenset("crosstab mean sum sqrt average abs allclose".split())
 #: Keyword arguments that make a fit report a metric on held-out data as it trains.
 _HELD_OUT_KWARGS = frozenset(
     "validation_data eval_set evals valid_sets validation_split eval_dataset "
-    "validation_dataset".split()
+    "validation_dataset validation_frame val_dataloaders valid_data eval_data".split()
 )
 
 
@@ -89,12 +110,22 @@ def _job_receiver(unit: Unit, site: Site) -> bool:
     )
 
 
+def _made_by_checker(unit: Unit, site: Site) -> bool:
+    """Whether the receiver was made by a monitoring or validation library (a drift calculator's
+    ``fit`` learns a reference, not a model)."""
+    receiver = site.call.func.rsplit(".", 1)[0]
+    for origin in unit.ancestry(receiver):
+        if library_phase(origin) == "monitoring":
+            return True
+    return library_phase(site.qualified) == "monitoring"
+
+
 def trainings(unit: Unit) -> list[Site]:
     """Calls that train a model, in order."""
     found: list[Site] = []
     for site in unit.sites:
         call, q = site.call, site.qualified
-        if q.startswith(_NOT_MODEL_LIBS):
+        if q.startswith(_NOT_MODEL_LIBS) or _made_by_checker(unit, site):
             continue
         if call.attr in ("fit", "fit_generator"):
             if not _is_transformer(unit, site):
@@ -114,6 +145,50 @@ def trainings(unit: Unit) -> list[Site]:
         ):
             found.append(site)
     return found
+
+
+#: Keyword arguments by which a notebook reads a managed job's metrics back.
+_JOB_METRIC_KWARGS = frozenset(
+    "metric_definitions objective_metric_name metric_spec objective_metric".split()
+)
+
+
+def _reads_job_metrics(unit: Unit) -> bool:
+    return unit.memo(
+        "reads_job_metrics",
+        lambda u: any(k in _JOB_METRIC_KWARGS for s in u.sites for k in s.call.kwargs),
+    )
+
+
+def _held_out_by_kind(unit: Unit, site: Site) -> str:
+    """Scoring on held-out data that its kind says, whatever the names: cross-validation, a
+    search's CV scores, a trainer's test loop, a metric helper or an evaluation/monitoring
+    library handed held-out data. Returns the note, or ``""``."""
+    call, q = site.call, site.qualified
+    if call.attr in _CROSS_VALIDATION or (call.attr == "cv" and q.startswith(_CV_MODULES)):
+        return f"cross-validates with {call.func}(): scores on folds it was not fitted on"
+    read = [v.text for v in (*call.args, *call.kwargs.values()) if v.kind == "name"]
+    for text in read:
+        if text.rsplit(".", 1)[-1] in _CV_RESULTS:
+            return f"reads the cross-validated scores ({text})"
+    flow = unit.flow
+    data = [n for n in call.names if n not in unit.not_data or flow.is_held_out(n)]
+    held = [n for n in data if flow.is_held_out(n) and not train_name(n)]
+    if "." in call.func and call.attr in _TRAINER_SCORING and _job_receiver(unit, site):
+        if held or call.attr == "test":
+            return f"scores the model with {call.func}() on held-out data"
+    if held and set(name_pieces(call.attr)) & _METRIC_WORDS:
+        return f"computes a metric with {call.func}() on held-out `{held[0]}`"
+    lib = library_phase(q)
+    if lib is None and "." in call.func:
+        origin = unit.origin(call.func.rsplit(".", 1)[0])
+        lib = library_phase(origin) if origin else None
+    if lib in ("model-evaluation", "monitoring"):
+        kw = [k for k in call.kwargs if k in _HELD_OUT_DATA_KWARGS]
+        if held or kw:
+            shown = held[0] if held else f"{kw[0]}="
+            return f"evaluates with {call.func}() on data the model was not fitted on ({shown})"
+    return ""
 
 
 def _data_names(unit: Unit, site: Site) -> list[str]:
@@ -143,10 +218,24 @@ def _scorings(unit: Unit) -> list[Scoring]:
     }
     for site in unit.sites:
         call = site.call
+        held = _held_out_by_kind(unit, site)
+        if held:
+            found.append(Scoring(unit, site, True, held))
+            continue
         if call.attr in ("fit", "fit_generator", "train") or "Trainer" in site.qualified:
             given = [k for k in call.kwargs if k in _HELD_OUT_KWARGS]
             if given and call.kwargs[given[0]].kind != "none":
                 note = f"validates on held-out data while fitting ({given[0]}= in {call.func}())"
+                found.append(Scoring(unit, site, True, note))
+            elif (
+                _job_receiver(unit, site)
+                and any(flow.is_held_out(n) for n in call.names)
+                and _reads_job_metrics(unit)
+            ):
+                # A managed job handed a validation or test channel computes its metric there,
+                # and the notebook reads it back (metric definitions, a tuning objective).
+                shown = next(n for n in call.names if flow.is_held_out(n))
+                note = f"the job {call.func}() validates on the held-out channel `{shown}`"
                 found.append(Scoring(unit, site, True, note))
             continue
         metric = (
@@ -174,4 +263,24 @@ def _scorings(unit: Unit) -> list[Scoring]:
             flow.is_train(n) for n in data
         ):
             found.append(Scoring(unit, site, False))
+    return found
+
+
+#: Names that hold a metric computed by hand (``correct += (pred == y).sum()``, ``test_acc``).
+_HAND_METRIC_PIECES = frozenset(
+    "acc accuracy correct f1 auc rmse mae mse precision recall error errors".split()
+)
+
+
+def hand_scorings(cells: Iterable[tuple[int, CodeFacts]]) -> list[tuple[int, str]]:
+    """Cells that compute a metric by hand over held-out data: they read a held-out name
+    (``test_loader``, ``X_val``) and bind a metric's name (``correct``, ``val_acc``)."""
+    found = []
+    for index, facts in cells:
+        held = sorted(n for n in facts.loaded if held_out_name(n))
+        if not held:
+            continue
+        metric = sorted(n for n in facts.stored if set(name_pieces(n)) & _HAND_METRIC_PIECES)
+        if metric:
+            found.append((index, f"computes `{metric[0]}` over held-out `{held[0]}`"))
     return found

@@ -248,7 +248,10 @@ class DataFlow:
             from_held = any(n in held or held_out_name(n) for n in data)
             from_train = any(n in train or train_name(n) for n in data)
             is_pred = (call is not None and call.attr in PREDICTORS) or any(n in pred for n in data)
-            if call is not None and call.attr.startswith("predict"):
+            if call is not None and (
+                call.attr.startswith("predict") or ".predict(" in call.func + "("
+            ):
+                # ``model.predict(X).as_data_frame()`` still holds predictions.
                 is_pred = True
             for t in targets:
                 if held_out_name(t):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlwa_notebook.rules._evaluation import scorings, trainings
+from mlwa_notebook.rules._evaluation import hand_scorings, scorings, trainings
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 #: Explanation and fairness tools, by module or callee: evidence, not findings.
@@ -20,6 +20,9 @@ def check(ctx: NotebookContext) -> CheckResult:
     held_out = [sc for u in ctx.units for sc in scorings(u) if sc.held_out]
     for sc in held_out:
         yield Proof("MLREL03-BP03", sc.site.cell, sc.note)
+    by_hand = hand_scorings((v.index, v.facts) for v in ctx.code_cells() if v.facts is not None)
+    for index, note in by_hand:
+        yield Proof("MLREL03-BP03", index, note)
     for view, call, qualified in ctx.calls():
         if qualified.startswith(_EXPLAINERS) or call.attr in _EXPLAIN_CALLS:
             yield Proof("MLOPS01-BP02", view.index, f"explains predictions ({call.func})")
@@ -27,7 +30,7 @@ def check(ctx: NotebookContext) -> CheckResult:
             note = f"measures bias ({call.func})"
             yield Proof("MLREL03-BP04", view.index, note)
             yield Proof("MLOPS02-BP06", view.index, note)
-    if trained and not held_out:
+    if trained and not held_out and not by_hand:
         unit, site = trained[0]
         where = f" in {unit.name}" if unit.is_script else ""
         yield Hit(

@@ -37,8 +37,19 @@ _HTTP_GET = re.compile(r"^(?:sudo\s+)?(wget|curl)\s+(.*)$")
 _HASH_SHELL = re.compile(r"\b(sha\d+sum|md5sum|shasum)\b")
 _DVC_SHELL = re.compile(r"^(?:dvc|git lfs)\s+(pull|checkout|get|import|fetch)\b")
 _PINNED_SQL = re.compile(r"FOR\s+SYSTEM_TIME\s+AS\s+OF|@\d{10,}", re.I)
-#: Model files are artefacts, not data; in-memory buffers are not sources.
-_ARTEFACT = re.compile(r"(model|weights|checkpoint|ckpt)[^/]*$", re.I)
+#: Model files, logged metrics and predictions are artefacts, not data; in-memory buffers are
+#: not sources.
+_ARTEFACT = re.compile(r"(model|weights|checkpoint|ckpt|metrics|history|predictions)[^/]*$", re.I)
+#: A named release in a URL or file name pins what is read: ``aclImdb_v1.tar.gz``,
+#: ``/releases/download/v1.8.2/``, a commit hash in a raw URL. Simple, anchored alternatives:
+#: no nested repetition, so the search stays linear on any input.
+_RELEASE = re.compile(
+    r"[_\-/.]v\d+(?:\.\d+){0,3}(?:[_\-/.]|$)|/releases/download/|/raw/[0-9a-f]{7,40}(?:/|$)"
+    r"|[@/][0-9a-f]{40}(?:/|$)",
+    re.I,
+)
+#: Readers of a run's or job's outputs (Azure ML ``run.download_file``): artefacts.
+_RUN_OUTPUTS = re.compile(r"run\b|_run$|^run", re.I)
 _IN_MEMORY = ("StringIO", "BytesIO")
 
 
@@ -104,7 +115,9 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
         elif _DATASET_CREATE.search(q):
             source = call.kwargs.get("gcs_source") or call.kwargs.get("bq_source")
             found.append((site, "dataset", source))
-        elif q.startswith("datasets.load_dataset") or q.endswith("hf_hub_download"):
+        elif q.endswith("hf_hub_download"):
+            # ``datasets.load_dataset`` of a named hub dataset counts as a library loader, as
+            # the labelling conventions have it (eval/CONVENTIONS.md).
             found.append((site, "hub", first_text(call)))
         elif call.attr == "get_file" and q.startswith(("tensorflow.", "keras.")):
             found.append((site, "fetch", call.kwargs.get("origin") or first_text(call)))
@@ -114,7 +127,9 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
 def _download_source(command: str) -> str:
     """The remote source of a shell copy or download, or empty when it uploads or is not data."""
     source = _remote_source(command)
-    return "" if _ARTEFACT.search(source.rstrip("/")) else source
+    if _ARTEFACT.search(source.rstrip("/")) or _RELEASE.search(source):
+        return ""
+    return source
 
 
 def _remote_source(command: str) -> str:
@@ -195,6 +210,15 @@ def check(ctx: NotebookContext) -> CheckResult:
                 continue
             if (text and _ARTEFACT.search(text)) or set(call.names) & downloaded:
                 continue  # a model file, or the body of a download already reported
+            if text and _RELEASE.search(text):
+                yield Proof("MLOPS03-BP02", cell, f"reads a named release ({shown[:60]})")
+                continue
+            if shown == "a computed path" or (
+                source is not None and source.kind == "call" and source.text == "open"
+            ):
+                continue  # what is read cannot be told: say nothing rather than guess
+            if kind == "download" and _RUN_OUTPUTS.search(call.func.rsplit(".", 1)[0]):
+                continue  # a run's own outputs, not a data source
             if _pinned_call(call, unit, cell) or (kind == "fetch" and "file_hash" in call.kwargs):
                 yield Proof("MLOPS03-BP02", cell, f"reads a pinned version of {shown[:60]}")
                 continue
@@ -262,8 +286,10 @@ Flags data read from a local path, a URL, a database or warehouse table, or an o
 datasets) when nothing pins which version was read: no S3 `VersionId`, GCS generation,
 dataset `revision=`, table snapshot (`FOR SYSTEM_TIME AS OF`), no git or DVC tracking of the
 file (checked in the repository that holds the notebook), and no content hash computed next to
-the read. Datasets bundled with a library (`sklearn.datasets`, `keras.datasets`) and fetchers
-that verify a checksum (`get_file(..., file_hash=...)`) count as versioned. Files the notebook
+the read. Datasets bundled with a library (`sklearn.datasets`, `keras.datasets`, a named
+Hugging Face dataset), named releases (`aclImdb_v1.tar.gz`, `/releases/download/v1.8.2/`, a
+commit hash in a raw URL) and fetchers that verify a checksum (`get_file(..., file_hash=...)`)
+count as versioned; a read whose path cannot be told is not flagged. Files the notebook
 writes itself, and the input channels a job script receives, are not counted again.
 
 ## Why is this bad?

@@ -4,13 +4,11 @@ and look-up shortcuts that never hide a match."""
 from __future__ import annotations
 
 import re
-import timeit
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mlwa_notebook.cellcode import analyse_code
-from mlwa_notebook.phases import PHASES, classify
+from mlwa_notebook.phases import PHASES
 from mlwa_notebook.phases.index import REGEX_KINDS, needles, signal_index
 from mlwa_notebook.phases.signals import SIGNALS
 
@@ -76,30 +74,3 @@ def test_the_needle_shortcut_never_hides_a_match(text: str) -> None:
         for pattern, sig in matcher.rows:
             if pattern.search(text):
                 assert id(sig) in found, (kind, sig.pattern, text)
-
-
-def test_a_thousand_cell_notebook_is_classified_quickly() -> None:
-    sources = [
-        "import pandas as pd",
-        "df = pd.read_csv('data.csv')\ndf.describe()",
-        "model = RandomForestClassifier().fit(X_train, y_train)",
-        "print(accuracy_score(y_test, model.predict(X_test)))",
-        "predictor = model.deploy(initial_instance_count=1)",
-    ]
-    texts = ["## Load the data", "We look at the distribution of each column."]
-    types: list[str] = []
-    cells: list[str] = []
-    for k in range(1000):
-        if k % 3 == 2:
-            types.append("markdown")
-            cells.append(texts[k % 2])
-        else:
-            types.append("code")
-            cells.append(sources[k % len(sources)])
-    facts = [analyse_code(s) if t == "code" else None for t, s in zip(types, cells, strict=True)]
-    imports = {"pd": "pandas"}
-    explicit = [None] * len(cells)
-    seconds = min(
-        timeit.repeat(lambda: classify(types, cells, facts, imports, explicit), number=1, repeat=3)
-    )
-    assert seconds < 0.5  # generous on a loaded machine; typically a few tens of ms

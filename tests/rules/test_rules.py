@@ -164,7 +164,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "quiet_lookalikes": (set(), {"MLW001", "MLW002", "MLW004", "MLW008"}),
     "torch_unseeded": ({("MLW004", 1)}, set()),
     "torch_seeded": (set(), {"MLW004"}),
-    "hub_dataset_revision": ({("MLW001", 2)}, set()),
+    # A named hub dataset is a library loader by the labelling conventions (eval/CONVENTIONS.md).
+    "hub_dataset_revision": (set(), {"MLW001"}),
     "secret_in_shell": ({("MLW003", 0)}, set()),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }

@@ -1,0 +1,317 @@
+"""The learned phase model: per-cell scores from named features, decoded over the notebook.
+
+Each cell gets a score per phase, a weighted sum of its features (``features``); the scores become
+probabilities (softmax), and the labels of the whole notebook are decoded together (Viterbi) with
+learned phase-to-phase transitions, so that a cell's neighbours count. Cells the user labelled
+keep their label and constrain the path around them.
+
+The weights are data (``model.json`` beside this module), written by ``make train`` from the
+labelled corpus; the file records the hash of the labels and the parameters it came from.
+Nothing is learned at run time and nothing heavier than the standard library is imported.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Hashable, Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from operator import add
+from pathlib import Path
+from typing import Any
+
+from mlwa_notebook.phases.features import stacked_features
+from mlwa_notebook.phases.sections import Outline
+
+MODEL_PATH = Path(__file__).with_name("model.json")
+#: Features shown as evidence for a label, at most.
+EVIDENCE_ITEMS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Linear:
+    """One stage's scorer: a weight per phase for every feature it knows, and an intercept."""
+
+    intercept: tuple[float, ...]
+    weights: Mapping[str, tuple[float, ...]]
+    #: Each feature's weights less their mean: how much it favours one phase over the others.
+    centered: Mapping[str, tuple[float, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseModel:
+    """Two stages of per-cell scorers and the transitions between phases.
+
+    The first stage reads a cell's own features; the second adds what the first said about the
+    cell's surroundings (``features.stacked_features``).
+    """
+
+    phases: tuple[str, ...]
+    stage1: Linear
+    stage2: Linear | None
+    #: log P(next phase | phase), rows by phase, scaled by ``transition_weight`` when decoding.
+    transitions: tuple[tuple[float, ...], ...]
+    start: tuple[float, ...]
+    transition_weight: float
+    labels_sha256: str
+    params: Mapping[str, object]
+
+
+def _linear(data: Mapping[str, Any]) -> Linear:
+    weights = {k: tuple(v) for k, v in data["weights"].items()}
+    centered = {k: tuple(x - sum(v) / len(v) for x in v) for k, v in weights.items()}
+    return Linear(tuple(data["intercept"]), weights, centered)
+
+
+def model_from_dict(data: Mapping[str, Any]) -> PhaseModel:
+    """A model from its JSON form (what ``scripts/train.py`` writes)."""
+    stage2 = data.get("stage2")
+    return PhaseModel(
+        phases=tuple(data["phases"]),
+        stage1=_linear(data["stage1"]),
+        stage2=_linear(stage2) if stage2 else None,
+        transitions=tuple(tuple(r) for r in data["transitions"]),
+        start=tuple(data["start"]),
+        transition_weight=float(data["transition_weight"]),
+        labels_sha256=str(data["labels_sha256"]),
+        params=dict(data.get("params", {})),
+    )
+
+
+@cache
+def shipped_model() -> PhaseModel:
+    """The model that ships in the package, read once."""
+    return model_from_dict(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+
+
+def _accumulate(acc: list[float], stage: Linear, features: Mapping[str, float]) -> list[float]:
+    weights = stage.weights
+    for name, value in features.items():
+        w = weights.get(name)
+        if w is not None:
+            if value == 1.0:
+                acc = list(map(add, acc, w))
+            else:
+                acc = [a + b * value for a, b in zip(acc, w, strict=True)]
+    return acc
+
+
+def cell_scores(stage: Linear, features: Mapping[str, float]) -> list[float]:
+    """The linear score of every phase for one cell."""
+    return _accumulate(list(stage.intercept), stage, features)
+
+
+def _part_scores(stage: Linear, features: Mapping[str, float]) -> list[float]:
+    """``cell_scores`` without the intercept: the share of a part of a cell's features."""
+    return _accumulate([0.0] * len(stage.intercept), stage, features)
+
+
+def softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def emissions(
+    model: PhaseModel,
+    own_part: Sequence[Mapping[str, float]],
+    context: Sequence[Mapping[str, float]],
+    cell_types: Sequence[str],
+    shape: Outline,
+    fixed: Sequence[int | None] | None = None,
+    keys: Sequence[Hashable] | None = None,
+    memo: MutableMapping[Hashable, Any] | None = None,
+) -> tuple[list[list[float]], list[dict[str, float]]]:
+    """Per cell, the log-probability of each phase, and the second stage's context features.
+
+    A cell's own features depend on its source only: their share of each stage's scores is kept
+    in ``memo`` under the cell's key. ``fixed`` holds the phases the user set: their cells are
+    read as certain, so a heading the user labelled leads the code under it.
+    """
+
+    def own(stage: Linear, tag: str, i: int) -> list[float]:
+        if memo is None or keys is None:
+            return _part_scores(stage, own_part[i])
+        key = (tag, id(model), keys[i])
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _part_scores(stage, own_part[i])
+        return found
+
+    n = len(context)
+    first = []
+    for i in range(n):
+        s = own(model.stage1, "s1", i)
+        c = cell_scores(model.stage1, context[i])
+        first.append(list(map(add, s, c)))
+    if model.stage2 is None:
+        return [log_softmax(s) for s in first], [{} for _ in range(n)]
+    probs = [softmax(s) for s in first]
+    for i, j in enumerate(fixed or ()):
+        if j is not None:
+            probs[i] = [1.0 if p == j else 0.0 for p in range(len(model.phases))]
+    stacked = stacked_features(probs, cell_types, shape, model.phases)
+    out = []
+    if model.params.get("stage2_own", True):
+        for i in range(n):
+            s = own(model.stage2, "s2", i)
+            c = cell_scores(model.stage2, {**context[i], **stacked[i]})
+            out.append(log_softmax(list(map(add, s, c))))
+    else:  # the second stage reads only the first stage's readings of the cell and around it
+        for i in range(n):
+            stacked[i]["bias:" + cell_types[i]] = 1.0
+            out.append(log_softmax(cell_scores(model.stage2, stacked[i])))
+    return out, stacked
+
+
+def log_softmax(scores: Sequence[float]) -> list[float]:
+    top = max(scores)
+    total = math.log(sum(math.exp(s - top) for s in scores)) + top
+    return [s - total for s in scores]
+
+
+def decode(
+    model: PhaseModel,
+    emissions: Sequence[Sequence[float]],
+    fixed: Sequence[int | None],
+) -> list[int]:
+    """The most likely phase sequence (Viterbi); ``fixed[i]`` forces cell ``i``'s phase."""
+    n = len(emissions)
+    if n == 0:
+        return []
+    k = len(model.phases)
+    lam = model.transition_weight
+    trans = [[lam * t for t in row] for row in model.transitions]
+    neg = -1e9
+
+    def emit(i: int) -> list[float]:
+        e = list(emissions[i])
+        f = fixed[i]
+        if f is not None:
+            e = [v if j == f else neg for j, v in enumerate(e)]
+        return e
+
+    first = emit(0)
+    delta = [lam * model.start[j] + first[j] for j in range(k)]
+    back: list[list[int]] = []
+    for i in range(1, n):
+        e = emit(i)
+        new = [0.0] * k
+        ptr = [0] * k
+        for j in range(k):
+            best_s, best_p = neg * 10, 0
+            for p in range(k):
+                s = delta[p] + trans[p][j]
+                if s > best_s:
+                    best_s, best_p = s, p
+            new[j] = best_s + e[j]
+            ptr[j] = best_p
+        delta = new
+        back.append(ptr)
+    last = max(range(k), key=lambda j: delta[j])
+    path = [last]
+    for ptr in reversed(back):
+        path.append(ptr[path[-1]])
+    path.reverse()
+    return path
+
+
+def contributions(
+    model: PhaseModel, features: Mapping[str, float], phase: int
+) -> list[tuple[float, str]]:
+    """The features that raised ``phase`` most against the cell's average phase score."""
+    stage = model.stage2 or model.stage1
+    out = []
+    for name, value in features.items():
+        w = stage.centered.get(name)
+        if w is None or name.startswith("bias:"):
+            continue
+        lift = value * w[phase]
+        if lift > 0:
+            out.append((lift, name))
+    out.sort(key=lambda t: (-t[0], t[1]))
+    return out[:EVIDENCE_ITEMS]
+
+
+_PREFIX_WORDS = {
+    "s": "its code matches the signal table for {v}",
+    "sb": "its code leans to {v} by the signal table",
+    "c": "calls {v}()",
+    "a": "calls .{v}()",
+    "m": "uses {v}",
+    "k": "passes {v}=",
+    "wc": "its script calls {v}()",
+    "wa": "its script calls .{v}()",
+    "wm": "its script uses {v}",
+    "wk": "its script passes {v}=",
+    "i": "imports {v}",
+    "lib": "calls a {v} library",
+    "at": "reads .{v}",
+    "cm": "a comment mentions “{v}”",
+    "wlib": "its script calls a {v} library",
+    "rtl": "uses an object a {v} library made",
+    "nb": "the notebook uses {v} libraries",
+    "n": "binds a name with “{v}”",
+    "nl": "reads a name with “{v}”",
+    "sh": "runs `{v}`",
+    "mg": "is a %%{v} cell",
+    "o": "its output shows {v}",
+    "ow": "its output mentions “{v}”",
+    "h": "under a heading with “{v}”",
+    "hs": "under a heading about {v}",
+    "p": "the text above mentions “{v}”",
+    "rf": "reads names made by {v} code",
+    "rt": "calls a method of a {v} made earlier",
+    "pv": "follows {v} code",
+    "nx": "precedes {v} code",
+    "fv": "the notebook's data flow points to {v}",
+    "mh": "a level-{v} heading",
+    "mw": "heading says “{v}”",
+    "mt": "text mentions “{v}”",
+    "ms": "heading names {v}",
+    "mx": "text is about {v}",
+    "mn": "the code after it is {v}",
+    "mb": "its section's code is {v}",
+    "mq": "in a section with “{v}”",
+    "mqs": "in a section about {v}",
+    "mpv": "follows {v} code",
+    "lang": "a {v} cell",
+    "pos": "position {v}/10 in the notebook",
+    "len": "{v}0+ lines long",
+    "mlen": "text length class {v}",
+    "x1": "its own reading says {v}",
+    "xc": "its own reading is sure of {v}",
+    "xp": "the cell before reads as {v}",
+    "xn": "the cell after reads as {v}",
+    "xpc": "the code before reads as {v}",
+    "xnc": "the code after reads as {v}",
+    "xh": "its heading reads as {v}",
+    "xb": "the rest of its section reads as {v}",
+    "xbc": "the code under it reads as {v}",
+    "xsc": "its section's code reads as {v}",
+}
+_FLAGS = {
+    "only-imports": "only imports",
+    "only-defs": "only defines functions",
+    "only-assigns": "only sets values",
+    "defines": "defines functions",
+    "writes-script": "writes a script",
+    "before-first-heading": "before the first section heading",
+    "md-title": "the notebook's title",
+    "md-empty": "no text",
+    "mb-none": "no code in its section",
+    "empty": "an empty cell",
+    "syntax-error": "does not parse",
+    "no-code": "only comments",
+}
+
+
+def describe(feature: str) -> str:
+    """A feature in words, for a label's evidence."""
+    if feature in _FLAGS:
+        return _FLAGS[feature]
+    prefix, _, value = feature.partition(":")
+    template = _PREFIX_WORDS.get(prefix)
+    return template.format(v=value) if template else feature
