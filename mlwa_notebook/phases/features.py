@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import Any
 
 from mlwa_notebook.cellcode import CodeFacts, resolve
+from mlwa_notebook.dataflow_names import PREDICTORS, held_out_name, names_a_metric, train_name
 from mlwa_notebook.notebook import Cell
 from mlwa_notebook.phases.code import score_code
 from mlwa_notebook.phases.flow import best_of, prescan
@@ -177,6 +178,10 @@ def own_code(facts: CodeFacts, imports: Mapping[str, str], source: str) -> OwnCo
                 out[f"sh:{' '.join(words[:2])}"] = 1.0
     if facts.cell_magic:
         out[f"mg:{facts.cell_magic}"] = 1.0
+    if any(names_a_metric(c.func) for c in facts.calls):
+        out["metric-call"] = 1.0
+    if any(names_a_metric(d) for d in facts.defs):
+        out["defines-metric"] = 1.0
     if facts.defs:
         out["defines"] = 1.0
         if not facts.calls or all(c.line <= 0 for c in facts.calls):
@@ -336,6 +341,8 @@ def notebook_features(
     first_heading = next((i for i in range(n) if shape.heads[i] and i != shape.title), n)
     # Which cell last bound each name, and the callee that made it (for receivers' types).
     bound_by: dict[str, int] = {}
+    held: set[str] = set()  # names bound to held-out data
+    predictions: set[str] = set()  # names bound to a model's predictions
     made_by: dict[str, tuple[str, str | None]] = {}
     # What the notebook as a whole is about: the libraries it imports, by purpose.
     topics = {
@@ -373,6 +380,18 @@ def notebook_features(
                     out[f"p:{w}"] = 0.5
             facts = cell.facts
             assert facts is not None
+            if any(held_out_name(n) or n in held for n in facts.loaded):
+                out["reads-held-out"] = 1.0
+            if any(train_name(n) for n in facts.loaded):
+                out["reads-train"] = 1.0
+            if any(n in predictions for n in facts.loaded - facts.stored):
+                out["reads-predictions"] = 1.0
+            for call in facts.calls:
+                if call.attr in PREDICTORS or call.attr.startswith("predict"):
+                    predictions.update(call.targets)
+                    if any(held_out_name(n) or n in held for n in call.names):
+                        out["predicts-held-out"] = 1.0
+            held.update(n for n in facts.stored if held_out_name(n))
             for name in facts.loaded:
                 j = bound_by.get(name)
                 if j is not None and j != i and leans[j] is not None:

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from mlwa_notebook.cellcode import CodeFacts
+from mlwa_notebook.dataflow_names import held_out_name
 from mlwa_notebook.phases.signals import (
     DE,
     EV,
-    HELDOUT_WORDS,
     HYPERPARAMETER_KEYS,
     INERT_PHASES,
     MO,
@@ -36,7 +36,6 @@ from mlwa_notebook.phases.signals import (
     STRING_CALLS,
     SWEEP_WEIGHT,
     TR,
-    TRAIN_WORDS,
     TU,
 )
 
@@ -77,9 +76,9 @@ def words(name: str) -> frozenset[str]:
 
 
 def is_heldout_name(name: str) -> bool:
-    """Whether a variable's name marks held-out data (``X_test``, ``validation_data``)."""
-    w = words(name)
-    return bool(w & HELDOUT_WORDS) and not (w & TRAIN_WORDS)
+    """Whether a variable's name marks held-out data (``X_test``, ``validation_data``): the
+    rules' own reading (``dataflow_names``), so a rule and a cell's phase agree."""
+    return held_out_name(name)
 
 
 def _root(dotted: str) -> str:

@@ -305,6 +305,12 @@ _FLAGS = {
     "empty": "an empty cell",
     "syntax-error": "does not parse",
     "no-code": "only comments",
+    "metric-call": "calls a metric",
+    "defines-metric": "defines a metric",
+    "reads-held-out": "reads held-out data",
+    "reads-train": "reads training data",
+    "reads-predictions": "reads a model's predictions",
+    "predicts-held-out": "predicts on held-out data",
 }
 
 

@@ -737,9 +737,6 @@ PREDICT_CALLS = frozenset(
 #: Calls that score predictions (their argument names are checked for held-out data).
 SCORING_CALLS = frozenset({"crosstab", "evaluate", "score", "compare"})
 #: Words in a variable name that mark held-out data (``X_test``, ``validation_data``, ``eval_ds``).
-HELDOUT_WORDS = frozenset({"test", "val", "valid", "validation", "eval", "holdout", "heldout"})
-#: Words that mark the training part of a split; a name with one is never held-out.
-TRAIN_WORDS = frozenset({"train", "training", "fit"})
 #: Headings of a notebook's introduction: an introduction all about one phase takes that phase.
 INTRO_HEADING = re.compile(
     r"^(overview|objectives?|introduction|about this (notebook|tutorial|lab))$", re.I

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mlwa_notebook.cellcode import CodeFacts
+from mlwa_notebook.dataflow_names import held_out_name, name_pieces, names_a_metric, train_name
 from mlwa_notebook.phases.features import library_phase
-from mlwa_notebook.rules._flow import Site, Unit, held_out_name, name_pieces, train_name
+from mlwa_notebook.rules._flow import Site, Unit
 
 #: Fitted objects that transform data rather than predict (by class or variable name).
 _TRANSFORMER_CLASS = re.compile(
@@ -40,11 +41,6 @@ _CV_MODULES = ("catboost.cv", "xgboost.cv", "lightgbm.cv", "sklearn.model_select
 _CV_RESULTS = ("best_score_", "cv_results_")
 #: Methods of a trainer that score on the held-out loaders they are given.
 _TRAINER_SCORING = frozenset({"test", "validate", "evaluate"})
-#: Words that name a metric in a helper's or a library's callee (``compute_accuracy``, ``rmse``).
-_METRIC_WORDS = frozenset(
-    "accuracy acc rmse mse mae mape auc roc f1 precision recall ndcg map score scores metric "
-    "metrics evaluate evaluation eval performance error errors loss test validate".split()
-)
 #: Keyword arguments that hand a report or suite data the model was not fitted on.
 _HELD_OUT_DATA_KWARGS = frozenset(
     "current_data test_dataset test_data eval_dataset validation_data test_ds".split()
@@ -177,7 +173,7 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
     if "." in call.func and call.attr in _TRAINER_SCORING and _job_receiver(unit, site):
         if held or call.attr == "test":
             return f"scores the model with {call.func}() on held-out data"
-    if held and set(name_pieces(call.attr)) & _METRIC_WORDS:
+    if held and names_a_metric(call.attr):
         return f"computes a metric with {call.func}() on held-out `{held[0]}`"
     lib = library_phase(q)
     if lib is None and "." in call.func:

@@ -8,32 +8,20 @@ which hold predictions, without parsing anything again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, TypeVar, cast
 
 from mlwa_notebook.cellcode import Assign, Call, CodeFacts, Value, resolve
+from mlwa_notebook.dataflow_names import PREDICTORS, held_out_name, train_name
 
-#: Name pieces that say a variable holds held-out data (``X_test``, ``dval``, ``valid_ds``).
-_HELD_OUT_PIECE = re.compile(
-    r"^(?:[dxy]?(?:test|tst|val|valid|validation|eval|evaluation|holdout|heldout|unseen|oos))$"
-)
-#: Name pieces that say a variable holds training data (``X_train``, ``dtrain``).
-_TRAIN_PIECE = re.compile(r"^(?:[dxy]?(?:train|training|trn))$")
 T = TypeVar("T")
-_SPLIT_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 #: Methods only models have: their receivers are models, not data.
 _MODEL_METHODS = frozenset(
     "fit predict predict_proba predict_log_proba decision_function evaluate score "
     "fit_generator".split()
-)
-#: Callees whose result is a model's predictions.
-PREDICTORS = frozenset(
-    "predict predict_proba predict_log_proba predict_on_batch decision_function invoke "
-    "invoke_endpoint batch_predict".split()
 )
 #: Splits whose outputs alternate train, held-out (``X_train, X_test, y_train, y_test``).
 _ALTERNATING_SPLITS = frozenset({"train_test_split"})
@@ -41,28 +29,6 @@ _ALTERNATING_SPLITS = frozenset({"train_test_split"})
 _FIRST_IS_TRAIN_SPLITS = frozenset(
     {"numpy.split", "numpy.array_split", "torch.utils.data.random_split"}
 )
-
-
-@lru_cache(maxsize=16384)
-def name_pieces(name: str) -> tuple[str, ...]:
-    """A variable name cut into lower-case words: ``XTest_df`` -> ``('x', 'test', 'df')``."""
-    return tuple(w.lower() for w in _SPLIT_WORDS.findall(name.rsplit(".", 1)[-1]))
-
-
-# Names repeat across cells and rules: each verdict is a pure function of the name.
-@lru_cache(maxsize=16384)
-def held_out_name(name: str) -> bool:
-    """Whether a variable's name says it holds held-out (test or validation) data."""
-    pieces = name_pieces(name)
-    if any(_TRAIN_PIECE.match(p) for p in pieces):
-        return False
-    return any(_HELD_OUT_PIECE.match(p) for p in pieces)
-
-
-@lru_cache(maxsize=16384)
-def train_name(name: str) -> bool:
-    """Whether a variable's name says it holds training data."""
-    return any(_TRAIN_PIECE.match(p) for p in name_pieces(name))
 
 
 def _literals(unit: Unit) -> dict[str, str]:

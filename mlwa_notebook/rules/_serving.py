@@ -18,7 +18,16 @@ from mlwa_notebook.rules._flow import Site, Unit
 #: Keyword arguments whose value names the endpoint a call is about.
 _ENDPOINT_KWARGS = ("EndpointName", "endpoint_name", "endpoint", "endpoint_input")
 #: Calls that tear an endpoint down.
-_DELETERS = frozenset({"delete_endpoint", "undeploy", "undeploy_all", "delete_predictor"})
+_DELETERS = frozenset(
+    {
+        "delete_endpoint",
+        "undeploy",
+        "undeploy_all",
+        "delete_predictor",
+        "delete_campaign",
+        "delete_deployment",
+    }
+)
 #: Calls that show an endpoint exists and is used (for endpoints a pipeline creates).
 _ENDPOINT_USE = frozenset(
     {"describe_endpoint", "invoke_endpoint", "invoke_endpoint_async", "wait_for_endpoint"}
@@ -31,7 +40,9 @@ MONITOR_CALLS = frozenset(
     "SkewDetectionConfig DriftDetectionConfig ObjectiveConfig update_data_capture_config "
     "enable_data_capture create_data_quality_job_definition "
     "create_model_quality_job_definition create_model_bias_job_definition "
-    "create_model_explainability_job_definition suggest_baseline".split()
+    "create_model_explainability_job_definition suggest_baseline "
+    # Azure ML: the online deployment's data collector and monitoring schedules.
+    "DataCollector MonitorSchedule MonitorDefinition".split()
 )
 MONITOR_KWARGS = frozenset(
     {
@@ -41,6 +52,11 @@ MONITOR_KWARGS = frozenset(
         "model_monitoring_config",
         "model_monitoring_alert_config",
         "model_monitoring_objective_config",
+        # Azure ML: Application Insights on a web service, model data collection.
+        "enable_app_insights",
+        "collect_model_data",
+        "data_collector",
+        "app_insights_enabled",
     }
 )
 _GPU_TYPE = re.compile(r"^(ml\.[pg]\d|a\d-|g\d-)", re.I)
@@ -96,16 +112,38 @@ def _identity(call: Call) -> set[str]:
     return names
 
 
+#: Creations of a real-time endpoint by callee alone: Azure ML v1 web services, Amazon
+#: Personalize campaigns, MLflow deployments.
+_CREATORS = frozenset(
+    {"create_endpoint", "deploy_from_image", "deploy_from_model", "create_campaign"}
+)
+#: Receivers whose create-or-update makes an online endpoint (Azure ML v2 ``MLClient``).
+_ONLINE_ENDPOINTS = re.compile(r"\bonline_endpoints\b")
+
+
 def is_creation(site: Site) -> bool:
     """Whether a call creates a real-time endpoint."""
     call = site.call
     if call.attr == "deploy":
         return "transformer" not in call.func.lower()
-    if call.attr == "create_endpoint":
+    if call.attr in _CREATORS:
         return True
+    if call.attr == "create_deployment" and site.qualified.startswith("mlflow"):
+        return True
+    if call.attr in ("begin_create_or_update", "create_or_update") and _ONLINE_ENDPOINTS.search(
+        call.func
+    ):
+        return True
+    if call.attr == "launch" and _kw_is_true(call, "share"):
+        return True  # a Gradio app on a public link serves until it is closed
     return (
         call.attr == "create" and re.search(r"(^|\.)Endpoint\.create$", site.qualified) is not None
     )
+
+
+def _kw_is_true(call: Call, key: str) -> bool:
+    value = call.kwargs.get(key)
+    return value is not None and value.kind == "bool" and value.text == "True"
 
 
 def _approves_model_package(call: Call) -> bool:
@@ -185,6 +223,10 @@ def deletions(unit: Unit, known: list[Endpoint]) -> list[Site]:
             found.append(site)
         elif call.attr == "delete_stack" and any(e.indirect for e in known):
             found.append(site)
+        elif call.attr == "begin_delete" and _ONLINE_ENDPOINTS.search(call.func):
+            found.append(site)
+        elif call.attr == "close" and any(e.named_by(call) for e in known):
+            found.append(site)  # a Gradio app closed
     return found
 
 
@@ -193,7 +235,13 @@ def monitors(unit: Unit) -> list[Site]:
     return [
         s
         for s in unit.sites
-        if (s.call.attr in MONITOR_CALLS or set(s.call.kwargs) & MONITOR_KWARGS)
+        if (
+            s.call.attr in MONITOR_CALLS
+            or any(
+                s.call.kwargs[k].text not in ("False", "None")
+                for k in set(s.call.kwargs) & MONITOR_KWARGS
+            )
+        )
         and not s.call.attr.startswith(("delete", "list", "describe", "stop"))
     ]
 

@@ -26,6 +26,13 @@ _VALUE_OPTIONS = frozenset(
     "--default-release -t".split()
 )
 _REQUIREMENT_FILE = re.compile(r"(requirements?[\w.-]*\.(txt|in)|constraints?[\w.-]*\.txt)$")
+_ENVIRONMENT_FILE = re.compile(r"\.ya?ml$")
+#: An entry of a conda environment's ``dependencies:`` list (``- scikit-learn``, ``- pip:``).
+_CONDA_ENTRY = re.compile(r"^(\s*)-\s+([^\s#]+)")
+#: Entries that are the tools themselves, not the environment's packages.
+_TOOLS = frozenset({"pip", "python", "conda"})
+#: Calls that add one package to a job's or service's environment (Azure ML ``CondaDependencies``).
+_ADD_PACKAGE = {"add_pip_package": "pip", "add_conda_package": "conda"}
 
 
 def _words(rest: str) -> list[str]:
@@ -84,6 +91,36 @@ def _requirement_lines(source: str) -> list[tuple[int, str]]:
     return found
 
 
+def conda_entries(source: str) -> list[tuple[int, str, str]]:
+    """The packages a conda environment file lists: (line, package, manager), pip ones apart."""
+    lines = source.splitlines()
+    found: list[tuple[int, str, str]] = []
+    in_deps = False
+    pip_indent: int | None = None
+    for n, line in enumerate(lines[1:], start=2):  # below the %%writefile line
+        stripped = line.split("#", 1)[0].rstrip()
+        if not stripped.strip():
+            continue
+        if not line.startswith((" ", "-", "\t")):
+            in_deps = stripped.strip() == "dependencies:"
+            pip_indent = None
+            continue
+        match = _CONDA_ENTRY.match(stripped)
+        if not in_deps or not match:
+            continue
+        indent, entry = len(match.group(1)), match.group(2)
+        if entry == "pip:":
+            pip_indent = indent
+            continue
+        manager = "pip" if pip_indent is not None and indent > pip_indent else "conda"
+        if manager == "conda":
+            pip_indent = None
+        name = re.split(r"[=<>!~]", entry, maxsplit=1)[0].lower()
+        if name not in _TOOLS:
+            found.append((n, entry, manager))
+    return found
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     pinned_cells: list[int] = []
     unpinned = False
@@ -131,6 +168,37 @@ def check(ctx: NotebookContext) -> CheckResult:
             )
         else:
             pinned_cells.append(view.index)
+    for view in ctx.code_cells():
+        facts = view.facts
+        assert facts is not None
+        path = facts.script_path or ""
+        name = path.rsplit("/", 1)[-1]
+        if not _ENVIRONMENT_FILE.search(name) or not any(name in t for t in texts):
+            continue
+        loose_entries = [
+            (line, entry)
+            for line, entry, manager in conda_entries(view.cell.source)
+            if not _pinned(entry, manager)
+        ]
+        if loose_entries:
+            unpinned = True
+            names = ", ".join(entry for _, entry in loose_entries[:5])
+            yield Hit(
+                view.index,
+                loose_entries[0][0],
+                f"writes the environment {name} with packages that are not pinned: {names}",
+            )
+    for view, call, _ in ctx.calls(scripts=False):
+        manager = _ADD_PACKAGE.get(call.attr)
+        first = call.args[0] if call.args else None
+        if manager and first is not None and first.kind == "str":
+            if not _pinned(first.text, manager):
+                unpinned = True
+                yield Hit(
+                    view.index,
+                    call.line,
+                    f"adds {first.text} to an environment with {call.func}() without a version",
+                )
     if not unpinned:
         for index in pinned_cells:
             yield Proof("MLOPS04-BP02", index, "installs pinned package versions")
@@ -148,9 +216,10 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags executed installs (`%pip install`, `!pip install`, `uv pip install`, `conda install`,
-`apt-get install`, and installs in `%%bash` cells) of a package without an exact version, and
-requirement files the notebook writes with `%%writefile` and then installs or hands to a job
-that list a package without one. Ranges (`mlflow<4`, `>=0.2`) are not exact. Commented-out
+`apt-get install`, and installs in `%%bash` cells) of a package without an exact version,
+requirement files and conda environment files (`%%writefile env.yml` with `dependencies:`)
+the notebook writes and then installs or hands to a job or service that list a package without
+one, and packages added to an environment (`add_pip_package("x")`) without one. Ranges (`mlflow<4`, `>=0.2`) are not exact. Commented-out
 installs are ignored.
 
 ## Why is this bad?

@@ -45,14 +45,16 @@ _SPLITS = frozenset(
     "randomSplit".split()
 )
 _SHUFFLE_FOLDS = frozenset({"KFold", "StratifiedKFold", "RepeatedKFold", "RepeatedStratifiedKFold"})
-#: scikit-learn estimators whose fit is random unless ``random_state`` is given.
+#: scikit-learn estimators whose fit is random unless ``random_state`` is given. A search's own
+#: sampling (``RandomizedSearchCV``) is left out, as AutoML's is: it picks candidates, and the
+#: candidates' randomness is what the estimators above cover.
 _SKLEARN_STOCHASTIC = frozenset(
     "RandomForestClassifier RandomForestRegressor ExtraTreesClassifier ExtraTreesRegressor "
     "GradientBoostingClassifier GradientBoostingRegressor HistGradientBoostingClassifier "
     "HistGradientBoostingRegressor MLPClassifier MLPRegressor SGDClassifier SGDRegressor KMeans "
     "MiniBatchKMeans IsolationForest TSNE DecisionTreeClassifier DecisionTreeRegressor "
     "ExtraTreeClassifier ExtraTreeRegressor BaggingClassifier BaggingRegressor "
-    "AdaBoostClassifier AdaBoostRegressor RandomizedSearchCV GaussianMixture "
+    "AdaBoostClassifier AdaBoostRegressor GaussianMixture "
     "LatentDirichletAllocation RandomTreesEmbedding SpectralClustering Perceptron "
     "TruncatedSVD".split()
 )

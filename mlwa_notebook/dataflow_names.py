@@ -1,0 +1,54 @@
+"""What a variable's name says it holds: held-out data, training data. One vocabulary, shared by
+the phase features and the rules, so that a rule and the phase of the same cell agree."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+#: Name pieces that say a variable holds held-out data (``X_test``, ``dval``, ``valid_ds``).
+_HELD_OUT_PIECE = re.compile(
+    r"^(?:[dxy]?(?:test|tst|val|valid|validation|eval|evaluation|holdout|heldout|unseen|oos))$"
+)
+#: Name pieces that say a variable holds training data (``X_train``, ``dtrain``).
+_TRAIN_PIECE = re.compile(r"^(?:[dxy]?(?:train|training|trn))$")
+_SPLIT_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+@lru_cache(maxsize=16384)
+def name_pieces(name: str) -> tuple[str, ...]:
+    """A variable name cut into lower-case words: ``XTest_df`` -> ``('x', 'test', 'df')``."""
+    return tuple(w.lower() for w in _SPLIT_WORDS.findall(name.rsplit(".", 1)[-1]))
+
+
+# Names repeat across cells and rules: each verdict is a pure function of the name.
+@lru_cache(maxsize=16384)
+def held_out_name(name: str) -> bool:
+    """Whether a variable's name says it holds held-out (test or validation) data."""
+    pieces = name_pieces(name)
+    if any(_TRAIN_PIECE.match(p) for p in pieces):
+        return False
+    return any(_HELD_OUT_PIECE.match(p) for p in pieces)
+
+
+@lru_cache(maxsize=16384)
+def train_name(name: str) -> bool:
+    """Whether a variable's name says it holds training data."""
+    return any(_TRAIN_PIECE.match(p) for p in name_pieces(name))
+
+
+#: Callees whose result is a model's predictions.
+PREDICTORS = frozenset(
+    "predict predict_proba predict_log_proba predict_on_batch decision_function invoke "
+    "invoke_endpoint batch_predict".split()
+)
+#: Words that name a metric in a callee (``compute_accuracy``, ``rmse``, ``evaluate_model``).
+METRIC_WORDS = frozenset(
+    "accuracy acc rmse mse mae mape auc roc f1 precision recall ndcg map score scores metric "
+    "metrics evaluate evaluation eval performance error errors loss test validate".split()
+)
+
+
+def names_a_metric(callee: str) -> bool:
+    """Whether a callee's last name says it computes a metric."""
+    return bool(set(name_pieces(callee.rsplit(".", 1)[-1])) & METRIC_WORDS)
