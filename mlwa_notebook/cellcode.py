@@ -25,6 +25,14 @@ QUERY_MAGICS = frozenset({"sql", "bigquery", "sparksql", "athena", "kql"})
 #: A line IPython would rewrite: a magic, a shell escape, or ``x = !cmd`` / ``x = %magic``.
 _ESCAPED = re.compile(r"^\s*([%!?]|[\w.,\s()\[\]]+=\s*[%!])")
 _ROOT = re.compile(r"[.(\[]")
+#: A line that starts with a bare word followed by an argument that is not Python
+#: (``pip install x``, ``ls -la ../data``): IPython's automagic runs such lines as magics.
+_AUTOMAGIC = re.compile(r"^\s*([a-z_]+)[ \t]+(?![=(.\[+*/%<>!&|^-]?=)(?=[-\w./~$'\"])")
+#: Magics (and IPython's shell aliases) that automagic runs without a ``%``.
+AUTOMAGICS = frozenset(
+    "pip conda mamba ls cd pwd cat cp mv rm mkdir rmdir env set_env load_ext reload_ext "
+    "matplotlib run store who whos history less man alias".split()
+)
 _IPY_CALL = re.compile(r"^get_ipython\(\)\.(system|getoutput|run_line_magic|run_cell_magic)$")
 
 
@@ -319,6 +327,11 @@ def _transform_escaped_lines(source: str) -> str:
     """
     out: list[str] = []
     for line in source.splitlines(keepends=True):
+        automagic = _AUTOMAGIC.match(line)
+        if automagic and automagic.group(1) in AUTOMAGICS:
+            # IPython runs ``pip install x`` and ``ls -la`` as magics (automagic is on by
+            # default): they are magics without the ``%``, not syntax errors.
+            line = line[: automagic.start(1)] + "%" + line[automagic.start(1) :]
         if _ESCAPED.match(line):
             body = line.lstrip()
             indent = line[: len(line) - len(body)]

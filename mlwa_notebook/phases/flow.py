@@ -9,8 +9,8 @@ binds them to the cells that read them, on the ``CodeFacts`` already read (no re
   held-out data and scored later (both cells lean to evaluation), ``%%writefile`` scripts and
   folders that a later job launches (they take the launcher's phase), and manual sweeps over
   hyperparameter configurations.
-- ``FlowState`` walks forward while cells get their labels, and turns "reads a name that cell 12
-  produced" into a vote for cell 12's phase, stronger when the name is the receiver of a call.
+
+The votes become features of the learned classifier (``features``), not the decision.
 """
 
 from __future__ import annotations
@@ -24,46 +24,23 @@ from functools import lru_cache
 from mlwa_notebook.cellcode import CodeFacts
 from mlwa_notebook.dataflow_names import held_out_name
 from mlwa_notebook.phases.signals import (
-    DE,
     EV,
     HYPERPARAMETER_KEYS,
     INERT_PHASES,
-    MO,
-    OT,
-    PLAIN_METHODS,
     PREDICT_CALLS,
     SCORING_CALLS,
-    STRING_CALLS,
     SWEEP_WEIGHT,
     TR,
     TU,
 )
 
-#: Vote of a name used as the receiver of a call (``endpoint.delete()``).
-RECEIVER_WEIGHT = 2.0
-#: Vote of a name only read (passed as an argument, printed); capped per phase.
-READ_WEIGHT = 0.6
-READ_CAP = 1.2
 #: Vote for a prediction on held-out data that is scored (here or later): it outweighs the
 #: endpoint or model calls the prediction goes through.
 SCORED_WEIGHT = 7.0
-#: Vote for traffic sent to an endpoint that a monitor watches.
-MONITORED_WEIGHT = 6.0
 #: Vote for a script or folder, from the job that later runs it.
 SCRIPT_USE_WEIGHT = 3.0
 #: Vote for the job, from what the script it runs does (a generic processor serves its script).
 LAUNCHER_WEIGHT = 1.5
-#: Phases whose cells make objects (models, jobs, endpoints, monitors) rather than data: reading
-#: one of their names says something; reading a data frame from a data cell does not.
-OBJECT_PHASES = frozenset({TR, TU, EV, DE, MO, OT})
-#: Calls that read back tracked runs; they serve the phase of the runs they read.
-RUN_READERS = frozenset(
-    {"search_runs", "get_experiment_df", "get_run", "list_runs", "get_experiment", "ExperimentRun"}
-)
-#: Calls that log to a tracked run (what the runs are about is the logging cell's phase).
-RUN_LOGGERS = frozenset(
-    {"start_run", "log_params", "log_param", "log_metrics", "log_metric", "autolog"}
-)
 
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _LITERAL_KINDS = frozenset({"str", "num", "bool", "none", "collection", "fstring"})
@@ -215,94 +192,9 @@ def _sweep(f: CodeFacts) -> str:
     return ""
 
 
-@dataclass
-class FlowState:
-    """Names bound so far, the cell and phase that bound them, and what monitors watch."""
-
-    producer: dict[str, tuple[int, str]] = field(default_factory=dict)
-    monitored: set[str] = field(default_factory=set)
-    tracked_phase: str = TR
-
-    def votes(
-        self, f: CodeFacts, env: frozenset[str], matched: frozenset[str]
-    ) -> list[tuple[str, float, str]]:
-        """Votes for a cell from the names it reads (labels of earlier cells are final).
-
-        ``matched`` are the receivers of calls that a signal row already explains
-        (``df.dropna()``): what they are called on adds nothing.
-        """
-        out: list[tuple[str, float, str]] = []
-        receivers: set[str] = set(matched)
-        for call in f.calls:
-            if call.root in self.monitored and call.attr in PREDICT_CALLS:
-                out.append((MO, MONITORED_WEIGHT, f"sends traffic to monitored `{call.root}`"))
-                receivers.add(call.root)
-                break
-        for call in f.calls:
-            root = call.root
-            if root in receivers or root not in self.producer or root in env:
-                continue
-            if call.attr in PLAIN_METHODS or call.func == root:
-                continue
-            receivers.add(root)
-            j, phase = self.producer[root]
-            if phase not in OBJECT_PHASES:
-                continue
-            out.append(
-                (phase, RECEIVER_WEIGHT, f"calls `{call.func}` on what cell {j + 1} made ({phase})")
-            )
-        per_phase: dict[str, float] = {}
-        for name in sorted(f.loaded - receivers - env):
-            if name not in self.producer:
-                continue
-            j, phase = self.producer[name]
-            if phase not in OBJECT_PHASES or per_phase.get(phase, 0.0) >= READ_CAP:
-                continue
-            per_phase[phase] = per_phase.get(phase, 0.0) + READ_WEIGHT
-            out.append((phase, READ_WEIGHT, f"reads `{name}` from cell {j + 1} ({phase})"))
-        for call in f.calls:
-            if call.attr in RUN_READERS:
-                out.append((self.tracked_phase, 3.0, f"reads tracked runs ({self.tracked_phase})"))
-                break
-        return out
-
-    def update(self, i: int, f: CodeFacts, phase: str) -> None:
-        """Record what cell ``i``, now labelled ``phase``, bound and watched."""
-        plain = {
-            a.target
-            for a in f.assigns
-            if a.value.kind in _LITERAL_KINDS
-            or (a.value.kind == "call" and a.value.text.rsplit(".", 1)[-1] in STRING_CALLS)
-        }
-        for name in f.stored | set(f.defs):
-            if len(name) <= 2:
-                continue  # loop counters and throwaway names
-            if name in plain:
-                # A name, a path, a timestamp: strings travel everywhere and say nothing.
-                self.producer.pop(name, None)
-            else:
-                self.producer[name] = (i, phase)
-        if phase == MO:
-            for name in f.loaded:
-                p = self.producer.get(name)
-                if p is not None and p[1] == DE:
-                    self.monitored.add(name)
-        if phase in (TR, TU) and any(c.attr in RUN_LOGGERS for c in f.calls):
-            self.tracked_phase = phase
-
-
-def env_names(facts: Sequence[CodeFacts | None], env_words: frozenset[str]) -> frozenset[str]:
-    """Names of the environment (session, role, bucket…): read everywhere, they carry no phase."""
-    found: set[str] = set()
-    for f in facts:
-        if f is not None:
-            found |= {n for n in f.stored if words(n) & env_words}
-    return frozenset(found)
-
-
 def best_of(scores: Mapping[str, float]) -> str | None:
     """The highest-scoring phase, or None."""
     return max(scores, key=lambda p: scores[p]) if scores else None
 
 
-__all__ = ["FlowState", "Prescan", "best_of", "env_names", "is_heldout_name", "prescan", "words"]
+__all__ = ["Prescan", "best_of", "is_heldout_name", "prescan", "words"]

@@ -736,22 +736,8 @@ PREDICT_CALLS = frozenset(
 )
 #: Calls that score predictions (their argument names are checked for held-out data).
 SCORING_CALLS = frozenset({"crosstab", "evaluate", "score", "compare"})
-#: Words in a variable name that mark held-out data (``X_test``, ``validation_data``, ``eval_ds``).
-#: Headings of a notebook's introduction: an introduction all about one phase takes that phase.
-INTRO_HEADING = re.compile(
-    r"^(overview|objectives?|introduction|about this (notebook|tutorial|lab))$", re.I
-)
 #: Words that mark the parts of a split, in what an upload sends.
 SPLIT_WORDS = re.compile(r"train|test|valid", re.I)
-#: Calls that build strings or numbers: a name bound to their result holds no object.
-STRING_CALLS = frozenset(
-    "str format join strftime int float len uuid4 uuid1 getenv get_env replace lower upper "
-    "strip round".split()
-)
-#: Words that mark generic environment names, whose producer says nothing about a later cell.
-ENV_WORDS = frozenset(
-    {"session", "role", "region", "bucket", "prefix", "project", "location", "client", "sess"}
-)
 #: Dict keys that name hyperparameters; several dicts repeating them are a manual sweep.
 HYPERPARAMETER_KEYS = frozenset(
     {
@@ -783,12 +769,6 @@ HYPERPARAMETER_KEYS = frozenset(
 )
 #: Weight of a manual sweep: several configurations of the same hyperparameters.
 SWEEP_WEIGHT = 6.0
-#: Methods of strings and containers: calling them on a name says nothing about what it holds.
-PLAIN_METHODS = frozenset(
-    "split lstrip rstrip strip format replace join append extend insert startswith endswith "
-    "lower upper get items keys values copy encode decode read write pop update add "
-    "setdefault count index sort tolist".split()
-)
 #: Phases whose names carry nothing into later cells (environment, orchestration, empty).
 INERT_PHASES = frozenset({SE, OT})
 

@@ -271,8 +271,9 @@ def instance_settings(endpoint: Endpoint, unit: Unit) -> tuple[str, int | None, 
         if call.attr == "deploy" and len(call.args) >= 2:  # deploy(1, "ml.m5.large")
             count = count or unit.value_text(call.args[0])
             kind = kind or unit.value_text(call.args[1])
-        accelerated = accelerated or bool(
-            set(call.kwargs) & {"accelerator_type", "accelerator", "AcceleratorType"}
+        accelerated = accelerated or any(
+            call.kwargs[k].kind != "none"
+            for k in set(call.kwargs) & {"accelerator_type", "accelerator", "AcceleratorType"}
         )
     cell = config_cell(endpoint.site, unit)
     if cell is not None:

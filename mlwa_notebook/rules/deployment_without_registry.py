@@ -67,7 +67,9 @@ def check(ctx: NotebookContext) -> CheckResult:
             yield Proof("MLOPS02-BP04", site.cell, f"tracks the experiment ({call.func})")
             yield Proof("MLOPS03-BP02", site.cell, f"tracks the experiment ({call.func})")
     for endpoint in endpoints(unit):
-        if endpoint.indirect or _registered_by_platform(ctx, endpoint.site):
+        # A Personalize campaign always serves a solution version: that is its registry.
+        versioned = endpoint.site.call.attr == "create_campaign"
+        if endpoint.indirect or versioned or _registered_by_platform(ctx, endpoint.site):
             yield Proof(
                 "MLOPS06-BP02", endpoint.cell, "the deployed model is a registered model version"
             )

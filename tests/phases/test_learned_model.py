@@ -79,8 +79,6 @@ KNOWN_MISSES = {
     ("02-messy-experiment.ipynb", 17): "the refit after a manual sweep reads as tuning",
     ("03-sagemaker-train-deploy.ipynb", 27): "a Clean up heading over mixed deletions "
     "(other, by the conventions) takes the phase of its first deletion",
-    ("04-monitoring-drift.ipynb", 30): "`%load_ext mlwa_notebook` in the closing review "
-    "section reads as the section's other",
 }
 
 

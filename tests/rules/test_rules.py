@@ -167,6 +167,20 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     # A named hub dataset is a library loader by the labelling conventions (eval/CONVENTIONS.md).
     "hub_dataset_revision": (set(), {"MLW001"}),
     "secret_in_shell": ({("MLW003", 0)}, set()),
+    "cross_validated_scores": (set(), {"MLW002"}),
+    "lightning_trainer_test": (set(), {"MLW002"}),
+    "metric_helper_on_test_loader": (set(), {"MLW002"}),
+    "accuracy_by_hand_over_test_loader": (set(), {"MLW002"}),
+    "h2o_predictions_compared": (set(), {"MLW002"}),
+    "drift_calculator_is_not_a_model": (set(), {"MLW002"}),
+    "evidently_report_on_current_data": (set(), {"MLW002"}),
+    "azure_online_endpoint_left_running": ({("MLW006", 1)}, set()),
+    "azure_online_endpoint_deleted": (set(), {"MLW006"}),
+    "conda_environment_file": ({("MLW005", 0)}, set()),
+    "azureml_add_pip_package": ({("MLW005", 1)}, set()),
+    "automagic_pip_and_ls": ({("MLW005", 0)}, {"MLW000"}),
+    "named_release_and_computed_path": (set(), {"MLW001"}),
+    "no_accelerator_given": (set(), {"MLW015"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
