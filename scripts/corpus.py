@@ -39,7 +39,11 @@ def local_name(repo: str, path: str) -> str:
 
 def _git_dir(clones: Path, repo: str) -> Path | None:
     owner, name = repo.split("/", 1)
-    for cand in (clones / f"{owner}+{name}" / "repo", clones / owner / name, clones / f"{owner}+{name}"):
+    for cand in (
+        clones / f"{owner}+{name}" / "repo",
+        clones / owner / name,
+        clones / f"{owner}+{name}",
+    ):
         if cand.exists():
             return cand
     return None

@@ -30,11 +30,18 @@ import train  # noqa: E402
 from mlwa_notebook.phases.classifier import PHASES  # noqa: E402
 
 FINE_TO_LENS = {
-    "business-goal": "business-goal", "problem-framing": "problem-framing",
-    "data-collection": "data-processing", "data-preprocessing": "data-processing",
-    "feature-engineering": "data-processing", "model-training": "model-development",
-    "model-tuning": "model-development", "model-evaluation": "model-development",
-    "deployment": "deployment", "monitoring": "monitoring", "setup": "none", "other": "none",
+    "business-goal": "business-goal",
+    "problem-framing": "problem-framing",
+    "data-collection": "data-processing",
+    "data-preprocessing": "data-processing",
+    "feature-engineering": "data-processing",
+    "model-training": "model-development",
+    "model-tuning": "model-development",
+    "model-evaluation": "model-development",
+    "deployment": "deployment",
+    "monitoring": "monitoring",
+    "setup": "none",
+    "other": "none",
 }
 FOLDS = 6
 
@@ -95,7 +102,9 @@ def pairs(
     return out
 
 
-def scores(p: Sequence[tuple[str, str]]) -> tuple[float, float, dict[str, tuple[float, float, float, int]]]:
+def scores(
+    p: Sequence[tuple[str, str]],
+) -> tuple[float, float, dict[str, tuple[float, float, float, int]]]:
     """Accuracy, macro-F1 over the classes present in the gold labels, and per-class P/R/F1/n."""
     if not p:
         return 0.0, 0.0, {}
@@ -152,17 +161,22 @@ def phases(compare: bool) -> dict[str, list[str]]:
             pred = cross_validate(docs, params)
             a, m, _ = scores(pairs(docs, pred, "code"))
             b, _, _ = scores(pairs(docs, pred, "markdown"))
-            print(f"  C={params['C']} transition_weight={params['transition_weight']}: "
-                  f"code {a:.3f} (macro-F1 {m:.3f}), markdown {b:.3f}")
+            print(
+                f"  C={params['C']} transition_weight={params['transition_weight']}: "
+                f"code {a:.3f} (macro-F1 {m:.3f}), markdown {b:.3f}"
+            )
     pred = cross_validate(docs, train.PARAMS)
     print_table("code cells, fine phase", pairs(docs, pred, "code"), confusion=True)
     print_table("markdown cells", pairs(docs, pred, "markdown"))
     print_table("markdown headings", pairs(docs, pred, "heading"))
     print_table("devset code cells (held out by repository)", pairs(docs, pred, "code", "devset"))
-    print_table("devset markdown cells (held out by repository)",
-                pairs(docs, pred, "markdown", "devset"))
-    print_table("the project's example notebooks (held out), all cells",
-                pairs(docs, pred, "code", "examples") + pairs(docs, pred, "markdown", "examples"))
+    print_table(
+        "devset markdown cells (held out by repository)", pairs(docs, pred, "markdown", "devset")
+    )
+    print_table(
+        "the project's example notebooks (held out), all cells",
+        pairs(docs, pred, "code", "examples") + pairs(docs, pred, "markdown", "examples"),
+    )
     return pred
 
 
@@ -207,8 +221,11 @@ def rules() -> int:
         if not notebooks.is_dir():
             continue
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
-            subprocess.run([mlwa, "check", "--format", "json", "--exit-zero", str(notebooks)],
-                           stdout=out, check=False)
+            subprocess.run(
+                [mlwa, "check", "--format", "json", "--exit-zero", str(notebooks)],
+                stdout=out,
+                check=False,
+            )
         print(f"\n== rules against the reviewers' facts: {name} ==", flush=True)
         status |= subprocess.run(
             [sys.executable, str(scorer), "facts", str(facts), str(notebooks), out.name]

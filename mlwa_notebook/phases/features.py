@@ -467,6 +467,9 @@ def notebook_features(
     )
 
 
+#: First-stage probabilities below this are left out of the second stage (they carry little and
+#: cost a multiply per phase each).
+STACK_MIN = 0.05
 #: A first-stage probability this high marks the cell's own reading as sure.
 SURE = 0.75
 
@@ -509,7 +512,7 @@ def stacked_features(
 
         def put(prefix: str, row: Sequence[float], f: Features = f) -> None:
             for j in range(k):
-                if row[j] >= 0.05:
+                if row[j] >= STACK_MIN:
                     f[f"{prefix}:{phases[j]}"] = row[j]
 
         put("x1", probs[i])

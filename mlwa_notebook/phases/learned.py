@@ -17,7 +17,8 @@ import math
 from collections.abc import Hashable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import add
+from itertools import repeat
+from operator import add, mul
 from pathlib import Path
 from typing import Any
 
@@ -86,14 +87,14 @@ def shipped_model() -> PhaseModel:
 
 
 def _accumulate(acc: list[float], stage: Linear, features: Mapping[str, float]) -> list[float]:
-    weights = stage.weights
+    get = stage.weights.get
     for name, value in features.items():
-        w = weights.get(name)
+        w = get(name)
         if w is not None:
             if value == 1.0:
                 acc = list(map(add, acc, w))
             else:
-                acc = [a + b * value for a, b in zip(acc, w, strict=True)]
+                acc = list(map(add, acc, map(mul, w, repeat(value, len(w)))))
     return acc
 
 
