@@ -506,6 +506,8 @@ def stacked_features(
         next_code[i] = last
         if cell_types[i] == "code":
             last = i
+    # What the notebook as a whole reads as: a monitoring tutorial leans every cell that way.
+    notebook_mean = _mean([probs[i] for i in range(n) if cell_types[i] == "code"], k)
     out: list[Features] = []
     for i in range(n):
         f: Features = {}
@@ -516,6 +518,7 @@ def stacked_features(
                     f[f"{prefix}:{phases[j]}"] = row[j]
 
         put("x1", probs[i])
+        put("xd", notebook_mean)
         top = max(range(k), key=lambda j: probs[i][j])
         if probs[i][top] >= SURE:
             # A sharp first reading: the second stage can learn to trust it over the context.
@@ -524,6 +527,10 @@ def stacked_features(
             put("xp", probs[i - 1])
         if i + 1 < n:
             put("xn", probs[i + 1])
+        if i > 1:
+            put("xp2", probs[i - 2])
+        if i + 2 < n:
+            put("xn2", probs[i + 2])
         pc, nc = prev_code[i], next_code[i]
         if pc is not None:
             put("xpc", probs[pc])
