@@ -94,6 +94,15 @@ def classify(
     nf = notebook_features(cells, imports, memo)
     types = [c.cell_type for c in cells]
     fixed = [index.get(e[0]) if e is not None else None for e in explicit]
+    # A heading the user labelled labels its block: the cells up to the next heading that the
+    # user left alone follow it, as a user who tags a section expects.
+    inherited: dict[int, int] = {}
+    for h, chosen in enumerate(explicit):
+        if chosen is not None and fixed[h] is not None and nf.outline.heads[h]:
+            for j in nf.outline.block[h]:
+                if explicit[j] is None:
+                    inherited[j] = h
+                    fixed[j] = fixed[h]
     scores, stacked = emissions(
         model, nf.own_part, nf.context, types, nf.outline, fixed, nf.keys, memo
     )
@@ -108,6 +117,13 @@ def classify(
                 PhaseLabel(chosen[0], "explicit", 1.0, (f"set by the user ({chosen[1]})",))
             )
             continue
+        if i in inherited:
+            h = inherited[i]
+            text = nf.outline.heads[h][-1][1][:60]
+            labels.append(
+                PhaseLabel(phase, "heading", 1.0, (f"under heading “{text}” (set by the user)",))
+            )
+            continue
         cell = cells[i]
         feats = {**nf.own_part[i], **nf.context[i], **stacked[i]} if own_in_stage2 else stacked[i]
         if "empty" in feats or "md-empty" in feats:
@@ -119,14 +135,6 @@ def classify(
         heads = nf.outline.heads[i]
         if heads:
             reasons = (f"heading “{heads[-1][1][:60]}”", *reasons)
-        else:
-            h = nf.outline.innermost(i)
-            chosen_h = explicit[h] if h is not None else None
-            if h is not None and chosen_h is not None and chosen_h[0] == phase:
-                reasons = (
-                    f"under heading “{nf.outline.heads[h][-1][1][:60]}” (set by the user)",
-                    *reasons,
-                )
         if scores[i][j] < max(scores[i]) and i > 0:
             reasons = (*reasons, f"fits the cells around it (after {labels[-1].phase})")
         labels.append(
