@@ -3,7 +3,7 @@
 The report's messages are already masked by the rule that finds secrets (MLW003). The annotated
 notebook and its HTML copy the cells themselves, so every value that rule sees
 (``rules/hardcoded_secret.py``: ``code_sightings``, ``text_sightings``, and every key shape of
-``rules/_patterns.secrets_in``) is masked in the copied source and outputs, whatever the
+``rules/_secrets.secrets_in``) is masked in the copied source and outputs, whatever the
 configuration selects. Nothing here decides what a secret is.
 
 A masked value keeps the prefix the rule's messages show and spells ``MASKED`` over the rest,
@@ -21,13 +21,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import re2  # type: ignore[import-untyped]
+
 from mlwa_notebook.cellcode import analyse_code
-from mlwa_notebook.rules._patterns import secrets_in
+from mlwa_notebook.rules._secrets import scannable, secrets_in
 from mlwa_notebook.rules.hardcoded_secret import code_sightings, text_sightings
 
-_PEM = re.compile(
-    r"(-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----)(.*?)(-----END (?:[A-Z]+ )?PRIVATE KEY-----)",
-    re.DOTALL,
+#: RE2: a text of many BEGIN lines and no END made ``re``'s lazy ``.*?`` quadratic.
+_PEM = re2.compile(
+    r"(?s)(-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----)(.*?)(-----END (?:[A-Z]+ )?PRIVATE KEY-----)"
 )
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_.\-]{8,}")
 _PEM_BODY = "\n<private key masked by mlwa export>\n"
@@ -70,7 +72,8 @@ def secret_values(source: str, outputs_text: str, code: bool) -> set[str]:
 
 
 def _mask_pem(text: str) -> str:
-    return _PEM.sub(lambda m: m.group(1) + _PEM_BODY + m.group(3), text)
+    masked_text: str = _PEM.sub(lambda m: m.group(1) + _PEM_BODY + m.group(3), scannable(text))
+    return masked_text
 
 
 def _mask_text(text: str, values: list[str]) -> str:
@@ -137,7 +140,11 @@ def redact_cells(
             source, "\n".join(_strings(outputs)), cell.get("cell_type") == "code"
         )
         values |= _flagged_tokens(source, (flagged or {}).get(index, ()), values)
-        pem = len(_PEM.findall(source)) + sum(len(_PEM.findall(s)) for s in _strings(outputs))
+        pem = sum(
+            len(_PEM.findall(scannable(s)))
+            for s in (source, *_strings(outputs))
+            if "PRIVATE KEY" in s
+        )
         if not values and not pem:
             continue
         # Longest first, so a value that contains another is masked whole.

@@ -6,22 +6,24 @@ more of a secret than its first four characters.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import re2  # type: ignore[import-untyped]
+
 from mlwa_notebook.cellcode import CodeFacts
 from mlwa_notebook.notebook import Cell
-from mlwa_notebook.rules._patterns import SECRET_NAME, is_placeholder, mask, secret_in
+from mlwa_notebook.rules._secrets import SECRET_NAME, is_placeholder, mask, scannable, secret_in
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
+# Both run over whole outputs and shell lines: RE2, linear in the text (see ``_secrets.py``).
 #: ``name: value`` pairs in printed output whose name says credential.
-_OUTPUT_PAIR = re.compile(
+_OUTPUT_PAIR = re2.compile(
     r"(?i)\b(password|passwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|secret[_-]?key|"
     r"client[_-]?secret)['\"]?\s*[=:]\s*['\"]?([^\s'\",}]{8,})"
 )
 #: Credentials handed to a shell command: ``export TOKEN=...``, ``--password ...``, bearer tokens.
-_SHELL_SECRET = re.compile(
+_SHELL_SECRET = re2.compile(
     r"(?i)\b[A-Z_]*(?:PASSWORD|SECRET|TOKEN|API_KEY|ACCESS_KEY)[A-Z_]*=['\"]?([^\s'\"]{8,})"
     r"|--(?:password|token|api-key|secret)[= ]['\"]?([^\s'\"]{8,})"
     r"|\bBearer\s+([A-Za-z0-9._\-]{20,})"
@@ -82,7 +84,7 @@ def code_sightings(facts: CodeFacts) -> Iterator[Sighting]:
             yield Sighting(line, found[1], f"contains {_a(found[0])} {mask(found[1])!r}")
     for shell in facts.shells:
         found = secret_in(shell.text)
-        match = _SHELL_SECRET.search(shell.text)
+        match = _SHELL_SECRET.search(scannable(shell.text))
         if found is not None and shell.line not in seen:
             seen.add(shell.line)
             yield Sighting(shell.line, found[1], f"passes {_a(found[0])} {mask(found[1])!r}")
@@ -99,7 +101,7 @@ def text_sightings(text: str, output: bool) -> Iterator[Sighting]:
     """Secrets in markdown text (line 1) or printed output (line 0): the first one, if any."""
     found = secret_in(text)
     if found is None and output:
-        pair = _OUTPUT_PAIR.search(text)
+        pair = _OUTPUT_PAIR.search(scannable(text))
         if pair is not None and not is_placeholder(pair.group(2)):
             found = (f"{pair.group(1).lower()} value", pair.group(2))
     if found is None:
