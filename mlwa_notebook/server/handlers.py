@@ -20,6 +20,7 @@ from jupyter_server.base.handlers import APIHandler
 from tornado.web import HTTPError
 
 from mlwa_notebook.errors import MlwaError
+from mlwa_notebook.server import worker
 from mlwa_notebook.server.errors import HINTS, ApiError, error_body
 from mlwa_notebook.server.service import SETTINGS_KEY, AnalysisService, parse_json
 
@@ -65,6 +66,15 @@ class MlwaHandler(APIHandler):
             message, hint = "", HINTS.get(status_code, "")
         self.set_header("Content-Type", "application/json")
         self.finish(error_body(status_code, message, hint))
+
+    def sent(self, notebook: dict[str, Any]) -> Any:
+        """What to send the analysis process for a notebook that came in the request body.
+
+        A large body goes as the bytes it came in (the process reads the notebook from it): a
+        copy of bytes costs the server nothing, pickling a parsed 20 MB notebook does.
+        """
+        body: bytes = self.request.body or b""
+        return body if len(body) > 65536 else notebook
 
     async def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object: 413 when too large, 400 when not a JSON object."""
@@ -123,17 +133,26 @@ class AnalyzeHandler(MlwaHandler):
         if notebook is None:
             if not api_path:
                 raise ApiError(400, "neither 'notebook' nor 'path' was given", _BODY_HINT)
-            notebook = await self.read_notebook(api_path)
+            raw: Any = await self.read_notebook(api_path)
         elif not isinstance(notebook, dict):
             raise ApiError(
                 400, f"'notebook' must be a JSON object, got {type(notebook).__name__}", _BODY_HINT
             )
+        else:
+            raw = self.sent(notebook)
         disabled = body.get("disabled_rules", [])
         if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
             raise ApiError(
                 400, "'disabled_rules' must be a list of rule codes or names", _BODY_HINT
             )
-        text = await self.service.run(self.service.analyse, notebook, api_path, os_path, disabled)
+        text = await self.service.isolate(
+            f"the analysis of {api_path or 'the notebook'}",
+            worker.analyse,
+            raw,
+            api_path,
+            os_path,
+            disabled,
+        )
         self.finish(text)
 
 
@@ -204,9 +223,11 @@ class ExportHandler(MlwaHandler):
             )
         notebook = body.get("notebook")
         if notebook is None:
-            notebook = await self.read_notebook(api_path)
-        if not isinstance(notebook, dict):
+            raw: Any = await self.read_notebook(api_path)
+        elif not isinstance(notebook, dict):
             raise ApiError(400, "'notebook' must be a JSON object", _BODY_HINT)
+        else:
+            raw = self.sent(notebook)
         fmt = body.get("format", "ipynb")
         if fmt not in exporting.formats():
             raise ApiError(
@@ -215,12 +236,9 @@ class ExportHandler(MlwaHandler):
                 f"use one of {', '.join(exporting.formats())}",
             )
         overwrite = body.get("overwrite", False) is True
-        try:
-            result = await self.service.run(
-                exporting.export_for_server, notebook, api_path, os_path, fmt
-            )
-        except MlwaError as exc:
-            raise ApiError(422, str(exc), "fix what the message names, then export again") from exc
+        result = await self.service.isolate(
+            f"the export of {api_path}", worker.export, raw, api_path, os_path, fmt
+        )
         target = exporting.target_path(api_path, result.filename)
         self.confined(target)
         await self._write(api_path, target, fmt, result.text, overwrite)

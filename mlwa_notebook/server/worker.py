@@ -1,0 +1,101 @@
+"""The analysis process: analyses and exports run here, never in the Jupyter server's process.
+
+The analysis is CPU work that holds the GIL; run on a thread of the server, a large or crafted
+notebook held up every other handler (``/api/status`` included) for as long as it ran. In a
+process of its own it cannot, and a request that runs too long is cut off by killing the
+process (``pebble`` starts a fresh one). One process, as the server had one worker thread: its
+``AnalysisCache`` keeps the facts of the cells the sidebar sends again and again.
+
+Everything crossing the process boundary is plain data: the notebook (or the request body it
+came in, re-read here), paths, and back the answer's text or an ``ExportResult``. Errors come
+back as ``WorkerError`` (kind, message), which pickles, unlike the package's richer errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from mlwa_notebook.engine import AnalysisCache, analyze
+from mlwa_notebook.errors import MlwaError
+
+
+class WorkerError(Exception):
+    """An error raised in the analysis process: ``kind`` is "input" (the notebook or the
+    configuration is at fault: a 4xx) or "bug"; ``message`` is said to the user as it is."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(kind, message)
+        self.kind = kind
+        self.message = message
+
+
+@cache
+def _cache() -> AnalysisCache:
+    """This process's cell cache (one per analysis process, made on first use)."""
+    return AnalysisCache()
+
+
+def warm() -> None:
+    """Import the analysis and load the lens, so the first request does not wait for it."""
+    from mlwa_notebook.lens import load_lens
+
+    load_lens(())
+    _cache()
+
+
+def notebook_of(raw: Any) -> Any:
+    """The notebook itself, or read from the request body it was sent in."""
+    if isinstance(raw, bytes):
+        return json.loads(raw.decode("utf-8"))["notebook"]
+    return raw
+
+
+def analyse(raw: Any, api_path: str, os_path: Path | None, disabled: Sequence[str]) -> str:
+    """The report of a notebook as JSON text (with the radar when plotly is installed)."""
+    from mlwa_notebook.report import to_dict
+    from mlwa_notebook.server.service import config_for, radar_figure
+
+    try:
+        config, problems = config_for(os_path)
+        if disabled:
+            config = config.with_overrides(ignore=list(disabled))
+        tracking = None
+        if os_path is not None:
+            from mlwa_notebook.repo import data_tracking
+
+            tracking = data_tracking(os_path)
+        report = analyze(
+            notebook_of(raw),
+            path=api_path or "<notebook>",
+            config=config,
+            tracking=tracking,
+            cache=_cache(),
+        )
+        if problems:
+            report = dataclasses.replace(report, errors=(*report.errors, *problems))
+        data = to_dict(report)
+        radar = radar_figure(report)
+        if radar is not None:
+            data["radar"] = radar
+        return json.dumps(data, ensure_ascii=False)
+    except MlwaError as exc:
+        raise WorkerError("input", str(exc)) from None
+    except Exception as exc:  # a bug: said in one line, the process stays up
+        raise WorkerError("bug", f"{type(exc).__name__}: {exc}") from None
+
+
+def export(raw: Any, api_path: str, os_path: Path | None, fmt: str) -> Any:
+    """The ``ExportResult`` of a notebook (see ``server.exporting.export_for_server``)."""
+    from mlwa_notebook.server.exporting import export_for_server
+
+    try:
+        return export_for_server(notebook_of(raw), api_path, os_path, fmt)
+    except MlwaError as exc:
+        raise WorkerError("input", str(exc)) from None
+    except Exception as exc:
+        raise WorkerError("bug", f"{type(exc).__name__}: {exc}") from None
