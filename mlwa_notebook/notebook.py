@@ -9,16 +9,30 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mlwa_notebook.errors import NotebookError
 
-#: Text kept from one cell's outputs: enough for secrets printed in a log, bounded for 50 MB outputs.
-MAX_OUTPUT_CHARS = 200_000
-#: Output mime types whose text is scanned (binary payloads such as images are skipped).
-TEXT_MIMES = ("text/plain", "text/markdown", "application/json")
+#: Output payloads that are binary (base64): no text to read in them. Every other payload is
+#: text a secret can be printed in (plain, HTML, Markdown, LaTeX, SVG, JSON, JavaScript…).
+BINARY_MIME_PREFIXES = (
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/bmp",
+    "audio/",
+    "video/",
+    "application/pdf",
+    "application/octet-stream",
+)
+
+
+def is_binary_mime(mime: str) -> bool:
+    """Whether an output or attachment payload of this type is binary rather than text."""
+    return mime.startswith(BINARY_MIME_PREFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +46,12 @@ class Cell:
     metadata: Mapping[str, Any]
     tags: tuple[str, ...]
     execution_count: int | None
+    #: All the text of the cell's outputs, every text payload of each (secrets are looked for in
+    #: all of it: a token printed after 250 KB of log, or only in the HTML version, is still there).
     output_text: str
     has_outputs: bool
+    #: A markdown or raw cell's attachments: name -> {mime type: payload}.
+    attachments: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -71,11 +89,16 @@ def _join(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _text(value: Any) -> str:
+    if isinstance(value, str | list):
+        return _join(value)
+    return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _output_text(outputs: Any) -> str:
     if not isinstance(outputs, list):
         return ""
     parts: list[str] = []
-    size = 0
     for out in outputs:
         if not isinstance(out, Mapping):
             continue
@@ -85,17 +108,15 @@ def _output_text(outputs: Any) -> str:
         elif kind in ("execute_result", "display_data"):
             data = out.get("data")
             if isinstance(data, Mapping):
-                for mime in TEXT_MIMES:
-                    if mime in data:
-                        value = data[mime]
-                        parts.append(value if isinstance(value, str) else _join(value))
-                        break
+                parts.extend(
+                    _text(value)
+                    for mime, value in data.items()
+                    if isinstance(mime, str) and not is_binary_mime(mime)
+                )
         elif kind == "error":
             parts.append(f"{out.get('ename', '')}: {out.get('evalue', '')}")
-        size += len(parts[-1]) if parts else 0
-        if size >= MAX_OUTPUT_CHARS:
-            break
-    return "\n".join(parts)[:MAX_OUTPUT_CHARS]
+            parts.append(_join(out.get("traceback")))
+    return "\n".join(parts)
 
 
 def _tags(metadata: Mapping[str, Any]) -> tuple[str, ...]:
@@ -145,6 +166,7 @@ def from_dict(raw: Mapping[str, Any], path: str = "<notebook>") -> Notebook:
         seen.add(cell_id)
         count = c.get("execution_count")
         outputs = c.get("outputs")
+        attachments = c.get("attachments")
         cells.append(
             Cell(
                 index=index,
@@ -156,6 +178,7 @@ def from_dict(raw: Mapping[str, Any], path: str = "<notebook>") -> Notebook:
                 execution_count=count if isinstance(count, int) else None,
                 output_text=_output_text(outputs),
                 has_outputs=bool(outputs),
+                attachments=attachments if isinstance(attachments, Mapping) else {},
             )
         )
     meta = raw.get("metadata")

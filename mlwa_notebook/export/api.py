@@ -31,7 +31,7 @@ from mlwa_notebook.export.annotate import (
     strip_generated,
 )
 from mlwa_notebook.export.formats import FORMATS, MEDIA_TYPES, SUFFIXES
-from mlwa_notebook.export.redact import redact_cells
+from mlwa_notebook.export.redact import redact_cells, redact_metadata
 from mlwa_notebook.export.summary import (
     coverage_text,
     note_markdown,
@@ -160,8 +160,9 @@ def annotated_notebook(
             if text is not None:
                 note_texts[index] = text
     out = dict(clean)
+    out["metadata"], in_metadata = redact_metadata(clean.get("metadata", {}))
     out["cells"] = assemble(cells, head, note_texts)
-    return out, sum(masked.values())
+    return out, sum(masked.values()) + in_metadata
 
 
 def serialize_notebook(nb: Mapping[str, Any]) -> bytes:

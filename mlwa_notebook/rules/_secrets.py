@@ -165,3 +165,11 @@ def looks_fake(value: str) -> bool:
     """Whether a key-shaped value is a documentation or test value rather than a real key."""
     text = value.strip()
     return len(text) < 8 or " " in text or _STRICT.search(scannable(text)) is not None
+
+
+def hide_secrets(text: str) -> str:
+    """``text`` with every credential-shaped value in it masked (``mask``): for notes and
+    reasons the user wrote, which the report and every export repeat."""
+    for _, value in secrets_in(text):
+        text = text.replace(value, mask(value))
+    return text

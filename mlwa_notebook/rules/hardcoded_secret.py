@@ -6,13 +6,14 @@ more of a secret than its first four characters.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import re2  # type: ignore[import-untyped]
 
 from mlwa_notebook.cellcode import CodeFacts
-from mlwa_notebook.notebook import Cell
+from mlwa_notebook.notebook import Cell, is_binary_mime
 from mlwa_notebook.rules._secrets import SECRET_NAME, is_placeholder, mask, scannable, secret_in
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
@@ -112,11 +113,53 @@ def text_sightings(text: str, output: bool) -> Iterator[Sighting]:
         yield Sighting(1, found[1], f"shows {_a(found[0])} {mask(found[1])!r} in its text")
 
 
+def json_strings(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """``(key path, key, text)`` of every string in a JSON value; binary payloads are skipped.
+
+    Walked with a stack, not recursion: metadata can be nested thousands deep.
+    """
+    stack: list[tuple[str, str, Any]] = [(path, "", value)]
+    while stack:
+        where, key, item = stack.pop()
+        if isinstance(item, str):
+            yield where, key, item
+        elif isinstance(item, Mapping):
+            stack.extend(
+                (f"{where}.{k}" if where else str(k), str(k), v)
+                for k, v in reversed(list(item.items()))
+                if not is_binary_mime(str(k))
+            )
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{n}]", key, v) for n, v in reversed(list(enumerate(item))))
+
+
+def metadata_sightings(value: Any, path: str = "") -> Iterator[Sighting]:
+    """Secrets in metadata or attachments: values named like a credential, and key shapes.
+
+    Papermill writes a notebook's parameters into its metadata; tools keep tokens in cell
+    metadata; an attachment can hold text. Each sighting is on line 0, with its key path.
+    """
+    seen: set[str] = set()
+    for where, key, text in json_strings(value, path):
+        if text in seen:
+            continue
+        found = secret_in(text)
+        if found is not None:
+            seen.add(text)
+            yield Sighting(0, found[1], f"`{where}` holds {_a(found[0])} {mask(found[1])!r}")
+        elif SECRET_NAME.search(key) and not is_placeholder(text):
+            seen.add(text)
+            yield Sighting(0, text, f"`{where}` holds a literal credential {mask(text)!r}")
+
+
 def cell_sightings(cell: Cell, facts: CodeFacts | None) -> Iterator[Sighting]:
-    """Every secret the rule sees in one cell: its code or markdown, then its output."""
+    """Every secret the rule sees in one cell: its code or text, then its output.
+
+    Metadata and attachments are ``metadata_sightings``, reported apart (they have no line).
+    """
     if facts is not None:
         yield from code_sightings(facts)
-    elif cell.cell_type == "markdown":
+    elif cell.cell_type != "code":  # markdown and raw cells are text
         yield from text_sightings(cell.source, output=False)
     if cell.output_text:
         yield from text_sightings(cell.output_text, output=True)
@@ -131,8 +174,16 @@ def check(ctx: NotebookContext) -> CheckResult:
             yield Proof("MLSEC04-BP01", view.index, f"reads a credential at run time ({call.func})")
             break
     for view in ctx.cells:
-        for sighting in cell_sightings(view.cell, view.facts):
+        cell = view.cell
+        for sighting in cell_sightings(cell, view.facts):
             yield Hit(view.index, sighting.line, sighting.message)
+        for sighting in metadata_sightings(cell.metadata):
+            yield Hit(view.index, 0, sighting.message, where=f"metadata of {cell.label}")
+        for sighting in metadata_sightings(cell.attachments):
+            yield Hit(view.index, 0, sighting.message, where=f"attachment of {cell.label}")
+    if ctx.cells:  # reported at the first cell: a finding belongs to a cell
+        for sighting in metadata_sightings(ctx.notebook.metadata):
+            yield Hit(0, 0, sighting.message, where="notebook metadata")
 
 
 RULE = Rule(
