@@ -119,6 +119,57 @@ def _output_text(outputs: Any) -> str:
     return "\n".join(parts)
 
 
+#: Deepest nesting of JSON a notebook may have. Real ones stay under 20 (a plotly figure in an
+#: output); deeper is crafted, and would exhaust the recursion of copy, json and nbformat.
+MAX_DEPTH = 100
+
+
+def _unicode(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a JSON escape such as "\ud800"
+        return False
+    return True
+
+
+def check_json(raw: Any, path: str) -> None:
+    """Refuse JSON no notebook has: nested deeper than ``MAX_DEPTH``, or text that is not
+    Unicode (lone surrogates, which JSON escapes allow but no file can hold).
+
+    Walked with a stack: the check itself must not recurse into what it refuses.
+    """
+    stack: list[tuple[Any, int, int | None]] = [(raw, 1, None)]
+    while stack:
+        value, depth, cell = stack.pop()
+        if isinstance(value, str):
+            if not _unicode(value):
+                raise NotebookError(
+                    path,
+                    "holds text that is not valid Unicode (a lone surrogate such as \\ud800); "
+                    "remove it and save the notebook again",
+                    cell_index=cell,
+                )
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_DEPTH:
+            raise NotebookError(
+                path, f"the JSON is nested more than {MAX_DEPTH} levels deep; no notebook is"
+            )
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and not _unicode(key):
+                    stack.append((key, depth, cell))
+                if depth == 1 and key == "cells" and isinstance(item, list):
+                    stack.extend((c, depth + 2, n) for n, c in enumerate(item))
+                else:
+                    stack.append((item, depth + 1, cell))
+        else:
+            stack.extend((item, depth + 1, cell) for item in value)
+
+
 def _tags(metadata: Mapping[str, Any]) -> tuple[str, ...]:
     tags = metadata.get("tags")
     if isinstance(tags, list):
@@ -147,6 +198,7 @@ def from_dict(raw: Mapping[str, Any], path: str = "<notebook>") -> Notebook:
     """Build the read-only view of a notebook dict (nbformat 4, older versions upgraded)."""
     if not isinstance(raw, Mapping):
         raise NotebookError(path, "not a notebook: the top level is not a JSON object")
+    check_json(raw, path)
     if raw.get("nbformat") != 4:
         raw = _upgrade(raw, path)
     cells_raw = raw.get("cells")
@@ -209,6 +261,8 @@ def parse_json(data: bytes, path: str) -> Mapping[str, Any]:
         raise NotebookError(
             path, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from exc
+    except RecursionError as exc:  # the parser recurses: thousands of nested brackets
+        raise NotebookError(path, f"the JSON is nested more than {MAX_DEPTH} levels deep") from exc
     if not isinstance(raw, dict):
         raise NotebookError(path, "not a notebook: the top level is not a JSON object")
     return raw

@@ -21,7 +21,7 @@ from typing import Any
 from mlwa_notebook import __version__
 from mlwa_notebook.config import Config
 from mlwa_notebook.engine import analyze_notebook
-from mlwa_notebook.errors import MlwaError
+from mlwa_notebook.errors import MlwaError, NotebookError
 from mlwa_notebook.export.annotate import (
     annotate_cells,
     assemble,
@@ -40,6 +40,7 @@ from mlwa_notebook.export.summary import (
 )
 from mlwa_notebook.export.svgradar import radar_svg
 from mlwa_notebook.lens import Lens, load_lens
+from mlwa_notebook.notebook import check_json
 from mlwa_notebook.report import NotebookReport, Report
 from mlwa_notebook.rules.base import DataTracking
 
@@ -178,6 +179,28 @@ def serialize_notebook(nb: Mapping[str, Any]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+def _check_valid(nb: Mapping[str, Any], path: str) -> None:
+    """Refuse a notebook the nbformat schema does not accept: the analysis reads around damage,
+    but an export copies every cell, and nbconvert and the writer need each to be well formed."""
+    import nbformat
+
+    try:
+        nbformat.validate(nbformat.from_dict(dict(nb)))  # type: ignore[no-untyped-call]
+    except nbformat.ValidationError as exc:
+        where = "/".join(str(p) for p in getattr(exc, "absolute_path", ())) or "the top level"
+        raise NotebookError(
+            path,
+            f"is not a valid nbformat 4 notebook at {where}: {str(exc.message)[:200]}; open and "
+            "save it in Jupyter, or fix that field, then export again",
+        ) from exc
+    except (TypeError, KeyError, AttributeError) as exc:  # nbformat's own messages fail on some
+        raise NotebookError(
+            path,
+            "is not a valid nbformat 4 notebook (a field has the wrong type); open and save "
+            "it in Jupyter, then export again",
+        ) from exc
+
+
 def _source_regions(raw: Mapping[str, Any], text: str | None) -> dict[int, tuple[int, ...]] | None:
     """File lines of each analysed cell's source in the original file, for SARIF regions."""
     from mlwa_notebook.export.annotate import is_generated
@@ -213,7 +236,9 @@ def export_notebook(
         raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     config = config or Config()
     lens = lens or load_lens(config.lenses)
+    check_json(raw, path)
     clean = strip_generated(raw, path)
+    _check_valid(clean, path)
     report = analyze_notebook(clean, path=path, config=config, lens=lens, tracking=tracking)
     masked = 0
     if fmt in ("ipynb", "html"):

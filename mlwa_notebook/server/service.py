@@ -115,9 +115,46 @@ class AnalysisService:
 
         Returns None when the contents manager has no local root (the path is then only a name).
         """
+        check_api_path(api_path)
         if self.root_dir is None:
             return None
         return confine(self.root_dir, api_path)
+
+
+def shown_paths(text: str, root: Path | None) -> str:
+    """``text`` with every absolute path of the server's files made relative to its root.
+
+    Messages of the contents manager, the configuration and custom lenses name files by their
+    absolute path; an answer names them as the contents API does, and never says where the
+    server's files (or this package) are on the machine.
+    """
+    from mlwa_notebook.lens import default_lens_path
+
+    prefixes: list[tuple[str, str]] = []
+    if root is not None:
+        for form in {str(root), str(root.resolve())}:
+            prefixes.append((form.rstrip(os.sep) + os.sep, ""))
+            prefixes.append((form, "."))
+    bundled = str(default_lens_path().parent)
+    prefixes.append((bundled.rstrip(os.sep) + os.sep, "(built in) "))
+    for prefix, replacement in sorted(prefixes, key=lambda p: -len(p[0])):
+        text = text.replace(prefix, replacement)
+    return text
+
+
+def check_api_path(api_path: str) -> None:
+    """Refuse (400) what is not a contents API path: ``~``, URLs, NUL, text that is not Unicode."""
+    hint = "send the notebook's path relative to the Jupyter root, as the contents API gives it"
+    if "\0" in api_path:
+        raise ApiError(400, "the path contains a NUL character", hint)
+    try:
+        api_path.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ApiError(
+            400, "the path is not valid Unicode (it holds a lone surrogate)", hint
+        ) from exc
+    if api_path.startswith("~") or "://" in api_path or api_path.lower().startswith("file:"):
+        raise ApiError(400, f"{api_path!r} is not a path inside the Jupyter root", hint)
 
 
 def confine(root: Path, api_path: str) -> Path:
@@ -126,8 +163,7 @@ def confine(root: Path, api_path: str) -> Path:
     API paths are ``/``-separated and relative to the server root (a leading ``/`` is allowed,
     as in the contents API). ``..`` segments and symbolic links that lead out are refused.
     """
-    if "\0" in api_path:
-        raise ApiError(400, "the path contains a NUL character", "send the notebook's API path")
+    check_api_path(api_path)
     relative = PurePosixPath(api_path.lstrip("/"))
     outside = ApiError(
         403,
@@ -189,6 +225,10 @@ def parse_json(body: bytes) -> Any:
             400,
             f"the request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
             _JSON_HINT,
+        ) from exc
+    except RecursionError as exc:
+        raise ApiError(
+            400, "the request body is JSON nested too deeply to read", _JSON_HINT
         ) from exc
 
 

@@ -6,8 +6,9 @@ process of its own it cannot, and a request that runs too long is cut off by kil
 process (``pebble`` starts a fresh one). One process, as the server had one worker thread: its
 ``AnalysisCache`` keeps the facts of the cells the sidebar sends again and again.
 
-Everything crossing the process boundary is plain data: the notebook (or the request body it
-came in, re-read here), paths, and back the answer's text or an ``ExportResult``. Errors come
+Everything crossing the process boundary is plain data: the request body the notebook came in
+(re-read here: pickling a parsed notebook would cost the server, and recurse), paths, and back
+the answer's text or an ``ExportResult``. Errors come
 back as ``WorkerError`` (kind, message), which pickles, unlike the package's richer errors.
 """
 
@@ -48,17 +49,27 @@ def warm() -> None:
     _cache()
 
 
-def notebook_of(raw: Any) -> Any:
-    """The notebook itself, or read from the request body it was sent in."""
-    if isinstance(raw, bytes):
-        return json.loads(raw.decode("utf-8"))["notebook"]
-    return raw
+def notebook_of(body: bytes) -> Any:
+    """The notebook, read from the request body it came in (``{"notebook": ...}``)."""
+    try:
+        return json.loads(body.decode("utf-8", "surrogatepass"))["notebook"]
+    except RecursionError:
+        raise WorkerError("input", "the notebook is JSON nested too deeply to read") from None
 
 
-def analyse(raw: Any, api_path: str, os_path: Path | None, disabled: Sequence[str]) -> str:
-    """The report of a notebook as JSON text (with the radar when plotly is installed)."""
-    from mlwa_notebook.report import to_dict
-    from mlwa_notebook.server.service import config_for, radar_figure
+def analyse(
+    raw: bytes,
+    api_path: str,
+    os_path: Path | None,
+    disabled: Sequence[str],
+    root: Path | None = None,
+) -> str:
+    """The report of a notebook as JSON text (with the radar when plotly is installed).
+
+    Files are named relative to ``root``, the server's root, as the contents API names them.
+    """
+    from mlwa_notebook.report import ErrorRecord, to_dict
+    from mlwa_notebook.server.service import config_for, radar_figure, shown_paths
 
     try:
         config, problems = config_for(os_path)
@@ -77,24 +88,32 @@ def analyse(raw: Any, api_path: str, os_path: Path | None, disabled: Sequence[st
             cache=_cache(),
         )
         if problems:
-            report = dataclasses.replace(report, errors=(*report.errors, *problems))
+            shown = tuple(
+                ErrorRecord(shown_paths(p.path, root), shown_paths(p.message, root), p.cell_index)
+                for p in problems
+            )
+            report = dataclasses.replace(report, errors=(*report.errors, *shown))
         data = to_dict(report)
         radar = radar_figure(report)
         if radar is not None:
             data["radar"] = radar
         return json.dumps(data, ensure_ascii=False)
+    except WorkerError:
+        raise
     except MlwaError as exc:
         raise WorkerError("input", str(exc)) from None
     except Exception as exc:  # a bug: said in one line, the process stays up
         raise WorkerError("bug", f"{type(exc).__name__}: {exc}") from None
 
 
-def export(raw: Any, api_path: str, os_path: Path | None, fmt: str) -> Any:
+def export(raw: bytes, api_path: str, os_path: Path | None, fmt: str) -> Any:
     """The ``ExportResult`` of a notebook (see ``server.exporting.export_for_server``)."""
     from mlwa_notebook.server.exporting import export_for_server
 
     try:
         return export_for_server(notebook_of(raw), api_path, os_path, fmt)
+    except WorkerError:
+        raise
     except MlwaError as exc:
         raise WorkerError("input", str(exc)) from None
     except Exception as exc:
