@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mlwa_notebook.errors import NotebookError
+from mlwa_notebook.files import read_regular
 
 #: Output payloads that are binary (base64): no text to read in them. Every other payload is
 #: text a secret can be printed in (plain, HTML, Markdown, LaTeX, SVG, JSON, JavaScript…).
@@ -272,7 +273,7 @@ def read_notebook(path: str | Path, shown_as: str | None = None) -> Notebook:
     """Read a notebook file; errors name the file as ``shown_as`` (default: the path given)."""
     name = shown_as if shown_as is not None else str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path)
     except FileNotFoundError as exc:
         raise NotebookError(name, "no such file") from exc
     except IsADirectoryError as exc:
