@@ -201,10 +201,12 @@ Flags passwords, API keys, tokens and cloud credentials that appear as literals 
 variable, dict key or keyword named like a credential, or a value shaped like a known key:
 AWS, GitHub, Slack, Google, Hugging Face, OpenAI-style and Stripe keys, JSON web tokens,
 private keys, passwords inside connection URLs), in shell commands (`export TOKEN=...`,
-`--password`, bearer tokens), in markdown, and credentials printed in a cell's output.
-Placeholders (`"<your-key>"`, `"[your-project-id]"`, `"changeme"`) and environment or
-secrets-manager look-ups are not secrets. The value is masked wherever it is reported: only
-its first four characters are ever shown.
+`--password`, bearer tokens), in markdown and raw cells, credentials printed in any of a
+cell's outputs (every text version: plain, HTML, SVG…, however long), and values in cell or
+notebook metadata and attachments (papermill writes a run's parameters there).
+Placeholders (`"<your-key>"`, `"[your-project-id]"`, `"{password}"`, `"changeme"`) and
+environment or secrets-manager look-ups are not secrets. The value is masked wherever it is
+reported: only its first four characters are ever shown.
 
 ## Why is this bad?
 Notebooks are shared, committed and exported with their outputs. A secret in one is a secret

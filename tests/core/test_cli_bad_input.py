@@ -81,9 +81,18 @@ def _fifo_in_folder(folder: Path) -> Path:
 
 
 def _many_cells(folder: Path) -> Path:
-    nb = make_notebook(*(f"x_{n} = {n}" for n in range(MAX_HTML_CELLS * 20)))
-    for n, cell in enumerate(nb["cells"]):
-        cell["id"] = f"c{n}"
+    nb = make_notebook()
+    nb["cells"] = [
+        {
+            "cell_type": "code",
+            "id": f"c{n}",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "source": f"x_{n} = {n}",
+        }
+        for n in range(MAX_HTML_CELLS * 20)
+    ]
     return write_notebook(folder / "big.ipynb", nb)
 
 

@@ -14,6 +14,8 @@ import pytest
 
 from mlwa_notebook.lens import default_lens_path
 from tests.conftest import make_notebook, team_lens
+from tests.core.test_cli_bad_input import INPUTS as BAD_INPUTS
+from tests.rules.test_secrets_everywhere import PLANTED
 from tests.server.test_handlers import body, fail
 
 SURROGATE = "\\ud800"  # a JSON escape that decodes to a lone surrogate
@@ -175,3 +177,35 @@ async def test_a_get_of_a_post_endpoint_is_refused_403_to_strangers_405_to_users
     user, error = await fail(jp_fetch, "mlwa", "api", endpoint, method="GET")
     assert (stranger, user) == (403, 405)
     assert "POST" in error["hint"]
+
+
+# --- the command line's bad-input set, sent to the server ---------------------------------------
+
+
+@pytest.mark.parametrize("name", list(BAD_INPUTS))
+async def test_the_bad_input_set_gets_no_500_and_no_secret_from_the_server(
+    jp_fetch: Any, jp_root_dir: Path, tmp_path: Path, name: str
+) -> None:
+    # Given each bad input of the command line's set that is a file, sent as the notebook
+    given = BAD_INPUTS[name](tmp_path)
+    if not given.is_file() or given.is_symlink():
+        pytest.skip("not a file: the server is sent notebooks, not paths to FIFOs or loops")
+    sent = b'{"path": "nb.ipynb", "overwrite": true, "notebook": ' + given.read_bytes() + b"}"
+    for endpoint in ("analyze", "export"):
+        # When it is analysed and exported
+        response = await jp_fetch(
+            "mlwa",
+            "api",
+            endpoint,
+            method="POST",
+            body=sent,
+            raise_error=False,
+            request_timeout=120,
+        )
+        # Then the answer is a report or a 4xx, never a 500, and holds no planted secret
+        assert response.code < 500, (endpoint, response.body[:300])
+        text = response.body.decode("utf-8", "replace")
+        exported = jp_root_dir / "nb.review.ipynb"
+        if exported.exists():
+            text += exported.read_text(encoding="utf-8")
+        assert not [s for s in PLANTED if s in text], endpoint
