@@ -15,14 +15,16 @@ from pathlib import Path
 
 def read_regular(path: str | Path) -> bytes:
     """The bytes of a regular file; ``OSError`` (with a ``strerror`` to show) for anything else."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # POSIX; Windows has no FIFOs to wait on
+    fd = os.open(path, os.O_RDONLY | nonblocking)
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
         if not stat.S_ISREG(mode):
             raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
-        os.set_blocking(fd, True)
+        if nonblocking:
+            os.set_blocking(fd, True)
         with os.fdopen(fd, "rb") as fh:
             fd = -1  # the file object owns it now
             return fh.read()
