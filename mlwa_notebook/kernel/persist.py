@@ -32,6 +32,8 @@ from mlwa_notebook.notebook import parse_json
 
 #: How long a write keeps trying while other writers or an editor's saves are in its way.
 WRITE_PATIENCE_S = 20.0
+#: A file that stays unreadable, unchanged, this long is broken, not being saved.
+BROKEN_AFTER_S = 0.5
 
 RELOAD_HINTS = {
     "VS Code": "VS Code reloads a notebook with no unsaved changes by itself; otherwise run "
@@ -135,6 +137,7 @@ def _install(tmp: Path, path: Path, seen: os.stat_result, fh: IO[bytes]) -> bool
 def _swap_in(path: Path, change: Change) -> None:
     deadline = time.monotonic() + WRITE_PATIENCE_S
     pause = 0.001
+    unreadable: tuple[os.stat_result, float] | None = None  # since when, unchanged
     rescued: IO[bytes] | None = None  # the replaced file, holding an editor's later save
     ours: os.stat_result | None = None  # the file this write put in place
     try:
@@ -145,17 +148,22 @@ def _swap_in(path: Path, change: Change) -> None:
                 raise NotebookError(str(path), "no such file") from exc
             with fh:
                 seen = os.fstat(fh.fileno())
-                current = _read(fh)
-                base = current
+                current, base, read = _read(fh), b"", seen
                 if rescued is not None and ours is not None and _same(seen, ours):
-                    base = _read(rescued)  # the file still holds our write: merge the save
+                    # The file still holds our write: merge into the save made into the old one.
+                    base, read = _read(rescued), os.fstat(rescued.fileno())
                 try:
-                    raw = parse_json(base, str(path))
+                    raw = parse_json(base or current, str(path))
                     updated = change.apply(raw)
                 except NotebookError:
-                    if time.monotonic() > deadline:
+                    # Empty or half-written is an editor saving in place: read again. A file that
+                    # stays so, unchanged, is broken: say so at once rather than at the deadline.
+                    now = time.monotonic()
+                    if unreadable is None or not _same(unreadable[0], read):
+                        unreadable = (read, now)
+                    if now - unreadable[1] > BROKEN_AFTER_S or now > deadline:
                         raise
-                    time.sleep(pause)  # empty or half-written: an editor is saving in place
+                    time.sleep(pause)
                     pause = min(pause * 2, 0.05)
                     continue
                 except KeyError as exc:

@@ -19,6 +19,7 @@ import pytest
 from jupyter_server.services.contents.fileio import atomic_writing
 
 from mlwa_notebook.atomic import exchange, write_bytes_atomic
+from mlwa_notebook.errors import NotebookError
 from mlwa_notebook.kernel.changes import AnswerChange
 from mlwa_notebook.kernel.persist import dump_notebook, write_change
 from tests.conftest import make_notebook
@@ -152,3 +153,16 @@ def test_a_writer_killed_mid_write_leaves_no_temporary_file_behind(tmp_path: Pat
     # Then the leftovers are gone and the notebook is whole, with the answer
     assert list(tmp_path.glob(".nb.ipynb.*.tmp")) == []
     assert checklist(path)["MLOPS03-BP02"]["note"] == "after the crash"
+
+
+def test_a_broken_notebook_is_reported_not_waited_on_as_a_save_in_progress(
+    tmp_path: Path,
+) -> None:
+    # Given a notebook file that is not JSON, and stays so
+    path = tmp_path / "nb.ipynb"
+    path.write_text('{"cells": [', encoding="utf-8")
+    # When an answer is written, Then the error says what is wrong with the file
+    with pytest.raises(NotebookError, match="invalid JSON"):
+        write_change(path, AnswerChange("MLOPS03-BP02", "done"))
+    # And the file is left as it was
+    assert path.read_text(encoding="utf-8") == '{"cells": ['
