@@ -141,34 +141,45 @@ def check_json(raw: Any, path: str) -> None:
 
     Walked with a stack: the check itself must not recurse into what it refuses.
     """
-    stack: list[tuple[Any, int, int | None]] = [(raw, 1, None)]
+
+    def bad_text(cell: int | None) -> NotebookError:
+        return NotebookError(
+            path,
+            "holds text that is not valid Unicode (a lone surrogate such as \\ud800); remove it "
+            "and save the notebook again",
+            cell_index=cell,
+        )
+
+    # Only containers go on the stack; strings (most of a notebook) are checked where they are
+    # met, with ``isascii`` first: this runs on every analysis, the sidebar's included.
+    top = dict(raw) if isinstance(raw, Mapping) else raw
+    if not isinstance(top, dict | list):
+        return
+    stack: list[tuple[Any, int, int | None]] = [(top, 1, None)]
     while stack:
         value, depth, cell = stack.pop()
-        if isinstance(value, str):
-            if not _unicode(value):
-                raise NotebookError(
-                    path,
-                    "holds text that is not valid Unicode (a lone surrogate such as \\ud800); "
-                    "remove it and save the notebook again",
-                    cell_index=cell,
-                )
-            continue
-        if not isinstance(value, dict | list):
-            continue
         if depth > MAX_DEPTH:
             raise NotebookError(
                 path, f"the JSON is nested more than {MAX_DEPTH} levels deep; no notebook is"
             )
         if isinstance(value, dict):
             for key, item in value.items():
-                if isinstance(key, str) and not _unicode(key):
-                    stack.append((key, depth, cell))
-                if depth == 1 and key == "cells" and isinstance(item, list):
+                if isinstance(key, str) and not key.isascii() and not _unicode(key):
+                    raise bad_text(cell)
+                if isinstance(item, str):
+                    if not item.isascii() and not _unicode(item):
+                        raise bad_text(cell)
+                elif depth == 1 and key == "cells" and isinstance(item, list):
                     stack.extend((c, depth + 2, n) for n, c in enumerate(item))
-                else:
+                elif isinstance(item, dict | list):
                     stack.append((item, depth + 1, cell))
         else:
-            stack.extend((item, depth + 1, cell) for item in value)
+            for item in value:
+                if isinstance(item, str):
+                    if not item.isascii() and not _unicode(item):
+                        raise bad_text(cell)
+                elif isinstance(item, dict | list):
+                    stack.append((item, depth + 1, cell))
 
 
 def _tags(metadata: Mapping[str, Any]) -> tuple[str, ...]:

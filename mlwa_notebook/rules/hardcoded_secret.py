@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import re2  # type: ignore[import-untyped]
@@ -85,26 +86,40 @@ def code_sightings(facts: CodeFacts) -> Iterator[Sighting]:
             yield Sighting(line, found[1], f"contains {_a(found[0])} {mask(found[1])!r}")
     for shell in facts.shells:
         found = secret_in(shell.text)
-        match = _SHELL_SECRET.search(scannable(shell.text))
+        given = _shell_credential(shell.text)
         if found is not None and shell.line not in seen:
             seen.add(shell.line)
             yield Sighting(shell.line, found[1], f"passes {_a(found[0])} {mask(found[1])!r}")
-        elif match is not None and shell.line not in seen:
-            given = next(g for g in match.groups() if g)
-            if not is_placeholder(given):
-                seen.add(shell.line)
-                yield Sighting(
-                    shell.line, given, f"passes a credential {mask(given)!r} on a command line"
-                )
+        elif given is not None and shell.line not in seen:
+            seen.add(shell.line)
+            yield Sighting(
+                shell.line, given, f"passes a credential {mask(given)!r} on a command line"
+            )
+
+
+# Cached like ``secret_in``: the same lines and outputs come back at every re-analysis.
+@lru_cache(maxsize=16384)
+def _shell_credential(text: str) -> str | None:
+    match = _SHELL_SECRET.search(scannable(text))
+    if match is None:
+        return None
+    given: str = next(g for g in match.groups() if g)
+    return None if is_placeholder(given) else given
+
+
+@lru_cache(maxsize=16384)
+def _printed_pair(text: str) -> tuple[str, str] | None:
+    pair = _OUTPUT_PAIR.search(scannable(text))
+    if pair is None or is_placeholder(pair.group(2)):
+        return None
+    return f"{pair.group(1).lower()} value", pair.group(2)
 
 
 def text_sightings(text: str, output: bool) -> Iterator[Sighting]:
     """Secrets in markdown text (line 1) or printed output (line 0): the first one, if any."""
     found = secret_in(text)
     if found is None and output:
-        pair = _OUTPUT_PAIR.search(scannable(text))
-        if pair is not None and not is_placeholder(pair.group(2)):
-            found = (f"{pair.group(1).lower()} value", pair.group(2))
+        found = _printed_pair(text)
     if found is None:
         return
     if output:
@@ -139,8 +154,12 @@ def metadata_sightings(value: Any, path: str = "") -> Iterator[Sighting]:
     Papermill writes a notebook's parameters into its metadata; tools keep tokens in cell
     metadata; an attachment can hold text. Each sighting is on line 0, with its key path.
     """
+    if not value:
+        return
     seen: set[str] = set()
     for where, key, text in json_strings(value, path):
+        if len(text) < 8:  # shorter than any credential either test accepts
+            continue
         if text in seen:
             continue
         found = secret_in(text)
