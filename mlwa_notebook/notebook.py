@@ -170,10 +170,12 @@ def check_json(raw: Any, path: str) -> None:
                     if not item.isascii() and not _unicode(item):
                         raise bad_text(cell)
                 elif depth == 1 and key == "cells" and isinstance(item, list):
-                    stack.extend((c, depth + 2, n) for n, c in enumerate(item))
+                    stack.extend(
+                        (c, depth + 2, n) for n, c in enumerate(item) if isinstance(c, dict | list)
+                    )
                 elif isinstance(item, dict | list):
                     stack.append((item, depth + 1, cell))
-        else:
+        elif isinstance(value, list):
             for item in value:
                 if isinstance(item, str):
                     if not item.isascii() and not _unicode(item):
