@@ -42,11 +42,12 @@ def _cache() -> AnalysisCache:
 
 
 def warm() -> None:
-    """Import the analysis and load the lens, so the first request does not wait for it."""
-    from mlwa_notebook.lens import load_lens
+    """Import what the requests use and run one small analysis, so that the first request to a
+    new process (at start, or after one was stopped) pays no start-up within its time limit."""
+    import mlwa_notebook.export  # noqa: F401  (the export's modules; nbconvert loads on use)
 
-    load_lens(())
-    _cache()
+    tiny = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}
+    analyse(json.dumps({"notebook": tiny}).encode("utf-8"), "warm.ipynb", None, ())
 
 
 def notebook_of(body: bytes) -> Any:

@@ -79,7 +79,7 @@ class TestTooLong:
         return {
             "ServerApp": {
                 "jpserver_extensions": {"mlwa_notebook": True},
-                "tornado_settings": {"mlwa_timeout_s": 0.5},
+                "tornado_settings": {"mlwa_timeout_s": 1.0},
             }
         }
 
@@ -89,7 +89,7 @@ class TestTooLong:
         # Given a notebook whose analysis takes many times the limit
         small = json.dumps({"notebook": big_notebook(10), "path": "small.ipynb"})
         await jp_fetch("mlwa", "api", "analyze", method="POST", body=small)  # a warm process
-        large = json.dumps({"notebook": big_notebook(8000), "path": "large.ipynb"})
+        large = json.dumps({"notebook": big_notebook(16_000), "path": "large.ipynb"})
         # When it is sent
         with pytest.raises(HTTPClientError) as caught:
             await jp_fetch("mlwa", "api", "analyze", method="POST", body=large, request_timeout=120)
@@ -98,7 +98,7 @@ class TestTooLong:
         assert caught.value.response is not None
         error = json.loads(caught.value.response.body)
         assert (
-            error["message"] == "the analysis of large.ipynb took longer than 0.5 s and was stopped"
+            error["message"] == "the analysis of large.ipynb took longer than 1 s and was stopped"
         )
         assert "mlwa_timeout_s" in error["hint"]
         # And the next analysis is answered by a fresh process
