@@ -126,6 +126,10 @@ def dotted(node: ast.AST) -> str:
     return "?"
 
 
+#: Longest callee or imported name kept. No real one is near it; a crafted 200 KB identifier
+#: would otherwise reach every rule's callee patterns, so the work per name stays bounded.
+MAX_NAME_CHARS = 256
+
 #: At most this many names are kept per value or call: enough for data flow, bounded for huge
 #: literals.
 MAX_NAMES = 24
@@ -238,6 +242,8 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
             call_node: ast.Call = node  # type: ignore[assignment]
             line = call_node.lineno + offset
             func = dotted(call_node.func)
+            if len(func) > MAX_NAME_CHARS:
+                continue
             match = _IPY_CALL.match(func) if func.startswith("get_ipython") else None
             if match:
                 shell = _shell_from_ipython(match.group(1), call_node.args, line)
@@ -276,6 +282,8 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
                     assigns.append(Assign(key.value, summarize(val), line))
         elif kind is ast.Import:
             for alias in node.names:  # type: ignore[attr-defined]
+                if len(alias.name) > MAX_NAME_CHARS:
+                    continue
                 if alias.asname:
                     imports[alias.asname] = alias.name
                 else:
@@ -283,7 +291,8 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> dict[str, object]:
         elif kind is ast.ImportFrom:
             module = node.module or ""  # type: ignore[attr-defined]
             for alias in node.names:  # type: ignore[attr-defined]
-                imports[alias.asname or alias.name] = f"{module}.{alias.name}".lstrip(".")
+                if len(module) + len(alias.name) < MAX_NAME_CHARS:
+                    imports[alias.asname or alias.name] = f"{module}.{alias.name}".lstrip(".")
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
             defs.append(node.name)  # type: ignore[attr-defined]
         for name in _child_fields(kind):

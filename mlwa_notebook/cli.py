@@ -291,12 +291,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.in_place:
             print("mlwa: --in-place writes the notebook itself: leave out -o -", file=sys.stderr)
             return EXIT_USAGE
+        from mlwa_notebook.files import read_regular
         from mlwa_notebook.notebook import parse_json
         from mlwa_notebook.repo import data_tracking
 
         source = args.notebook
         try:
-            data = source.read_bytes()
+            data = read_regular(source)
         except OSError as exc:
             print(f"mlwa: {source}: cannot read the file: {exc.strerror}", file=sys.stderr)
             return EXIT_USAGE

@@ -15,6 +15,7 @@ unseeded-randomness = "error"
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -107,7 +108,10 @@ def parse_config(table: Mapping[str, Any], where: str, base: Path) -> Config:
 
 def find_config(start: Path) -> Config:
     """The configuration of the nearest ``pyproject.toml`` with a ``[tool.mlwa]`` table."""
-    start = start.resolve()
+    try:
+        start = start.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop: search from where it is named
+        start = Path(os.path.abspath(start))
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
         pyproject = candidate / "pyproject.toml"

@@ -7,6 +7,7 @@ the world (configuration, lens, version control) and gets plain records back.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,7 @@ from mlwa_notebook.report import (
     Suppression,
 )
 from mlwa_notebook.rules import ALL_RULES
+from mlwa_notebook.rules._secrets import hide_secrets
 from mlwa_notebook.rules.base import CellView, DataTracking, Hit, NotebookContext, Proof, Rule
 from mlwa_notebook.scoring import (
     FORMULA,
@@ -71,7 +73,9 @@ class AnalysisCache:
 
 def _finding(rule: Rule, hit: Hit, nb: Notebook, config: Config) -> Finding:
     cell = nb.cells[hit.cell_index]
-    where = f"{cell.label}, line {hit.line}" if hit.line else f"output of {cell.label}"
+    where = hit.where or (
+        f"{cell.label}, line {hit.line}" if hit.line else f"output of {cell.label}"
+    )
     return Finding(
         code=rule.code,
         name=rule.name,
@@ -91,10 +95,10 @@ def _suppression(
 ) -> Suppression | None:
     for key in (f.code, f.name):
         if key in cell_ignored:
-            return Suppression("cell", cell_ignored[key])
+            return Suppression("cell", hide_secrets(cell_ignored[key]))
     for key in (f.code, f.name):
         if key in nb_ignored:
-            return Suppression("notebook", nb_ignored[key])
+            return Suppression("notebook", hide_secrets(nb_ignored[key]))
     return None
 
 
@@ -171,7 +175,12 @@ def analyze_notebook(
         for c, label in zip(nb.cells, labels, strict=True)
     )
     present = lens_phases_present(label.phase for label in labels)
-    states = checklist_states(lens, present, checklist_answers(nb.metadata), findings, evidence)
+    # Notes and reasons are the user's text, repeated by every export: no secret in clear.
+    answers = {
+        bp: dataclasses.replace(a, note=hide_secrets(a.note), reason=hide_secrets(a.reason))
+        for bp, a in checklist_answers(nb.metadata).items()
+    }
+    states = checklist_states(lens, present, answers, findings, evidence)
     scores = pillar_scores(states)
     return NotebookReport(
         path=path,

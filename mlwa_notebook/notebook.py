@@ -9,16 +9,31 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from mlwa_notebook.errors import NotebookError
+from mlwa_notebook.files import read_regular
 
-#: Text kept from one cell's outputs: enough for secrets printed in a log, bounded for 50 MB outputs.
-MAX_OUTPUT_CHARS = 200_000
-#: Output mime types whose text is scanned (binary payloads such as images are skipped).
-TEXT_MIMES = ("text/plain", "text/markdown", "application/json")
+#: Output payloads that are binary (base64): no text to read in them. Every other payload is
+#: text a secret can be printed in (plain, HTML, Markdown, LaTeX, SVG, JSON, JavaScript…).
+BINARY_MIME_PREFIXES = (
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/bmp",
+    "audio/",
+    "video/",
+    "application/pdf",
+    "application/octet-stream",
+)
+
+
+def is_binary_mime(mime: str) -> bool:
+    """Whether an output or attachment payload of this type is binary rather than text."""
+    return mime.startswith(BINARY_MIME_PREFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +47,14 @@ class Cell:
     metadata: Mapping[str, Any]
     tags: tuple[str, ...]
     execution_count: int | None
+    #: All the text of the cell's outputs, every text payload of each (secrets are looked for in
+    #: all of it: a token printed after 250 KB of log, or only in the HTML version, is still there).
     output_text: str
     has_outputs: bool
     #: An output shows a picture (a plot, a confusion matrix): the phase classifier reads it.
     has_image: bool = False
+    #: A markdown or raw cell's attachments: name -> {mime type: payload}.
+    attachments: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -73,11 +92,16 @@ def _join(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _text(value: Any) -> str:
+    if isinstance(value, str | list):
+        return _join(value)
+    return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _output_text(outputs: Any) -> str:
     if not isinstance(outputs, list):
         return ""
     parts: list[str] = []
-    size = 0
     for out in outputs:
         if not isinstance(out, Mapping):
             continue
@@ -87,17 +111,79 @@ def _output_text(outputs: Any) -> str:
         elif kind in ("execute_result", "display_data"):
             data = out.get("data")
             if isinstance(data, Mapping):
-                for mime in TEXT_MIMES:
-                    if mime in data:
-                        value = data[mime]
-                        parts.append(value if isinstance(value, str) else _join(value))
-                        break
+                parts.extend(
+                    _text(value)
+                    for mime, value in data.items()
+                    if isinstance(mime, str) and not is_binary_mime(mime)
+                )
         elif kind == "error":
             parts.append(f"{out.get('ename', '')}: {out.get('evalue', '')}")
-        size += len(parts[-1]) if parts else 0
-        if size >= MAX_OUTPUT_CHARS:
-            break
-    return "\n".join(parts)[:MAX_OUTPUT_CHARS]
+            parts.append(_join(out.get("traceback")))
+    return "\n".join(parts)
+
+
+#: Deepest nesting of JSON a notebook may have. Real ones stay under 20 (a plotly figure in an
+#: output); deeper is crafted, and would exhaust the recursion of copy, json and nbformat.
+MAX_DEPTH = 100
+
+
+def _unicode(text: str) -> bool:
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a JSON escape such as "\ud800"
+        return False
+    return True
+
+
+def check_json(raw: Any, path: str) -> None:
+    """Refuse JSON no notebook has: nested deeper than ``MAX_DEPTH``, or text that is not
+    Unicode (lone surrogates, which JSON escapes allow but no file can hold).
+
+    Walked with a stack: the check itself must not recurse into what it refuses.
+    """
+
+    def bad_text(cell: int | None) -> NotebookError:
+        return NotebookError(
+            path,
+            "holds text that is not valid Unicode (a lone surrogate such as \\ud800); remove it "
+            "and save the notebook again",
+            cell_index=cell,
+        )
+
+    # Only containers go on the stack; strings (most of a notebook) are checked where they are
+    # met, with ``isascii`` first: this runs on every analysis, the sidebar's included.
+    top = dict(raw) if isinstance(raw, Mapping) else raw
+    if not isinstance(top, dict | list):
+        return
+    stack: list[tuple[Any, int, int | None]] = [(top, 1, None)]
+    while stack:
+        value, depth, cell = stack.pop()
+        if depth > MAX_DEPTH:
+            raise NotebookError(
+                path, f"the JSON is nested more than {MAX_DEPTH} levels deep; no notebook is"
+            )
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and not key.isascii() and not _unicode(key):
+                    raise bad_text(cell)
+                if isinstance(item, str):
+                    if not item.isascii() and not _unicode(item):
+                        raise bad_text(cell)
+                elif depth == 1 and key == "cells" and isinstance(item, list):
+                    stack.extend(
+                        (c, depth + 2, n) for n, c in enumerate(item) if isinstance(c, dict | list)
+                    )
+                elif isinstance(item, dict | list):
+                    stack.append((item, depth + 1, cell))
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    if not item.isascii() and not _unicode(item):
+                        raise bad_text(cell)
+                elif isinstance(item, dict | list):
+                    stack.append((item, depth + 1, cell))
 
 
 def _has_image(outputs: Any) -> bool:
@@ -140,6 +226,7 @@ def from_dict(raw: Mapping[str, Any], path: str = "<notebook>") -> Notebook:
     """Build the read-only view of a notebook dict (nbformat 4, older versions upgraded)."""
     if not isinstance(raw, Mapping):
         raise NotebookError(path, "not a notebook: the top level is not a JSON object")
+    check_json(raw, path)
     if raw.get("nbformat") != 4:
         raw = _upgrade(raw, path)
     cells_raw = raw.get("cells")
@@ -159,6 +246,7 @@ def from_dict(raw: Mapping[str, Any], path: str = "<notebook>") -> Notebook:
         seen.add(cell_id)
         count = c.get("execution_count")
         outputs = c.get("outputs")
+        attachments = c.get("attachments")
         cells.append(
             Cell(
                 index=index,
@@ -171,6 +259,7 @@ def from_dict(raw: Mapping[str, Any], path: str = "<notebook>") -> Notebook:
                 output_text=_output_text(outputs),
                 has_outputs=bool(outputs),
                 has_image=_has_image(outputs),
+                attachments=attachments if isinstance(attachments, Mapping) else {},
             )
         )
     meta = raw.get("metadata")
@@ -201,6 +290,8 @@ def parse_json(data: bytes, path: str) -> Mapping[str, Any]:
         raise NotebookError(
             path, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from exc
+    except RecursionError as exc:  # the parser recurses: thousands of nested brackets
+        raise NotebookError(path, f"the JSON is nested more than {MAX_DEPTH} levels deep") from exc
     if not isinstance(raw, dict):
         raise NotebookError(path, "not a notebook: the top level is not a JSON object")
     return raw
@@ -210,7 +301,7 @@ def read_notebook(path: str | Path, shown_as: str | None = None) -> Notebook:
     """Read a notebook file; errors name the file as ``shown_as`` (default: the path given)."""
     name = shown_as if shown_as is not None else str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path)
     except FileNotFoundError as exc:
         raise NotebookError(name, "no such file") from exc
     except IsADirectoryError as exc:

@@ -9,6 +9,7 @@ from mlwa_notebook import __version__
 from mlwa_notebook.config import Config
 from mlwa_notebook.engine import AnalysisCache, analyze_notebook
 from mlwa_notebook.errors import MlwaError, NotebookError
+from mlwa_notebook.files import read_regular
 from mlwa_notebook.lens import Lens, load_lens
 from mlwa_notebook.notebook import parse_json
 from mlwa_notebook.repo import data_tracking
@@ -25,8 +26,7 @@ def check_file(
 ) -> Outcome:
     """The report for one notebook file, or the error that says why there is none."""
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        data = read_regular(path)
     except FileNotFoundError:
         return ErrorRecord(path, "no such file")
     except IsADirectoryError:

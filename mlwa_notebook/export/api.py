@@ -21,7 +21,7 @@ from typing import Any
 from mlwa_notebook import __version__
 from mlwa_notebook.config import Config
 from mlwa_notebook.engine import analyze_notebook
-from mlwa_notebook.errors import MlwaError
+from mlwa_notebook.errors import MlwaError, NotebookError
 from mlwa_notebook.export.annotate import (
     annotate_cells,
     assemble,
@@ -31,7 +31,7 @@ from mlwa_notebook.export.annotate import (
     strip_generated,
 )
 from mlwa_notebook.export.formats import FORMATS, MEDIA_TYPES, SUFFIXES
-from mlwa_notebook.export.redact import redact_cells
+from mlwa_notebook.export.redact import redact_cells, redact_metadata
 from mlwa_notebook.export.summary import (
     coverage_text,
     note_markdown,
@@ -40,6 +40,7 @@ from mlwa_notebook.export.summary import (
 )
 from mlwa_notebook.export.svgradar import radar_svg
 from mlwa_notebook.lens import Lens, load_lens
+from mlwa_notebook.notebook import check_json
 from mlwa_notebook.report import NotebookReport, Report
 from mlwa_notebook.rules.base import DataTracking
 
@@ -51,6 +52,11 @@ __all__ = [
     "export_notebook",
     "write_export",
 ]
+
+#: Most cells an HTML export renders. nbconvert holds every rendered cell in memory (about
+#: 40 KB and 5 ms each here): 100,000 cells took minutes and gigabytes. Larger notebooks are
+#: refused with this number, and the formats that scale named instead.
+MAX_HTML_CELLS = 5_000
 
 #: The rule whose findings say where secrets are.
 SECRET_RULE = "MLW003"
@@ -160,8 +166,9 @@ def annotated_notebook(
             if text is not None:
                 note_texts[index] = text
     out = dict(clean)
+    out["metadata"], in_metadata = redact_metadata(clean.get("metadata", {}))
     out["cells"] = assemble(cells, head, note_texts)
-    return out, sum(masked.values())
+    return out, sum(masked.values()) + in_metadata
 
 
 def serialize_notebook(nb: Mapping[str, Any]) -> bytes:
@@ -175,6 +182,28 @@ def serialize_notebook(nb: Mapping[str, Any]) -> bytes:
         raise ExportError(f"the annotated notebook does not validate: {exc.message}") from exc
     text: str = nbformat.writes(node)  # type: ignore[no-untyped-call]
     return (text + "\n").encode("utf-8")
+
+
+def _check_valid(nb: Mapping[str, Any], path: str) -> None:
+    """Refuse a notebook the nbformat schema does not accept: the analysis reads around damage,
+    but an export copies every cell, and nbconvert and the writer need each to be well formed."""
+    import nbformat
+
+    try:
+        nbformat.validate(nbformat.from_dict(dict(nb)))  # type: ignore[no-untyped-call]
+    except nbformat.ValidationError as exc:
+        where = "/".join(str(p) for p in getattr(exc, "absolute_path", ())) or "the top level"
+        raise NotebookError(
+            path,
+            f"is not a valid nbformat 4 notebook at {where}: {str(exc.message)[:200]}; open and "
+            "save it in Jupyter, or fix that field, then export again",
+        ) from exc
+    except (TypeError, KeyError, AttributeError) as exc:  # nbformat's own messages fail on some
+        raise NotebookError(
+            path,
+            "is not a valid nbformat 4 notebook (a field has the wrong type); open and save "
+            "it in Jupyter, then export again",
+        ) from exc
 
 
 def _source_regions(raw: Mapping[str, Any], text: str | None) -> dict[int, tuple[int, ...]] | None:
@@ -212,7 +241,14 @@ def export_notebook(
         raise ExportError(f"unknown export format {fmt!r}; expected one of {', '.join(FORMATS)}")
     config = config or Config()
     lens = lens or load_lens(config.lenses)
+    check_json(raw, path)
     clean = strip_generated(raw, path)
+    if fmt == "html" and len(clean["cells"]) > MAX_HTML_CELLS:
+        raise ExportError(
+            f"{path} has {len(clean['cells']):,} cells; an HTML export renders at most "
+            f"{MAX_HTML_CELLS:,}: export --to ipynb or markdown instead, or split the notebook"
+        )
+    _check_valid(clean, path)
     report = analyze_notebook(clean, path=path, config=config, lens=lens, tracking=tracking)
     masked = 0
     if fmt in ("ipynb", "html"):
@@ -275,7 +311,7 @@ def write_export(
     """
     from mlwa_notebook.atomic import write_bytes_atomic
     from mlwa_notebook.config import find_config
-    from mlwa_notebook.errors import NotebookError
+    from mlwa_notebook.files import read_regular
     from mlwa_notebook.notebook import parse_json
     from mlwa_notebook.repo import data_tracking
 
@@ -300,7 +336,7 @@ def write_export(
         if target.exists() and not force:
             raise ExportError(f"{target} exists; use --force to overwrite it")
     try:
-        data = source.read_bytes()
+        data = read_regular(source)
     except FileNotFoundError as exc:
         raise NotebookError(str(source), "no such file") from exc
     except IsADirectoryError as exc:

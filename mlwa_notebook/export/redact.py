@@ -3,7 +3,8 @@
 The report's messages are already masked by the rule that finds secrets (MLW003). The annotated
 notebook and its HTML copy the cells themselves, so every value that rule sees
 (``rules/hardcoded_secret.py``: ``code_sightings``, ``text_sightings``, and every key shape of
-``rules/_patterns.secrets_in``) is masked in the copied source and outputs, whatever the
+``rules/_secrets.secrets_in``) is masked in the copied sources, outputs, cell metadata and
+attachments, and in the notebook's metadata (papermill parameters), whatever the
 configuration selects. Nothing here decides what a secret is.
 
 A masked value keeps the prefix the rule's messages show and spells ``MASKED`` over the rest,
@@ -21,18 +22,24 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from mlwa_notebook.cellcode import analyse_code
-from mlwa_notebook.rules._patterns import secrets_in
-from mlwa_notebook.rules.hardcoded_secret import code_sightings, text_sightings
+import re2  # type: ignore[import-untyped]
 
-_PEM = re.compile(
-    r"(-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----)(.*?)(-----END (?:[A-Z]+ )?PRIVATE KEY-----)",
-    re.DOTALL,
+from mlwa_notebook.cellcode import analyse_code
+from mlwa_notebook.notebook import is_binary_mime
+from mlwa_notebook.rules._secrets import scannable, secrets_in
+from mlwa_notebook.rules.hardcoded_secret import (
+    code_sightings,
+    json_strings,
+    metadata_sightings,
+    text_sightings,
+)
+
+#: RE2: a text of many BEGIN lines and no END made ``re``'s lazy ``.*?`` quadratic.
+_PEM = re2.compile(
+    r"(?s)(-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----)(.*?)(-----END (?:[A-Z]+ )?PRIVATE KEY-----)"
 )
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_.\-]{8,}")
 _PEM_BODY = "\n<private key masked by mlwa export>\n"
-#: Output payloads that are base64 or binary: a secret cannot be read in them as text.
-_BINARY_MIMES = ("image/png", "image/jpeg", "image/gif", "application/pdf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +77,8 @@ def secret_values(source: str, outputs_text: str, code: bool) -> set[str]:
 
 
 def _mask_pem(text: str) -> str:
-    return _PEM.sub(lambda m: m.group(1) + _PEM_BODY + m.group(3), text)
+    masked_text: str = _PEM.sub(lambda m: m.group(1) + _PEM_BODY + m.group(3), scannable(text))
+    return masked_text
 
 
 def _mask_text(text: str, values: list[str]) -> str:
@@ -87,7 +95,7 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
     elif isinstance(value, dict):
         for key, item in value.items():
-            if key not in _BINARY_MIMES:
+            if not is_binary_mime(str(key)):
                 yield from _strings(item)
 
 
@@ -98,10 +106,26 @@ def _mask_json(value: Any, values: list[str]) -> Any:
         return [_mask_json(item, values) for item in value]
     if isinstance(value, dict):
         return {
-            key: item if key in _BINARY_MIMES else _mask_json(item, values)
+            key: item if is_binary_mime(str(key)) else _mask_json(item, values)
             for key, item in value.items()
         }
     return value
+
+
+def json_secret_values(value: Any) -> set[str]:
+    """Every secret the rule (MLW003) sees in metadata or attachments, and every key shape."""
+    found = {s.value for s in metadata_sightings(value)}
+    for _, _, text in json_strings(value):
+        found |= {secret for _, secret in secrets_in(text)}
+    return {v for v in found if not v.startswith("-----BEGIN")}
+
+
+def redact_metadata(metadata: Any) -> tuple[Any, int]:
+    """Notebook metadata with its secrets masked (papermill parameters…), and how many."""
+    values = json_secret_values(metadata)
+    if not values:
+        return metadata, 0
+    return _mask_json(metadata, sorted(values, key=lambda v: (-len(v), v))), len(values)
 
 
 def _joined(source: Any) -> str:
@@ -125,7 +149,9 @@ def _flagged_tokens(source: str, lines: Iterable[int], values: set[str]) -> set[
 def redact_cells(
     cells: list[dict[str, Any]], flagged: Mapping[int, Iterable[int]] | None = None
 ) -> list[Redaction]:
-    """Mask secrets in place in these (copied) cells; returns where and how many were masked.
+    """Mask secrets in place in these (copied) cells: source, outputs, metadata, attachments.
+
+    Returns where and how many were masked.
 
     ``flagged`` maps a cell index to the lines where the report says a secret is.
     """
@@ -136,8 +162,15 @@ def redact_cells(
         values = secret_values(
             source, "\n".join(_strings(outputs)), cell.get("cell_type") == "code"
         )
+        values |= json_secret_values(cell.get("metadata")) | json_secret_values(
+            cell.get("attachments")
+        )
         values |= _flagged_tokens(source, (flagged or {}).get(index, ()), values)
-        pem = len(_PEM.findall(source)) + sum(len(_PEM.findall(s)) for s in _strings(outputs))
+        pem = sum(
+            len(_PEM.findall(scannable(s)))
+            for s in (source, *_strings(outputs))
+            if "PRIVATE KEY" in s
+        )
         if not values and not pem:
             continue
         # Longest first, so a value that contains another is masked whole.
@@ -145,5 +178,8 @@ def redact_cells(
         cell["source"] = _mask_text(source, ordered)
         if outputs:
             cell["outputs"] = _mask_json(outputs, ordered)
+        for key in ("metadata", "attachments"):
+            if cell.get(key):
+                cell[key] = _mask_json(cell[key], ordered)
         done.append(Redaction(index, len(values) + pem))
     return done

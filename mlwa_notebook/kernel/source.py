@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from mlwa_notebook.errors import MlwaError
+from mlwa_notebook.files import read_regular
 from mlwa_notebook.kernel.live import LiveCells, Snapshot
 from mlwa_notebook.kernel.locate import NotebookLocation, same_notebook
 from mlwa_notebook.notebook import parse_json
@@ -58,7 +59,7 @@ class SavedFiles:
         if cached is not None and cached[0] == stamp:
             return cached
         try:
-            raw = parse_json(path.read_bytes(), str(path))
+            raw = parse_json(read_regular(path), str(path))
         except OSError as exc:
             raise MlwaError(f"{path}: cannot read the notebook ({exc.strerror})") from exc
         self._cache[path] = (stamp, raw)

@@ -48,6 +48,8 @@ _STOP = frozenset(
     "get let see here there they them their out only just like now new set via per lets "
     "step".split()
 )
+#: How much of a text is read for its words.
+TEXT_CHARS = 3000
 #: How many words of a text count (phase words come early; long tails are tables and links).
 TEXT_WORDS = 60
 HEADING_WORDS = 12
@@ -71,7 +73,8 @@ def _stem(word: str) -> str:
 def text_words(text: str, limit: int) -> tuple[str, ...]:
     """The content words of a text, stemmed, in order, each once."""
     seen: dict[str, None] = {}
-    for raw in _WORD.findall(_MARKUP.sub(" ", text)):
+    # Phase words come early; the cap also bounds what the markup pattern scans.
+    for raw in _WORD.findall(_MARKUP.sub(" ", text[:TEXT_CHARS])):
         if len(raw) < 3:
             continue
         w = _stem(raw)

@@ -24,6 +24,8 @@ class Hit:
     cell_index: int
     line: int
     message: str
+    #: Where in the cell, when neither a line nor its output ("metadata of cell 3").
+    where: str = ""
 
 
 @dataclass(frozen=True, slots=True)

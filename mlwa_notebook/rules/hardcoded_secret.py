@@ -6,22 +6,26 @@ more of a secret than its first four characters.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import re2  # type: ignore[import-untyped]
 
 from mlwa_notebook.cellcode import CodeFacts
-from mlwa_notebook.notebook import Cell
-from mlwa_notebook.rules._patterns import SECRET_NAME, is_placeholder, mask, secret_in
+from mlwa_notebook.notebook import Cell, is_binary_mime
+from mlwa_notebook.rules._secrets import SECRET_NAME, is_placeholder, mask, scannable, secret_in
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
+# Both run over whole outputs and shell lines: RE2, linear in the text (see ``_secrets.py``).
 #: ``name: value`` pairs in printed output whose name says credential.
-_OUTPUT_PAIR = re.compile(
+_OUTPUT_PAIR = re2.compile(
     r"(?i)\b(password|passwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|secret[_-]?key|"
     r"client[_-]?secret)['\"]?\s*[=:]\s*['\"]?([^\s'\",}]{8,})"
 )
 #: Credentials handed to a shell command: ``export TOKEN=...``, ``--password ...``, bearer tokens.
-_SHELL_SECRET = re.compile(
+_SHELL_SECRET = re2.compile(
     r"(?i)\b[A-Z_]*(?:PASSWORD|SECRET|TOKEN|API_KEY|ACCESS_KEY)[A-Z_]*=['\"]?([^\s'\"]{8,})"
     r"|--(?:password|token|api-key|secret)[= ]['\"]?([^\s'\"]{8,})"
     r"|\bBearer\s+([A-Za-z0-9._\-]{20,})"
@@ -82,26 +86,40 @@ def code_sightings(facts: CodeFacts) -> Iterator[Sighting]:
             yield Sighting(line, found[1], f"contains {_a(found[0])} {mask(found[1])!r}")
     for shell in facts.shells:
         found = secret_in(shell.text)
-        match = _SHELL_SECRET.search(shell.text)
+        given = _shell_credential(shell.text)
         if found is not None and shell.line not in seen:
             seen.add(shell.line)
             yield Sighting(shell.line, found[1], f"passes {_a(found[0])} {mask(found[1])!r}")
-        elif match is not None and shell.line not in seen:
-            given = next(g for g in match.groups() if g)
-            if not is_placeholder(given):
-                seen.add(shell.line)
-                yield Sighting(
-                    shell.line, given, f"passes a credential {mask(given)!r} on a command line"
-                )
+        elif given is not None and shell.line not in seen:
+            seen.add(shell.line)
+            yield Sighting(
+                shell.line, given, f"passes a credential {mask(given)!r} on a command line"
+            )
+
+
+# Cached like ``secret_in``: the same lines and outputs come back at every re-analysis.
+@lru_cache(maxsize=16384)
+def _shell_credential(text: str) -> str | None:
+    match = _SHELL_SECRET.search(scannable(text))
+    if match is None:
+        return None
+    given: str = next(g for g in match.groups() if g)
+    return None if is_placeholder(given) else given
+
+
+@lru_cache(maxsize=16384)
+def _printed_pair(text: str) -> tuple[str, str] | None:
+    pair = _OUTPUT_PAIR.search(scannable(text))
+    if pair is None or is_placeholder(pair.group(2)):
+        return None
+    return f"{pair.group(1).lower()} value", pair.group(2)
 
 
 def text_sightings(text: str, output: bool) -> Iterator[Sighting]:
     """Secrets in markdown text (line 1) or printed output (line 0): the first one, if any."""
     found = secret_in(text)
     if found is None and output:
-        pair = _OUTPUT_PAIR.search(text)
-        if pair is not None and not is_placeholder(pair.group(2)):
-            found = (f"{pair.group(1).lower()} value", pair.group(2))
+        found = _printed_pair(text)
     if found is None:
         return
     if output:
@@ -110,11 +128,57 @@ def text_sightings(text: str, output: bool) -> Iterator[Sighting]:
         yield Sighting(1, found[1], f"shows {_a(found[0])} {mask(found[1])!r} in its text")
 
 
+def json_strings(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
+    """``(key path, key, text)`` of every string in a JSON value; binary payloads are skipped.
+
+    Walked with a stack, not recursion: metadata can be nested thousands deep.
+    """
+    stack: list[tuple[str, str, Any]] = [(path, "", value)]
+    while stack:
+        where, key, item = stack.pop()
+        if isinstance(item, str):
+            yield where, key, item
+        elif isinstance(item, Mapping):
+            stack.extend(
+                (f"{where}.{k}" if where else str(k), str(k), v)
+                for k, v in reversed(list(item.items()))
+                if not is_binary_mime(str(k))
+            )
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{n}]", key, v) for n, v in reversed(list(enumerate(item))))
+
+
+def metadata_sightings(value: Any, path: str = "") -> Iterator[Sighting]:
+    """Secrets in metadata or attachments: values named like a credential, and key shapes.
+
+    Papermill writes a notebook's parameters into its metadata; tools keep tokens in cell
+    metadata; an attachment can hold text. Each sighting is on line 0, with its key path.
+    """
+    if not value:
+        return
+    seen: set[str] = set()
+    for where, key, text in json_strings(value, path):
+        if len(text) < 8:  # shorter than any credential either test accepts
+            continue
+        if text in seen:
+            continue
+        found = secret_in(text)
+        if found is not None:
+            seen.add(text)
+            yield Sighting(0, found[1], f"`{where}` holds {_a(found[0])} {mask(found[1])!r}")
+        elif SECRET_NAME.search(key) and not is_placeholder(text):
+            seen.add(text)
+            yield Sighting(0, text, f"`{where}` holds a literal credential {mask(text)!r}")
+
+
 def cell_sightings(cell: Cell, facts: CodeFacts | None) -> Iterator[Sighting]:
-    """Every secret the rule sees in one cell: its code or markdown, then its output."""
+    """Every secret the rule sees in one cell: its code or text, then its output.
+
+    Metadata and attachments are ``metadata_sightings``, reported apart (they have no line).
+    """
     if facts is not None:
         yield from code_sightings(facts)
-    elif cell.cell_type == "markdown":
+    elif cell.cell_type != "code":  # markdown and raw cells are text
         yield from text_sightings(cell.source, output=False)
     if cell.output_text:
         yield from text_sightings(cell.output_text, output=True)
@@ -129,8 +193,16 @@ def check(ctx: NotebookContext) -> CheckResult:
             yield Proof("MLSEC04-BP01", view.index, f"reads a credential at run time ({call.func})")
             break
     for view in ctx.cells:
-        for sighting in cell_sightings(view.cell, view.facts):
+        cell = view.cell
+        for sighting in cell_sightings(cell, view.facts):
             yield Hit(view.index, sighting.line, sighting.message)
+        for sighting in metadata_sightings(cell.metadata):
+            yield Hit(view.index, 0, sighting.message, where=f"metadata of {cell.label}")
+        for sighting in metadata_sightings(cell.attachments):
+            yield Hit(view.index, 0, sighting.message, where=f"attachment of {cell.label}")
+    if ctx.cells:  # reported at the first cell: a finding belongs to a cell
+        for sighting in metadata_sightings(ctx.notebook.metadata):
+            yield Hit(0, 0, sighting.message, where="notebook metadata")
 
 
 RULE = Rule(
@@ -148,10 +220,12 @@ Flags passwords, API keys, tokens and cloud credentials that appear as literals 
 variable, dict key or keyword named like a credential, or a value shaped like a known key:
 AWS, GitHub, Slack, Google, Hugging Face, OpenAI-style and Stripe keys, JSON web tokens,
 private keys, passwords inside connection URLs), in shell commands (`export TOKEN=...`,
-`--password`, bearer tokens), in markdown, and credentials printed in a cell's output.
-Placeholders (`"<your-key>"`, `"[your-project-id]"`, `"changeme"`) and environment or
-secrets-manager look-ups are not secrets. The value is masked wherever it is reported: only
-its first four characters are ever shown.
+`--password`, bearer tokens), in markdown and raw cells, credentials printed in any of a
+cell's outputs (every text version: plain, HTML, SVG…, however long), and values in cell or
+notebook metadata and attachments (papermill writes a run's parameters there).
+Placeholders (`"<your-key>"`, `"[your-project-id]"`, `"{password}"`, `"changeme"`) and
+environment or secrets-manager look-ups are not secrets. The value is masked wherever it is
+reported: only its first four characters are ever shown.
 
 ## Why is this bad?
 Notebooks are shared, committed and exported with their outputs. A secret in one is a secret

@@ -10,13 +10,20 @@ from __future__ import annotations
 import re
 import shlex
 
+import re2  # type: ignore[import-untyped]
+
+from mlwa_notebook.rules._secrets import scannable
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
-_PIP = re.compile(
+# RE2 (linear in the line): under ``re`` the nested ``\S*`` of the interpreter prefix backtracked
+# without end on a long word such as ``python/python/…``; a shell line is the user's text.
+_PIP = re2.compile(
     r"^(?:sudo\s+)?(?:\S*/)?(?:\{?\S*(?:python|executable)\S*\}?\s+-m\s+)?"
     r"(pip3?|uv\s+pip|conda|mamba|micromamba)\s+install\b(.*)$"
 )
-_APT = re.compile(r"^(?:sudo\s+)?(?:DEBIAN_FRONTEND=\S+\s+)?(apt-get|apt|yum|dnf)\s+install\b(.*)$")
+_APT = re2.compile(
+    r"^(?:sudo\s+)?(?:DEBIAN_FRONTEND=\S+\s+)?(apt-get|apt|yum|dnf)\s+install\b(.*)$"
+)
 _VALUE_OPTIONS = frozenset(
     "-r --requirement -c --constraint -i --index-url --extra-index-url -f --find-links -t "
     "--target -e --editable --prefix --root --channel --python --index-strategy "
@@ -25,10 +32,12 @@ _VALUE_OPTIONS = frozenset(
     "--resolution --prerelease --exclude-newer --keyring-provider -n --name -p -o --option "
     "--default-release -t".split()
 )
-_REQUIREMENT_FILE = re.compile(r"(requirements?[\w.-]*\.(txt|in)|constraints?[\w.-]*\.txt)$")
-_ENVIRONMENT_FILE = re.compile(r"\.ya?ml$")
+#: Where a requirement's per-line options start (RE2: a long run of blanks is not quadratic).
+_OPTION = re2.compile(r"\s+-")
+_REQUIREMENT_FILE = re2.compile(r"(requirements?[\w.-]*\.(txt|in)|constraints?[\w.-]*\.txt)$")
+_ENVIRONMENT_FILE = re2.compile(r"\.ya?ml$")
 #: An entry of a conda environment's ``dependencies:`` list (``- scikit-learn``, ``- pip:``).
-_CONDA_ENTRY = re.compile(r"^(\s*)-\s+([^\s#]+)")
+_CONDA_ENTRY = re2.compile(r"^(\s*)-\s+([^\s#]+)")
 #: Entries that are the tools themselves, not the environment's packages.
 _TOOLS = frozenset({"pip", "python", "conda"})
 #: Calls that add one package to a job's or service's environment (Azure ML ``CondaDependencies``).
@@ -55,7 +64,8 @@ def _pinned(word: str, manager: str) -> bool:
 
 def unpinned_packages(command: str) -> list[str]:
     """The packages of an install command that name no exact version (ranges are not exact)."""
-    match = _PIP.match(command.strip()) or _APT.match(command.strip())
+    command = scannable(command.strip())
+    match = _PIP.match(command) or _APT.match(command)
     if not match:
         return []
     manager = match.group(1).split()[0] if match.group(1).startswith("uv") else match.group(1)
@@ -87,7 +97,7 @@ def _requirement_lines(source: str) -> list[tuple[int, str]]:
         # options (``--extra-index-url``) follow it.
         text = line.split("#", 1)[0].split(";", 1)[0].strip()
         if text and not text.startswith("-"):
-            found.append((n + 2, re.split(r"\s+-", text, maxsplit=1)[0].strip()))
+            found.append((n + 2, _OPTION.split(scannable(text), 1)[0].strip()))
     return found
 
 
@@ -127,7 +137,7 @@ def check(ctx: NotebookContext) -> CheckResult:
     for view in ctx.code_cells():
         assert view.facts is not None
         for shell in view.facts.shells:
-            text = shell.text.strip()
+            text = scannable(shell.text.strip())
             if not (_PIP.match(text) or _APT.match(text)):
                 continue
             loose = unpinned_packages(text)
@@ -152,7 +162,7 @@ def check(ctx: NotebookContext) -> CheckResult:
         assert facts is not None
         path = facts.script_path or ""
         name = path.rsplit("/", 1)[-1]
-        if not _REQUIREMENT_FILE.search(name) or not any(name in t for t in texts):
+        if not _REQUIREMENT_FILE.search(scannable(name)) or not any(name in t for t in texts):
             continue
         loose_lines = [
             (line, req)

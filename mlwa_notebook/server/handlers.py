@@ -9,6 +9,7 @@ as ``{"message", "hint", "status"}``.
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,8 +21,9 @@ from jupyter_server.base.handlers import APIHandler
 from tornado.web import HTTPError
 
 from mlwa_notebook.errors import MlwaError
+from mlwa_notebook.server import worker
 from mlwa_notebook.server.errors import HINTS, ApiError, error_body
-from mlwa_notebook.server.service import SETTINGS_KEY, AnalysisService, parse_json
+from mlwa_notebook.server.service import SETTINGS_KEY, AnalysisService, parse_json, shown_paths
 
 _Method = TypeVar("_Method", bound=Callable[..., Awaitable[None]])
 
@@ -63,8 +65,15 @@ class MlwaHandler(APIHandler):
             hint = HINTS[500]
         else:
             message, hint = "", HINTS.get(status_code, "")
+        root = self.service.root_dir if SETTINGS_KEY in self.settings else None
         self.set_header("Content-Type", "application/json")
-        self.finish(error_body(status_code, message, hint))
+        self.finish(error_body(status_code, shown_paths(message, root), shown_paths(hint, root)))
+
+    def sent(self) -> bytes:
+        """What the analysis process gets for a notebook that came in the request body: the
+        body's bytes, which it reads the notebook from. Bytes cost the server a copy; a parsed
+        notebook would be pickled, in the server's process, however large or deeply nested."""
+        return self.request.body or b""
 
     async def json_body(self) -> dict[str, Any]:
         """The request body as a JSON object: 413 when too large, 400 when not a JSON object."""
@@ -92,8 +101,9 @@ class MlwaHandler(APIHandler):
             raise ApiError(400, "'path' must be a string", "send the notebook's contents API path")
         return api_path, self.service.confine(api_path)
 
-    async def read_notebook(self, api_path: str) -> dict[str, Any]:
-        """The saved notebook at ``api_path``, read through the server's contents manager."""
+    async def read_notebook(self, api_path: str) -> bytes:
+        """The saved notebook at ``api_path``, read through the server's contents manager, as
+        the JSON text the analysis process reads (``{"notebook": ...}``, like a request body)."""
         try:
             contents: Any = self.contents_manager
             model = await ensure_async(contents.get(api_path, content=True, type="notebook"))
@@ -103,14 +113,32 @@ class MlwaHandler(APIHandler):
                 f"cannot read {api_path!r}: {exc.log_message or exc.reason}",
                 "save the notebook first, or send its JSON as 'notebook'",
             ) from exc
-        content: dict[str, Any] = json.loads(json.dumps(model["content"]))
-        return content
+        try:
+            return await self.service.run(_as_body, model["content"])
+        except RecursionError as exc:
+            raise ApiError(
+                422, f"{api_path} is JSON nested too deeply to analyse", "no notebook is"
+            ) from exc
+
+
+def _as_body(content: Any) -> bytes:
+    return json.dumps({"notebook": content}, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
 _BODY_HINT = 'send {"notebook": <the notebook as nbformat JSON>, "path": "<its path>"}'
 
 
-class AnalyzeHandler(MlwaHandler):
+class PostOnly(MlwaHandler):
+    """A POST endpoint: any other method is 405, after authentication (403 for strangers,
+    as for the other endpoints, rather than telling them which methods exist)."""
+
+    @tornado.web.authenticated
+    async def get(self) -> None:
+        """Answer 405 to a signed-in caller."""
+        raise ApiError(405, "this endpoint takes POST", HINTS[405])
+
+
+class AnalyzeHandler(PostOnly):
     """``POST analyze``: the report for a notebook (sent as JSON, or read by its path)."""
 
     @tornado.web.authenticated
@@ -123,17 +151,27 @@ class AnalyzeHandler(MlwaHandler):
         if notebook is None:
             if not api_path:
                 raise ApiError(400, "neither 'notebook' nor 'path' was given", _BODY_HINT)
-            notebook = await self.read_notebook(api_path)
+            raw = await self.read_notebook(api_path)
         elif not isinstance(notebook, dict):
             raise ApiError(
                 400, f"'notebook' must be a JSON object, got {type(notebook).__name__}", _BODY_HINT
             )
+        else:
+            raw = self.sent()
         disabled = body.get("disabled_rules", [])
         if not isinstance(disabled, list) or not all(isinstance(d, str) for d in disabled):
             raise ApiError(
                 400, "'disabled_rules' must be a list of rule codes or names", _BODY_HINT
             )
-        text = await self.service.run(self.service.analyse, notebook, api_path, os_path, disabled)
+        text = await self.service.isolate(
+            f"the analysis of {api_path or 'the notebook'}",
+            worker.analyse,
+            raw,
+            api_path,
+            os_path,
+            disabled,
+            self.service.root_dir,
+        )
         self.finish(text)
 
 
@@ -150,7 +188,7 @@ class LensHandler(MlwaHandler):
         phase = self.get_query_argument("phase", None)
         start = os_path or self.service.root_dir
         try:
-            text = await self.service.run(_render_lens, start, pillar, phase)
+            text = await self.service.run(_render_lens, start, pillar, phase, self.service.root_dir)
         except MlwaError as exc:
             raise ApiError(
                 422, str(exc), "fix the custom lens or [tool.mlwa] named in the message"
@@ -158,12 +196,17 @@ class LensHandler(MlwaHandler):
         self.finish(text)
 
 
-def _render_lens(start: Path | None, pillar: str | None, phase: str | None) -> str:
+def _render_lens(
+    start: Path | None, pillar: str | None, phase: str | None, root: Path | None
+) -> str:
     from mlwa_notebook.config import Config, find_config
     from mlwa_notebook.views.lensview import render_lens
 
     config = find_config(start) if start is not None else Config()
-    return render_lens(config, pillar, phase, "json")
+    data = json.loads(render_lens(config, pillar, phase, "json"))
+    for lens in data["lenses"]:  # named as the contents API would, never where they are on disk
+        lens["path"] = shown_paths(lens["path"], root)
+    return json.dumps(data, indent=2)
 
 
 class RulesHandler(MlwaHandler):
@@ -178,7 +221,7 @@ class RulesHandler(MlwaHandler):
         self.finish(render_rule_list("json"))
 
 
-class ExportHandler(MlwaHandler):
+class ExportHandler(PostOnly):
     """``POST export``: the review export (``mlwa export``) of the notebook, written beside it."""
 
     @tornado.web.authenticated
@@ -204,9 +247,11 @@ class ExportHandler(MlwaHandler):
             )
         notebook = body.get("notebook")
         if notebook is None:
-            notebook = await self.read_notebook(api_path)
-        if not isinstance(notebook, dict):
+            raw = await self.read_notebook(api_path)
+        elif not isinstance(notebook, dict):
             raise ApiError(400, "'notebook' must be a JSON object", _BODY_HINT)
+        else:
+            raw = self.sent()
         fmt = body.get("format", "ipynb")
         if fmt not in exporting.formats():
             raise ApiError(
@@ -215,12 +260,9 @@ class ExportHandler(MlwaHandler):
                 f"use one of {', '.join(exporting.formats())}",
             )
         overwrite = body.get("overwrite", False) is True
-        try:
-            result = await self.service.run(
-                exporting.export_for_server, notebook, api_path, os_path, fmt
-            )
-        except MlwaError as exc:
-            raise ApiError(422, str(exc), "fix what the message names, then export again") from exc
+        result = await self.service.isolate(
+            f"the export of {api_path}", worker.export, raw, api_path, os_path, fmt
+        )
         target = exporting.target_path(api_path, result.filename)
         self.confined(target)
         await self._write(api_path, target, fmt, result.text, overwrite)
@@ -253,11 +295,26 @@ class ExportHandler(MlwaHandler):
                 f"{target} exists",
                 'send "overwrite": true to replace it, or rename the earlier export',
             )
+        folder = posixpath.dirname(target)
+        if folder and not await ensure_async(contents.dir_exists(folder)):
+            raise ApiError(
+                404,
+                f"the folder {folder!r} of {source} does not exist in the Jupyter root",
+                "save the notebook first, and send its path as the contents API gives it",
+            )
         if fmt == "ipynb":
             model = {"type": "notebook", "format": "json", "content": json.loads(text)}
         else:
             model = {"type": "file", "format": "text", "content": text}
-        await ensure_async(contents.save(model, target))
+        try:
+            await ensure_async(contents.save(model, target))
+        except HTTPError as exc:
+            status = exc.status_code if 400 <= exc.status_code < 500 else 409
+            raise ApiError(
+                status,
+                f"cannot write {target}: {exc.log_message or exc.reason}",
+                "check that the folder is writable and the name is free, then export again",
+            ) from exc
 
 
 class NotFoundHandler(MlwaHandler):

@@ -15,6 +15,7 @@ from mlwa_notebook.server.handlers import (
 )
 from mlwa_notebook.server.service import (
     DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_TIMEOUT_S,
     SETTINGS_KEY,
     AnalysisService,
     root_dir_of,
@@ -37,6 +38,7 @@ def setup_routes(server_app: Any) -> None:
     settings[SETTINGS_KEY] = AnalysisService(
         root_dir=root_dir_of(server_app.contents_manager),
         max_body_bytes=int(settings.get("mlwa_max_body_bytes", DEFAULT_MAX_BODY_BYTES)),
+        timeout_s=float(settings.get("mlwa_timeout_s", DEFAULT_TIMEOUT_S)),
     )
     base = url_path_join(settings["base_url"], *API_PREFIX)
     handlers: list[tuple[str, type[Any]]] = [

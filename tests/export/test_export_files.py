@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,3 +97,33 @@ def test_cli_prints_to_standard_output_with_dash(
 def test_cli_reports_a_missing_notebook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", str(tmp_path / "nope.ipynb")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_new_export_gets_the_mode_the_umask_gives(messy: Path, umask: int, mode: int) -> None:
+    # Given a user whose umask is ``umask`` (set in a child process: it is per process)
+    # When the CLI writes a new export and a new report
+    subprocess.run(
+        [sys.executable, "-m", "mlwa_notebook.cli", "export", str(messy)],
+        check=True,
+        capture_output=True,
+        preexec_fn=lambda: os.umask(umask),
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mlwa_notebook.cli",
+            "check",
+            str(messy),
+            "--exit-zero",
+            "-o",
+            str(messy.with_name("report.txt")),
+        ],
+        check=True,
+        capture_output=True,
+        preexec_fn=lambda: os.umask(umask),
+    )
+    # Then each has the mode any new file of that user gets, not the temporary file's 0600
+    for written in (messy.with_name(DEFAULT_NAMES["ipynb"]), messy.with_name("report.txt")):
+        assert stat.S_IMODE(written.stat().st_mode) == mode, written.name

@@ -14,6 +14,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from pytest_jupyter.jupyter_server import *  # noqa: F403  (fixtures: jp_fetch, jp_root_dir, ...)
 
+from mlwa_notebook.server.service import SETTINGS_KEY
 from tests.conftest import make_notebook
 
 REPO = Path(__file__).resolve().parents[2]
@@ -25,6 +26,15 @@ MESSY = "02-messy-experiment.ipynb"
 def jp_server_config() -> dict[str, Any]:
     """Enable only our extension, as the installed server-config file does."""
     return {"ServerApp": {"jpserver_extensions": {"mlwa_notebook": True}}}
+
+
+@pytest.fixture(autouse=True)
+def _stop_the_analysis_process(jp_serverapp: Any) -> Any:
+    """Each test's server stops its analysis process, as a server does when it exits."""
+    yield
+    service = jp_serverapp.web_app.settings.get(SETTINGS_KEY)
+    if service is not None:
+        service.close()
 
 
 @pytest.fixture
