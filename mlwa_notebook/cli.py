@@ -1,6 +1,7 @@
 """``mlwa``: check notebooks in CI and pre-commit, read rule docs, inspect and validate lenses.
 
-Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage error or nothing readable.
+Exit codes: 0 clean, 1 findings at or above ``--fail-on`` or a notebook that cannot be read,
+2 usage error or nothing readable.
 """
 
 from __future__ import annotations
@@ -33,7 +34,16 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="analyse notebooks (files or folders)")
     check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    # --output-format is ruff's spelling of the same option, so either one works in CI scripts.
+    check.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        choices=("text", "concise", "json", "sarif", "github"),
+        default="text",
+        help="text (default), concise (one `path:cell:line: CODE message` a finding), json, "
+        "sarif or github",
+    )
     check.add_argument(
         "--fail-on",
         choices=(*SEVERITIES, "never"),
@@ -149,7 +159,11 @@ def _render(report: Report, fmt: str) -> str:
     if fmt == "github":
         from mlwa_notebook.views.machine import render_github
 
-        return render_github(report)
+        return render_github(report, _sarif_regions(report))
+    if fmt == "concise":
+        from mlwa_notebook.views.text import render_concise
+
+        return render_concise(report)
     from mlwa_notebook.views.text import render_text
 
     return render_text(report)
@@ -175,6 +189,10 @@ def _exit_code(report: Report, fail_on: str) -> int:
         return EXIT_USAGE
     if fail_on == "never":
         return EXIT_OK
+    # A corrupt or merge-conflicted notebook is a failure, as a syntax error is in ruff: else it
+    # would pass pre-commit and CI unchecked. Only "never" (or --exit-zero) lets it through.
+    if report.errors:
+        return EXIT_FINDINGS
     threshold = severity_rank(fail_on)
     worst = [severity_rank(f.severity) for nb in report.notebooks for f in nb.findings]
     return EXIT_FINDINGS if any(w >= threshold for w in worst) else EXIT_OK
@@ -207,7 +225,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         write_text_atomic(args.output, text + "\n")
     else:
         print(text)
-    if args.format != "text":
+    if args.format not in ("text", "concise"):
         for e in report.errors:
             print(f"mlwa: {e.path}: {e.message}", file=sys.stderr)
     return _exit_code(report, "never" if args.exit_zero else args.fail_on or config.fail_on)
