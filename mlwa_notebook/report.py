@@ -99,6 +99,9 @@ class PillarScore:
     not_applicable: int
     violated: int
     open: int
+    #: ``score`` as the whole percentage every view shows, rounded half up once, here, so that
+    #: the sidebar, the CLI and the exports never disagree by a point.
+    percent: int
 
 
 @dataclass(frozen=True, slots=True)

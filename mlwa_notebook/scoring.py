@@ -13,6 +13,7 @@ The formula, as shown to users:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from mlwa_notebook.lens import FINE_TO_LENS_PHASE, PILLAR_IDS, Lens
@@ -24,6 +25,21 @@ FORMULA = (
     "cells in the notebook or an answer, finding or evidence names it; it is violated by an open "
     "finding, met by a 'done' answer or a rule's evidence, not applicable when answered so."
 )
+
+
+def whole_percent(fraction: float) -> int:
+    """A 0-1 fraction as a whole percentage, halves rounded up.
+
+    Python's ``round`` rounds halves to even (12.5 -> 12) where JavaScript's ``Math.round``
+    rounds them up (13): views in both languages showed different figures for one score. Every
+    view rounds through this function, or shows ``PillarScore.percent`` that it computed.
+    """
+    return math.floor(fraction * 100 + 0.5)
+
+
+def _exact_percent(met: int, denominator: int) -> int:
+    """``met / denominator`` as a whole percentage, halves up, without floating-point error."""
+    return (200 * met + denominator) // (2 * denominator) if denominator else 0
 
 
 def lens_phases_present(phases: Iterable[str]) -> tuple[str, ...]:
@@ -120,6 +136,7 @@ def _score(states: Sequence[PracticeState], key: str) -> PillarScore:
         na,
         violated,
         open_,
+        _exact_percent(met, denominator),
     )
 
 

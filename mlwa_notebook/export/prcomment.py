@@ -40,8 +40,7 @@ def pr_comment(report: NotebookReport, lens: Lens, tool_version: str) -> str:
             lines.append(f"| | | | … and {len(findings) - MAX_FINDINGS} more |")
         lines.append("")
     coverage = " · ".join(
-        f"{PILLAR_SHORT.get(s.pillar, s.pillar)} {round(s.score * 100)}%"
-        for s in report.pillar_scores
+        f"{PILLAR_SHORT.get(s.pillar, s.pillar)} {s.percent}%" for s in report.pillar_scores
     )
     lines += [f"**Coverage:** {coverage}", ""]
     if findings:
@@ -63,7 +62,7 @@ def pr_comment(report: NotebookReport, lens: Lens, tool_version: str) -> str:
     ]
     for s in report.pillar_scores:
         lines.append(
-            f"| {md(pillar_name(lens, s.pillar))} | {round(s.score * 100)}% | {s.met} | "
+            f"| {md(pillar_name(lens, s.pillar))} | {s.percent}% | {s.met} | "
             f"{s.not_applicable} | {s.open} | {s.violated} |"
         )
     phases = ", ".join(phase_name(lens, p) for p in report.phases_present) or "none"

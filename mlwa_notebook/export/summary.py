@@ -76,7 +76,7 @@ def severity_counts(findings: Sequence[Finding]) -> str:
 def coverage_text(report: NotebookReport, lens: Lens) -> str:
     """One line for text outputs: every pillar's coverage."""
     return "Pillar coverage: " + ", ".join(
-        f"{pillar_name(lens, s.pillar)} {round(s.score * 100)}%" for s in report.pillar_scores
+        f"{pillar_name(lens, s.pillar)} {s.percent}%" for s in report.pillar_scores
     )
 
 
@@ -87,7 +87,7 @@ def _pillar_table(scores: Sequence[PillarScore], lens: Lens) -> list[str]:
     ]
     for s in scores:
         rows.append(
-            f"| {md(pillar_name(lens, s.pillar))} | {round(s.score * 100)}% | {s.met} | "
+            f"| {md(pillar_name(lens, s.pillar))} | {s.percent}% | {s.met} | "
             f"{s.not_applicable} | {s.open} | {s.violated} |"
         )
     return rows

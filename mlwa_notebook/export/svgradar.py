@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from html import escape
 
+from mlwa_notebook.scoring import whole_percent
+
 WIDTH, HEIGHT = 620, 340
 _CX, _CY, _R = WIDTH / 2, HEIGHT / 2 + 4, 120
 _RINGS = (0.25, 0.5, 0.75, 1.0)
@@ -72,7 +74,7 @@ def radar_svg(labels: Sequence[str], values: Sequence[float], title: str) -> str
         dy = -4 if y < _CY - 1 else 14 if y > _CY + 1 else 4
         parts.append(
             f'<text x="{_fmt(x)}" y="{_fmt(y + dy)}" text-anchor="{anchor}" fill="{_TEXT}">'
-            f'{escape(label)} <tspan font-weight="bold">{round(value * 100)}%</tspan></text>'
+            f'{escape(label)} <tspan font-weight="bold">{whole_percent(value)}%</tspan></text>'
         )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

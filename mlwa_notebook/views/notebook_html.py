@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mlwa_notebook.report import CellReport, Finding, NotebookReport, PillarScore, PracticeState
+from mlwa_notebook.scoring import whole_percent
 
 PILLAR_NAMES = {
     "operational-excellence": "Operational excellence",
@@ -84,8 +85,8 @@ def pillar_name(pillar: str) -> str:
 
 
 def percent(score: float) -> str:
-    """A 0-1 score as a whole percentage."""
-    return f"{round(score * 100)}%"
+    """A 0-1 score as a whole percentage, rounded as every view rounds it."""
+    return f"{whole_percent(score)}%"
 
 
 def _box(body: str) -> str:
@@ -172,7 +173,7 @@ def pillar_rows(scores: Iterable[PillarScore]) -> list[tuple[str, ...]]:
     return [
         (
             pillar_name(s.pillar),
-            percent(s.score),
+            f"{s.percent}%",
             f"{s.met} / {s.applicable - s.not_applicable}",
             str(s.not_applicable),
             str(s.violated),

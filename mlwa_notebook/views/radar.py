@@ -17,7 +17,6 @@ from mlwa_notebook.report import NotebookReport, PillarScore
 from mlwa_notebook.views.notebook_html import (
     PILLAR_COLUMNS,
     Rendered,
-    percent,
     pillar_name,
     pillar_rows,
     table_html,
@@ -39,10 +38,13 @@ def plotly_available() -> bool:
 
 
 def hover_counts(score: PillarScore) -> str:
-    """The counts behind one pillar's score, for the hover text (plotly's HTML subset)."""
+    """The figure and the counts behind one pillar's score, for the hover text (plotly's HTML).
+
+    The figure is the report's own ``percent``: plotly's number format would round it again.
+    """
     counted = score.applicable - score.not_applicable
     return (
-        f"met {score.met} of {counted} counted<br>"
+        f"{score.percent}%<br>met {score.met} of {counted} counted<br>"
         f"applicable {score.applicable}, not applicable {score.not_applicable}<br>"
         f"violated {score.violated}, open {score.open}"
     )
@@ -63,7 +65,7 @@ def _trace(report: NotebookReport, name: str, colours: tuple[str, str], dash: st
         fillcolor=colours[1],
         line={"color": colours[0], "width": 2, "dash": dash},
         marker={"size": 6},
-        hovertemplate="<b>%{theta}</b>: %{r:.0f}%<br>%{customdata}<extra>" + name + "</extra>",
+        hovertemplate="<b>%{theta}</b>: %{customdata}<extra>" + name + "</extra>",
     )
 
 
@@ -125,12 +127,13 @@ def radar_table(
             table_html(PILLAR_COLUMNS, rows, caption=title),
         )
     header = ("pillar", compare_label, "now", "change")
-    before = {s.pillar: s.score for s in compare.pillar_scores}
+    before = {s.pillar: s.percent for s in compare.pillar_scores}
     rows = []
     for s in report.pillar_scores:
-        old = before.get(s.pillar, 0.0)
-        change = round((s.score - old) * 100)
-        rows.append((pillar_name(s.pillar), percent(old), percent(s.score), f"{change:+d} pts"))
+        old = before.get(s.pillar, 0)
+        # The change of the figures shown, so that the columns add up on screen.
+        change = s.percent - old
+        rows.append((pillar_name(s.pillar), f"{old}%", f"{s.percent}%", f"{change:+d} pts"))
     return Rendered(f"{title}\n{table_text(header, rows)}", table_html(header, rows, caption=title))
 
 

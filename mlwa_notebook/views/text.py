@@ -30,7 +30,7 @@ def render_text(report: Report, show_fixes: bool = True) -> str:
         lines.append("  phases: " + ", ".join(f"{p} {n}" for p, n in phases.most_common()))
         lines.append(
             "  coverage: "
-            + "  ".join(f"{PILLAR_SHORT[p]} {round(v * 100)}%" for p, v in nb.coverage.items())
+            + "  ".join(f"{PILLAR_SHORT[s.pillar]} {s.percent}%" for s in nb.pillar_scores)
             + "  (met / (applicable - not applicable))"
         )
         if nb.suppressed:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from mlwa_notebook.engine import analyze_notebook
 from mlwa_notebook.lens import load_lens
 from mlwa_notebook.metadata import Answer, set_answer
@@ -67,3 +69,53 @@ def test_empty_notebook_scores_zero_everywhere() -> None:
     report = analyze_notebook(make_notebook())
     assert set(report.coverage.values()) == {0.0}
     assert report.checklist == ()
+
+
+def test_a_half_point_score_reads_the_same_in_every_view() -> None:
+    """1 met of 8 is 12.5 %: Python's round() said 12 where the sidebar's Math.round said 13."""
+    from mlwa_notebook.export.prcomment import pr_comment
+    from mlwa_notebook.export.summary import coverage_text, summary_markdown
+    from mlwa_notebook.export.svgradar import radar_svg
+    from mlwa_notebook.report import PracticeState, Report
+    from mlwa_notebook.scoring import pillar_scores, whole_percent
+    from mlwa_notebook.views import notebook_html, radar, text
+
+    states = tuple(
+        PracticeState(
+            id=f"SEC-{i}",
+            pillar="security",
+            phase="model-development",
+            title="t",
+            question="q",
+            risk="high",
+            state="met" if i == 0 else "open",
+            source=None,
+            cells=(),
+            note="",
+        )
+        for i in range(8)
+    )
+    scores = pillar_scores(states)
+    security = next(s for s in scores if s.pillar == "security")
+    assert (security.score, security.percent, whole_percent(security.score)) == (0.125, 13, 13)
+    report = dataclasses.replace(
+        analyze_notebook(make_notebook(TRAIN)),
+        pillar_scores=scores,
+        coverage={s.pillar: s.score for s in scores},
+        checklist=states,
+        phase_coverage={},
+    )
+    lens = load_lens()
+    shown = {
+        "text": text.render_text(Report(notebooks=(report,))),
+        "table": notebook_html.pillar_table(report).text,
+        "coverage": coverage_text(report, lens),
+        "summary": summary_markdown(report, lens, [c.id for c in report.cells], {}, "1", None),
+        "pr": pr_comment(report, lens, "1"),
+        "svg": radar_svg(["Security"], [security.score], "t"),
+        "hover": radar.hover_counts(security),
+        "compare": radar.radar_table(report, report).text,
+    }
+    for view, out in shown.items():
+        assert "13%" in out, view
+        assert "12%" not in out and "12.5" not in out, view

@@ -159,6 +159,10 @@ export interface PillarScore {
   not_applicable: number;
   violated: number;
   open: number;
+  /**
+   * score as the whole percentage every view shows (rounded half up)
+   */
+  percent: number;
 }
 /**
  * This interface was referenced by `MlwaReport`'s JSON-Schema
