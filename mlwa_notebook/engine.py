@@ -8,11 +8,12 @@ the world (configuration, lens, version control) and gets plain records back.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mlwa_notebook import __version__
 from mlwa_notebook.cellcode import CodeFacts, analyse_code
+from mlwa_notebook.checklist import cell_checklists
 from mlwa_notebook.config import Config
 from mlwa_notebook.errors import MlwaError, NotebookError
 from mlwa_notebook.evidence import practice_evidence
@@ -172,6 +173,12 @@ def analyze_notebook(
     )
     present = lens_phases_present(label.phase for label in labels)
     states = checklist_states(lens, present, checklist_answers(nb.metadata), findings, evidence)
+    ideas = {bp.id: f"{bp.description} {bp.notebook_evidence}" for bp in lens.best_practices}
+    ranked = cell_checklists(cells, states, findings, evidence, ideas)
+    cells = tuple(
+        replace(cell, checklist_phase=phase, checklist=ids)
+        for cell, (phase, ids) in zip(cells, ranked, strict=True)
+    )
     scores = pillar_scores(states)
     return NotebookReport(
         path=path,

@@ -69,6 +69,10 @@ class CellReport:
     evidence: tuple[str, ...]
     execution_count: int | None
     finding_count: int = 0
+    #: The lens phase this cell's checklist shows and, of that phase, the practices the cell
+    #: points at, most relevant first (``mlwa_notebook.checklist`` decides; every view reads it).
+    checklist_phase: str | None = None
+    checklist: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -268,11 +268,14 @@ export function cellReport(report: NotebookReport | null, cellId: string): CellR
 /** The checklist of one lens phase, grouped by pillar in the framework's order. */
 export function checklistByPillar(
   report: NotebookReport,
-  lensPhase: string
+  lensPhase: string,
+  exclude: ReadonlySet<string> = new Set()
 ): Array<[Pillar, PracticeState[]]> {
   const groups: Array<[Pillar, PracticeState[]]> = [];
   for (const pillar of PILLARS) {
-    const items = report.checklist.filter(s => s.phase === lensPhase && s.pillar === pillar);
+    const items = report.checklist.filter(
+      s => s.phase === lensPhase && s.pillar === pillar && !exclude.has(s.id)
+    );
     if (items.length) {
       groups.push([pillar, items]);
     }

@@ -311,19 +311,31 @@ def _state_detail(s: PracticeState) -> str:
     return "open"
 
 
-def render_checklist(states: Sequence[PracticeState], title: str, notes: Sequence[str]) -> Rendered:
-    """The practices given, grouped by pillar, with their state, note and how to answer."""
+def render_checklist(
+    states: Sequence[PracticeState],
+    title: str,
+    notes: Sequence[str],
+    ranked: Sequence[PracticeState] = (),
+) -> Rendered:
+    """The practices given, with their state, note and how to answer.
+
+    ``ranked`` (a cell's checklist, see ``mlwa_notebook.checklist``) come first, in their order,
+    under "For this cell"; the other practices follow grouped by pillar.
+    """
+    first = {s.id for s in ranked}
     groups: dict[str, list[PracticeState]] = {}
     for s in states:
-        groups.setdefault(s.pillar, []).append(s)
+        if s.id not in first:
+            groups.setdefault(s.pillar, []).append(s)
     text = [*_notes_text(notes), f"{title} ({len(states)} practices)"]
     body = _notes_html(notes) + f"<h4 style='margin:8px 0 2px 0;'>{esc(title)} ({len(states)})</h4>"
-    for pillar in PILLAR_NAMES:
-        items = groups.get(pillar)
-        if not items:
-            continue
-        text.append(pillar_name(pillar))
-        body += f"<div style='font-weight:600; margin-top:6px;'>{esc(pillar_name(pillar))}</div><ul style='margin:0; padding-left:18px; list-style:none;'>"
+    sections: list[tuple[str, Sequence[PracticeState]]] = []
+    if ranked:
+        sections.append(("For this cell", ranked))
+    sections.extend((pillar_name(p), groups[p]) for p in PILLAR_NAMES if groups.get(p))
+    for heading, items in sections:
+        text.append(heading)
+        body += f"<div style='font-weight:600; margin-top:6px;'>{esc(heading)}</div><ul style='margin:0; padding-left:18px; list-style:none;'>"
         for s in items:
             detail = _state_detail(s)
             label = "evidence" if s.source == "evidence" else "note"

@@ -102,6 +102,14 @@ export interface CellReport {
   evidence: string[];
   execution_count: number | null;
   finding_count: number;
+  /**
+   * the lens phase this cell's checklist shows: its own, else the nearest cell's
+   */
+  checklist_phase: string | null;
+  /**
+   * ids of the practices of checklist_phase that this cell points at, most relevant first; the phase's other practices follow in lens order
+   */
+  checklist: string[];
 }
 /**
  * One thing a reviewer would flag, at one cell and line.
