@@ -6,15 +6,23 @@ The formula, as shown to users:
     a finding or evidence names it. Each applicable practice is
       violated        when an open (unsuppressed) finding cites it,
       not applicable  when the checklist says so (with a reason),
-      met             when the checklist says done or a rule found evidence of it,
+      met             when the checklist says done, a rule found evidence of it, or a rule
+                      that checks it ran and holds (no finding, not even a suppressed one),
       open            otherwise.
     coverage(pillar) = met / (applicable - not applicable), and 0 when nothing applies.
+
+    The practices are of two kinds, counted apart so that a clean notebook whose organisational
+    practices nobody has answered yet does not look badly built:
+      checked   a rule or an evidence signal can see it in a notebook: met, violated or open;
+      attested  only a person can vouch for it (roles, IAM, budgets): answered in the checklist
+                (done, or not applicable with a reason) or unanswered.
+    Every view shows "checked met/counted · answered n/m" beside the coverage.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from mlwa_notebook.lens import FINE_TO_LENS_PHASE, PILLAR_IDS, Lens
 from mlwa_notebook.metadata import Answer
@@ -23,7 +31,10 @@ from mlwa_notebook.report import Evidence, Finding, PillarScore, PracticeState
 FORMULA = (
     "coverage = met / (applicable - not applicable). A practice applies when its lens phase has "
     "cells in the notebook or an answer, finding or evidence names it; it is violated by an open "
-    "finding, met by a 'done' answer or a rule's evidence, not applicable when answered so."
+    "finding, met by a 'done' answer, a rule's evidence or a rule that holds, not applicable "
+    "when answered so. "
+    "checked = practices a rule or evidence signal sees in the notebook (met / counted); "
+    "answered = practices only a person can vouch for, answered in the checklist (answered / all)."
 )
 
 
@@ -35,6 +46,13 @@ def whole_percent(fraction: float) -> int:
     view rounds through this function, or shows ``PillarScore.percent`` that it computed.
     """
     return math.floor(fraction * 100 + 0.5)
+
+
+def checked_and_answered(score: PillarScore) -> str:
+    """What the notebook shows apart from what a person vouches for, as every view words it."""
+    return (
+        f"checked {score.checked_met}/{score.checked} · answered {score.answered}/{score.attested}"
+    )
 
 
 def _exact_percent(met: int, denominator: int) -> int:
@@ -62,8 +80,15 @@ def checklist_states(
     answers: Mapping[str, Answer],
     findings: Sequence[Finding],
     evidence: Sequence[Evidence],
+    checkable: Collection[str] = frozenset(),
+    held: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[PracticeState, ...]:
-    """The state of every applicable best practice."""
+    """The state of every applicable best practice.
+
+    ``checkable``: the ids a rule or an evidence signal can see; ``held``: per id, the rules
+    that check it, ran and found nothing (the caller leaves out any with a suppressed finding).
+    """
+    held = held or {}
     violated: dict[str, list[int]] = {}
     for f in findings:
         for cited in f.best_practices:
@@ -84,6 +109,7 @@ def checklist_states(
             "title": bp.title,
             "question": bp.question,
             "risk": bp.risk,
+            "kind": "checked" if bp.id in checkable else "attested",
         }
         if bp.id in violated:
             state = PracticeState(
@@ -114,6 +140,14 @@ def checklist_states(
                 cells=tuple(sorted({e.cell_index for e in shown[bp.id]})),
                 note="; ".join(dict.fromkeys(e.note for e in shown[bp.id]))[:300],
             )
+        elif held.get(bp.id):
+            state = PracticeState(
+                **common,
+                state="met",
+                source="rule",
+                cells=(),
+                note="no finding of " + ", ".join(held[bp.id]),
+            )
         else:
             state = PracticeState(
                 **common, state="open", source=None, cells=(), note=answer.note if answer else ""
@@ -128,6 +162,8 @@ def _score(states: Sequence[PracticeState], key: str) -> PillarScore:
     violated = sum(s.state == "violated" for s in states)
     open_ = sum(s.state == "open" for s in states)
     denominator = len(states) - na
+    checked = [s for s in states if s.kind == "checked" and s.state != "not-applicable"]
+    attested = [s for s in states if s.kind == "attested"]
     return PillarScore(
         key,
         round(met / denominator, 4) if denominator else 0.0,
@@ -137,6 +173,10 @@ def _score(states: Sequence[PracticeState], key: str) -> PillarScore:
         violated,
         open_,
         _exact_percent(met, denominator),
+        checked=len(checked),
+        checked_met=sum(s.state == "met" for s in checked),
+        attested=len(attested),
+        answered=sum(s.source == "checklist" for s in attested),
     )
 
 

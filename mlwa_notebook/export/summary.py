@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from mlwa_notebook.lens import Lens
 from mlwa_notebook.report import Finding, NotebookReport, PillarScore, PracticeState
+from mlwa_notebook.scoring import checked_and_answered
 
 #: Open findings listed in the summary; the rest are counted (each flagged cell has its note).
 MAX_SUMMARY_FINDINGS = 30
@@ -82,13 +83,13 @@ def coverage_text(report: NotebookReport, lens: Lens) -> str:
 
 def _pillar_table(scores: Sequence[PillarScore], lens: Lens) -> list[str]:
     rows = [
-        "| Pillar | Coverage | Done | Not applicable | Open | Violated |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| Pillar | Coverage | Done | Not applicable | Open | Violated | Shown · attested |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for s in scores:
         rows.append(
             f"| {md(pillar_name(lens, s.pillar))} | {s.percent}% | {s.met} | "
-            f"{s.not_applicable} | {s.open} | {s.violated} |"
+            f"{s.not_applicable} | {s.open} | {s.violated} | {checked_and_answered(s)} |"
         )
     return rows
 

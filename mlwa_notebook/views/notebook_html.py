@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mlwa_notebook.report import CellReport, Finding, NotebookReport, PillarScore, PracticeState
-from mlwa_notebook.scoring import whole_percent
+from mlwa_notebook.scoring import checked_and_answered, whole_percent
 
 PILLAR_NAMES = {
     "operational-excellence": "Operational excellence",
@@ -165,7 +165,15 @@ def phase_map_html(cells: Sequence[CellReport], running_index: int | None = None
 
 # --- pillar table -------------------------------------------------------------------------------
 
-PILLAR_COLUMNS = ("pillar", "score", "met / counted", "n/a", "violated", "open")
+PILLAR_COLUMNS = (
+    "pillar",
+    "score",
+    "met / counted",
+    "n/a",
+    "violated",
+    "open",
+    "the notebook shows · a person attests",
+)
 
 
 def pillar_rows(scores: Iterable[PillarScore]) -> list[tuple[str, ...]]:
@@ -178,6 +186,7 @@ def pillar_rows(scores: Iterable[PillarScore]) -> list[tuple[str, ...]]:
             str(s.not_applicable),
             str(s.violated),
             str(s.open),
+            checked_and_answered(s),
         )
         for s in scores
     ]
@@ -306,6 +315,8 @@ def _state_detail(s: PracticeState) -> str:
     if s.state == "met" and s.source == "evidence":
         cells = ", ".join(str(c + 1) for c in s.cells)
         return f"met (seen in cell {cells})" if cells else "met"
+    if s.state == "met" and s.source == "rule":
+        return f"met ({s.note})"
     if s.state == "met":
         return "met (answered done)"
     return "open"

@@ -14,6 +14,7 @@ import json
 from typing import Any
 
 from mlwa_notebook.report import NotebookReport, PillarScore
+from mlwa_notebook.scoring import checked_and_answered
 from mlwa_notebook.views.notebook_html import (
     PILLAR_COLUMNS,
     Rendered,
@@ -69,6 +70,35 @@ def _trace(report: NotebookReport, name: str, colours: tuple[str, str], dash: st
     )
 
 
+CHECKED_NAME = "shown by the notebook"
+
+
+def checked_values(report: NotebookReport) -> list[float]:
+    """Per pillar (closed ring): checked practices met / counted, in percent."""
+    values = [
+        round(100 * s.checked_met / s.checked, 1) if s.checked else 0.0
+        for s in report.pillar_scores
+    ]
+    return [*values, values[0]] if values else []
+
+
+def _checked_trace(report: NotebookReport) -> Any:
+    """What the notebook shows by itself (rules and evidence), apart from checklist answers."""
+    import plotly.graph_objects as go
+
+    scores = list(report.pillar_scores)
+    closed = [*scores, scores[0]] if scores else []
+    return go.Scatterpolar(
+        r=checked_values(report),
+        theta=[pillar_name(s.pillar) for s in closed],
+        customdata=[checked_and_answered(s) for s in closed],
+        name=CHECKED_NAME,
+        mode="lines",
+        line={"color": NEUTRAL, "width": 1.5, "dash": "dot"},
+        hovertemplate="<b>%{theta}</b>: %{customdata}<extra>" + CHECKED_NAME + "</extra>",
+    )
+
+
 def radar_figure(
     report: NotebookReport,
     compare: NotebookReport | None = None,
@@ -82,6 +112,9 @@ def radar_figure(
     traces = []
     if compare is not None:
         traces.append(_trace(compare, compare_label, COMPARE_COLOURS, "dash"))
+    else:
+        traces.append(_checked_trace(report))
+    # The report's own trace stays last: the panel updates ``data[-1]`` in place.
     traces.append(_trace(report, name, CURRENT_COLOURS, "solid"))
     figure_class = go.FigureWidget if widget else go.Figure
     figure = figure_class(data=traces)
@@ -91,7 +124,7 @@ def radar_figure(
         paper_bgcolor=TRANSPARENT,
         plot_bgcolor=TRANSPARENT,
         font={"color": NEUTRAL},
-        showlegend=compare is not None,
+        showlegend=True,
         legend={"orientation": "h", "y": -0.1, "bgcolor": TRANSPARENT},
         margin={"l": 70, "r": 70, "t": 50, "b": 40},
         height=420,

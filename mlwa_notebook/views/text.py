@@ -6,6 +6,7 @@ from collections import Counter
 
 from mlwa_notebook.lens import PILLAR_SHORT
 from mlwa_notebook.report import Report
+from mlwa_notebook.scoring import checked_and_answered
 
 
 def render_text(report: Report, show_fixes: bool = True) -> str:
@@ -32,6 +33,12 @@ def render_text(report: Report, show_fixes: bool = True) -> str:
             "  coverage: "
             + "  ".join(f"{PILLAR_SHORT[s.pillar]} {s.percent}%" for s in nb.pillar_scores)
             + "  (met / (applicable - not applicable))"
+        )
+        lines.append(
+            "  "
+            + "  ".join(
+                f"{PILLAR_SHORT[s.pillar]} {checked_and_answered(s)}" for s in nb.pillar_scores
+            )
         )
         if nb.suppressed:
             lines.append(f"  {len(nb.suppressed)} suppressed")

@@ -115,7 +115,9 @@ def test_radar_carries_a_plotly_figure_and_a_table(fresh: KernelNotebook) -> Non
     outputs = fresh.run_code("%mlwa radar")
     figures = data_of(outputs, "application/vnd.plotly.v1+json")
     assert len(figures) == 1
-    trace = figures[0]["data"][0]
+    # the coverage trace last, over the dashed line of what the notebook shows by itself
+    shown, trace = figures[0]["data"]
+    assert shown["name"] == "shown by the notebook" and "checked" in shown["customdata"][0]
     assert trace["type"] == "scatterpolar"
     assert trace["theta"][:6] == [
         "Operational excellence",

@@ -171,6 +171,22 @@ export interface PillarScore {
    * score as the whole percentage every view shows (rounded half up)
    */
   percent: number;
+  /**
+   * applicable practices a rule or evidence signal checks, less the not applicable ones
+   */
+  checked: number;
+  /**
+   * of the checked practices, those met
+   */
+  checked_met: number;
+  /**
+   * applicable practices only a person can vouch for
+   */
+  attested: number;
+  /**
+   * of the attested practices, those answered (done, or not applicable with a reason)
+   */
+  answered: number;
 }
 /**
  * This interface was referenced by `MlwaReport`'s JSON-Schema
@@ -184,10 +200,14 @@ export interface PracticeState {
   question: string;
   risk: string;
   state: 'met' | 'not-applicable' | 'violated' | 'open';
-  source: 'checklist' | 'evidence' | 'finding' | null;
+  source: 'checklist' | 'evidence' | 'rule' | 'finding' | null;
   cells: number[];
   note: string;
   reason: string;
+  /**
+   * checked: a rule or an evidence signal can see it in a notebook; attested: only a person can vouch for it
+   */
+  kind: 'checked' | 'attested';
 }
 /**
  * This interface was referenced by `MlwaReport`'s JSON-Schema

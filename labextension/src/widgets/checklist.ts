@@ -200,6 +200,8 @@ function renderWhy(ctx: IViewContext, item: PracticeState): HTMLElement {
     case 'met':
       if (item.source === 'evidence') {
         why.append('Shown by ', ...join(links));
+      } else if (item.source === 'rule') {
+        why.append(`Checked: ${item.note}`);
       } else {
         why.append('Answered: done');
       }

@@ -32,7 +32,11 @@ export function renderCoverage(ctx: IViewContext, radarHost: HTMLElement | null)
         not_applicable: 0,
         violated: 0,
         open: 0,
-        percent: 0
+        percent: 0,
+        checked: 0,
+        checked_met: 0,
+        attested: 0,
+        answered: 0
       }
   );
   body.append(radarHost ?? svgRadar(scores));
@@ -65,6 +69,16 @@ export function renderCoverage(ctx: IViewContext, radarHost: HTMLElement | null)
             h('span', { class: 'mlwa-Score-fill', style: `width: ${s.percent}%` })
           ),
           h('span', { class: 'mlwa-Score-value' }, `${s.percent}%`),
+          h(
+            'span',
+            {
+              class: 'mlwa-Score-kinds',
+              title:
+                'checked: practices a rule or evidence signal sees in the notebook (met / counted); ' +
+                'answered: practices only a person can vouch for, answered in the checklist'
+            },
+            `checked ${s.checked_met}/${s.checked} · answered ${s.answered}/${s.attested}`
+          ),
           s.violated
             ? h(
                 'span',
@@ -138,6 +152,19 @@ export function svgRadar(scores: readonly PillarScore[]): SVGSVGElement {
   );
   chart.append(
     svg('polygon', { class: 'mlwa-Radar-area', points: points.map(p => p.join(',')).join(' ') })
+  );
+  // Dashed: the part the notebook shows by itself (checked practices met / counted).
+  const checked = radarPoints(
+    scores.map(s => (s.checked ? s.checked_met / s.checked : 0)),
+    radius,
+    c,
+    c
+  );
+  chart.append(
+    svg('polygon', {
+      class: 'mlwa-Radar-checked',
+      points: checked.map(p => p.join(',')).join(' ')
+    })
   );
   points.forEach(([x, y], i) => {
     const s = scores[i];
