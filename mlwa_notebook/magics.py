@@ -339,10 +339,14 @@ class MlwaMagics(Magics):
             raise MlwaError(
                 f"say why {practice.id} does not apply: %mlwa answer {practice.id} na REASON"
             )
+        from mlwa_notebook.identity import who
+
+        where = self.session.location()
+        by = who(Path(where.path).parent if where is not None else None)
         change = (
-            AnswerChange(practice.id, value, reason=text.strip())
+            AnswerChange(practice.id, value, reason=text.strip(), by=by)
             if value == "na"
-            else AnswerChange(practice.id, value, note=text.strip())
+            else AnswerChange(practice.id, value, note=text.strip(), by=by)
         )
         return self.session.persist(change).message
 

@@ -93,6 +93,9 @@ class PracticeState:
     #: "checked": a rule or an evidence signal can see it in a notebook; "attested": only a
     #: person can vouch for it (roles, IAM, budgets), in the checklist.
     kind: str = "attested"
+    #: For a checklist answer: who gave it and when (empty for answers that predate it).
+    by: str = ""
+    updated: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,10 +127,18 @@ def checklist_states(
                 cells=(),
                 note=answer.note,
                 reason=answer.reason,
+                by=answer.by,
+                updated=answer.updated,
             )
         elif answer is not None and answer.state == "done":
             state = PracticeState(
-                **common, state="met", source="checklist", cells=(), note=answer.note
+                **common,
+                state="met",
+                source="checklist",
+                cells=(),
+                note=answer.note,
+                by=answer.by,
+                updated=answer.updated,
             )
         elif bp.id in shown:
             state = PracticeState(

@@ -115,6 +115,11 @@ def _practice_line(state: PracticeState, cell_ids: Sequence[str]) -> str:
         line += f" ({links})"
     if state.state == "not-applicable" and state.reason:
         line += f": {md(state.reason)}"
+    if state.source == "checklist" and (state.by or state.updated):
+        # the reviewer trusts an attested answer by who gave it and when
+        by = f" by {md(state.by)}" if state.by else ""
+        day = f" on {state.updated[:10]}" if state.updated else ""
+        line += f" — answered{by}{day}"
     return line
 
 

@@ -307,18 +307,26 @@ def render_status(
 ANSWER_HINT = "answer: %mlwa answer <id> done [note] | na <reason> | open [note]"
 
 
+def attestation(s: PracticeState) -> str:
+    """Who answered and on which day, for a checklist answer: " by Ada on 2026-11-29"."""
+    by = f" by {s.by}" if s.by else ""
+    day = f" on {s.updated[:10]}" if s.updated else ""
+    return by + day if s.source == "checklist" or s.state == "not-applicable" else ""
+
+
 def _state_detail(s: PracticeState) -> str:
     if s.state == "violated":
         return "violated by cell " + ", ".join(str(c + 1) for c in s.cells)
     if s.state == "not-applicable":
-        return f"not applicable: {s.reason}" if s.reason else "not applicable"
+        why = f": {s.reason}" if s.reason else ""
+        return f"not applicable{why}{attestation(s)}"
     if s.state == "met" and s.source == "evidence":
         cells = ", ".join(str(c + 1) for c in s.cells)
         return f"met (seen in cell {cells})" if cells else "met"
     if s.state == "met" and s.source == "rule":
         return f"met ({s.note})"
     if s.state == "met":
-        return "met (answered done)"
+        return f"met (answered done{attestation(s)})"
     return "open"
 
 

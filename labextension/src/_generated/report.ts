@@ -208,6 +208,14 @@ export interface PracticeState {
    * checked: a rule or an evidence signal can see it in a notebook; attested: only a person can vouch for it
    */
   kind: 'checked' | 'attested';
+  /**
+   * who gave the checklist answer (git user.name or the JupyterLab identity); empty when unknown
+   */
+  by: string;
+  /**
+   * when the checklist answer was given (ISO time); empty when not answered
+   */
+  updated: string;
 }
 /**
  * This interface was referenced by `MlwaReport`'s JSON-Schema

@@ -203,16 +203,26 @@ function renderWhy(ctx: IViewContext, item: PracticeState): HTMLElement {
       } else if (item.source === 'rule') {
         why.append(`Checked: ${item.note}`);
       } else {
-        why.append('Answered: done');
+        why.append(`Answered: done${attested(ctx.answers[item.id])}`);
       }
       break;
     case 'not-applicable':
-      why.append(`Not applicable${item.reason ? `: ${item.reason}` : ''}`);
+      why.append(
+        `Not applicable${item.reason ? `: ${item.reason}` : ''}${attested(ctx.answers[item.id])}`
+      );
       break;
     default:
       why.append(item.question);
   }
   return why;
+}
+
+/** " by Ada on 2026-11-29": who gave a stored answer and when. */
+function attested(answer: IChecklistEntry | undefined): string {
+  if (!answer) {
+    return '';
+  }
+  return `${answer.by ? ` by ${answer.by}` : ''}${answer.updated ? ` on ${answer.updated.slice(0, 10)}` : ''}`;
 }
 
 function join(nodes: HTMLElement[]): Array<HTMLElement | string> {
