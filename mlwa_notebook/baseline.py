@@ -144,6 +144,11 @@ def apply_baseline(
     the others).
     """
     left = Counter(baseline)
+    # nbstripout renumbers cell ids by default ("0", "1", ...): an entry whose id is gone still
+    # matches a finding of the same rule in a cell of the same content in the same notebook.
+    by_content: dict[tuple[str, str, str], list[Key]] = {}
+    for key in sorted(baseline):
+        by_content.setdefault((key.path, key.code, key.fingerprint), []).append(key)
     notebooks: list[NotebookReport] = []
     baselined = 0
     checked_paths: set[str] = set()
@@ -153,6 +158,9 @@ def apply_baseline(
         for f, key in zip(
             nb.findings, keys_of(nb, prints.get(nb.path, {}), root, nb.findings), strict=True
         ):
+            if left[key] <= 0:
+                same = by_content.get((key.path, key.code, key.fingerprint), [])
+                key = next((k for k in same if left[k] > 0), key)
             if left[key] > 0:
                 left[key] -= 1
                 baselined += 1

@@ -86,3 +86,25 @@ def test_a_bad_baseline_file_is_a_usage_error_naming_it(
     assert code == 2 and "base.json: not an mlwa baseline" in err
     code, _, err = run(capsys, "check", "--baseline", str(tmp_path / "none.json"), str(nb))
     assert code == 2 and "none.json: cannot read the baseline" in err
+
+
+def test_a_baseline_survives_nbstripout_renumbering_the_cell_ids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    nbstripout = shutil.which("nbstripout", path=str(Path(sys.executable).parent))
+    if nbstripout is None:
+        pytest.skip("nbstripout is not installed (pip install -e '.[test]')")
+    monkeypatch.chdir(tmp_path)
+    nb = make_notebook(CLEAN, UNSEEDED, UNSEEDED.replace("[1, 2, 3]", "[7, 8]"))
+    path = write_notebook(tmp_path / "a.ipynb", nb)
+    run(capsys, "baseline", "write", "a.ipynb")
+    subprocess.run([nbstripout, str(path)], check=True, timeout=120)
+    ids = [c["id"] for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+    assert ids == ["0", "1", "2"]  # what nbstripout does by default
+    code, out, err = run(capsys, "check", "--baseline", "mlwa-baseline.json", "a.ipynb")
+    assert code == 0 and "2 findings in the baseline" in out
+    assert "no longer match" not in err

@@ -122,3 +122,23 @@ def test_nbdime_shows_a_changed_answer_by_practice(tmp_path: Path) -> None:
     diff = _run(_tool("nbdiff"), "--no-color", path, changed, cwd=tmp_path)
     assert "/metadata/mlwa/checklist/MLOPS01-BP01/state" in diff
     assert "/metadata/mlwa/checklist/MLOPS01-BP01/by" in diff and "Ada" in diff
+
+
+def test_a_stripped_phase_key_falls_back_to_inference_and_the_tag_still_shows_it(
+    tmp_path: Path,
+) -> None:
+    from mlwa_notebook.export import export_notebook
+
+    path, cell_id = _reviewed(tmp_path)
+    annotated = tmp_path / "annotated.ipynb"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    export = export_notebook(raw, str(path), "ipynb").data
+    annotated.write_bytes(export)
+    _run(_tool("nbstripout"), "--extra-keys", "cell.metadata.mlwa", annotated, cwd=tmp_path)
+    # nbstripout renumbers the ids by default: find the cell by its place in the export
+    position = [c.get("id") for c in json.loads(export.decode("utf-8"))["cells"]].index(cell_id)
+    nb = json.loads(annotated.read_text(encoding="utf-8"))
+    cell = nb["cells"][position]
+    assert "mlwa" not in cell["metadata"]
+    assert "mlwa:model-evaluation" in cell["metadata"]["tags"]
+    assert analyze_notebook(nb).cells[position].phase_source != "explicit"
