@@ -205,3 +205,23 @@ def test_every_view_shows_what_is_checked_apart_from_what_is_answered() -> None:
     figure = radar.radar_json(report)
     assert [t["name"] for t in figure["data"]] == [radar.CHECKED_NAME, "coverage"]
     assert "checked = " in report.coverage_formula and "answered = " in report.coverage_formula
+
+
+def test_the_exported_radar_draws_what_the_notebook_shows_apart() -> None:
+    import base64
+    import json
+    import re
+
+    from mlwa_notebook.export import export_notebook
+    from tests.conftest import REPO
+
+    path = REPO / "example_notebooks" / "01-well-architected-classifier.ipynb"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    exported = json.loads(export_notebook(raw, str(path), "ipynb").data)
+    summary = "".join(exported["cells"][0]["source"])
+    (encoded,) = re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", summary)
+    svg = base64.b64decode(encoded).decode("utf-8")
+    assert 'class="checked"' in svg and "dashed: shown by the notebook" in svg
+    area = re.findall(r'<polygon points="([^"]+)" fill="#2f6fb5"', svg)
+    inner = re.findall(r'<polygon class="checked" points="([^"]+)"', svg)
+    assert len(area) == len(inner) == 1 and area[0] != inner[0]
