@@ -1,6 +1,7 @@
 """``mlwa``: check notebooks in CI and pre-commit, read rule docs, inspect and validate lenses.
 
-Exit codes: 0 clean, 1 findings at or above ``--fail-on``, 2 usage error or nothing readable.
+Exit codes: 0 clean, 1 findings at or above ``--fail-on`` or a notebook that cannot be read,
+2 usage error or nothing readable.
 """
 
 from __future__ import annotations
@@ -33,7 +34,16 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="analyse notebooks (files or folders)")
     check.add_argument("paths", nargs="+", metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    # --output-format is ruff's spelling of the same option, so either one works in CI scripts.
+    check.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        choices=("text", "concise", "json", "sarif", "github"),
+        default="text",
+        help="text (default), concise (one `path:cell:line: CODE message` a finding), json, "
+        "sarif or github",
+    )
     check.add_argument(
         "--fail-on",
         choices=(*SEVERITIES, "never"),
@@ -72,6 +82,14 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 0 even with findings (same as --fail-on never)",
     )
     check.add_argument("-o", "--output", type=Path, default=None, help="write the report here")
+    check.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="leave out the findings recorded in FILE (`mlwa baseline write`); report the "
+        "entries that no longer match",
+    )
 
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
@@ -87,7 +105,30 @@ def _parser() -> argparse.ArgumentParser:
     validate = lens_sub.add_parser("validate", help="check a custom lens file")
     validate.add_argument("file", type=Path)
     _export_parser(sub)
+    _baseline_parser(sub)
     return parser
+
+
+def _baseline_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    baseline = sub.add_parser("baseline", help="record today's findings, so CI fails on new ones")
+    baseline_sub = baseline.add_subparsers(dest="baseline_command", metavar="SUBCOMMAND")
+    write = baseline_sub.add_parser(
+        "write", help="write the open findings of PATH... to the baseline file"
+    )
+    write.add_argument("paths", nargs="+", metavar="PATH")
+    write.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("mlwa-baseline.json"),
+        help="the baseline file (default: mlwa-baseline.json)",
+    )
+    write.add_argument(
+        "--config",
+        type=Path,
+        default=None,
+        help="pyproject.toml to read [tool.mlwa] from (default: the nearest)",
+    )
 
 
 def _export_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -149,7 +190,11 @@ def _render(report: Report, fmt: str) -> str:
     if fmt == "github":
         from mlwa_notebook.views.machine import render_github
 
-        return render_github(report)
+        return render_github(report, _sarif_regions(report))
+    if fmt == "concise":
+        from mlwa_notebook.views.text import render_concise
+
+        return render_concise(report)
     from mlwa_notebook.views.text import render_text
 
     return render_text(report)
@@ -175,6 +220,10 @@ def _exit_code(report: Report, fail_on: str) -> int:
         return EXIT_USAGE
     if fail_on == "never":
         return EXIT_OK
+    # A corrupt or merge-conflicted notebook is a failure, as a syntax error is in ruff: else it
+    # would pass pre-commit and CI unchecked. Only "never" (or --exit-zero) lets it through.
+    if report.errors:
+        return EXIT_FINDINGS
     threshold = severity_rank(fail_on)
     worst = [severity_rank(f.severity) for nb in report.notebooks for f in nb.findings]
     return EXIT_FINDINGS if any(w >= threshold for w in worst) else EXIT_OK
@@ -195,22 +244,90 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     show = not args.no_progress and sys.stderr.isatty() and len(paths) > 1
     report = check_paths_progress(paths, config, args.jobs, _progress if show else None)
+    baselined = 0
+    if args.baseline is not None:
+        report, baselined = _apply_baseline(report, args.baseline)
     if args.statistics and args.format == "text":
         from mlwa_notebook.views.text import render_statistics
 
         text = render_statistics(report)
     else:
         text = _render(report, args.format)
+    if baselined and args.format == "text":
+        text += f"\n{baselined} finding{'s' if baselined != 1 else ''} in the baseline ({args.baseline})"
     if args.output is not None:
         from mlwa_notebook.atomic import write_text_atomic
 
         write_text_atomic(args.output, text + "\n")
     else:
         print(text)
-    if args.format != "text":
+    if args.format not in ("text", "concise"):
         for e in report.errors:
             print(f"mlwa: {e.path}: {e.message}", file=sys.stderr)
     return _exit_code(report, "never" if args.exit_zero else args.fail_on or config.fail_on)
+
+
+def _notebook_prints(report: Report) -> dict[str, dict[str, str]]:
+    """Per notebook path, the fingerprint of each cell's source (read again from the file)."""
+    from mlwa_notebook.baseline import cell_fingerprints
+    from mlwa_notebook.notebook import parse_json
+
+    prints: dict[str, dict[str, str]] = {}
+    for nb in report.notebooks:
+        try:
+            prints[nb.path] = cell_fingerprints(nb, parse_json(Path(nb.path).read_bytes(), nb.path))
+        except (OSError, MlwaError, ValueError):
+            prints[nb.path] = {}  # it was read a moment ago; without prints nothing matches
+    return prints
+
+
+def _apply_baseline(report: Report, file: Path) -> tuple[Report, int]:
+    """The report less the findings the baseline holds; stale entries are listed on stderr."""
+    from mlwa_notebook.baseline import apply_baseline, read_baseline
+
+    applied = apply_baseline(report, read_baseline(file), _notebook_prints(report), file.parent)
+    if applied.stale:
+        n = len(applied.stale)
+        print(
+            f"mlwa: {n} baseline entr{'ies' if n != 1 else 'y'} no longer match"
+            f"{'' if n != 1 else 'es'} (fixed, or the cell changed); shrink {file} with "
+            "`mlwa baseline write`:",
+            file=sys.stderr,
+        )
+        for key in applied.stale:
+            print(f"  {key.path}, cell {key.cell_id}, {key.code}", file=sys.stderr)
+    return applied.report, applied.baselined
+
+
+def cmd_baseline(args: argparse.Namespace) -> int:
+    if args.baseline_command != "write":
+        print("mlwa: baseline takes a subcommand: write", file=sys.stderr)
+        return EXIT_USAGE
+    from mlwa_notebook.baseline import keys_of, write_baseline
+
+    if args.config is not None:
+        from mlwa_notebook.config import parse_config_file
+
+        config = parse_config_file(args.config)
+    else:
+        config = find_config(Path(args.paths[0]))
+    paths = list(find_notebooks(args.paths, config.exclude))
+    if not paths:
+        print(f"mlwa: no notebooks found in {', '.join(args.paths)}", file=sys.stderr)
+        return EXIT_USAGE
+    report = check_paths_progress(paths, config, None, None)
+    prints = _notebook_prints(report)
+    root = args.output.parent
+    keys = [k for nb in report.notebooks for k in keys_of(nb, prints[nb.path], root, nb.findings)]
+    total = write_baseline(args.output, keys)
+    for e in report.errors:
+        print(f"mlwa: {e.path}: {e.message} (not in the baseline)", file=sys.stderr)
+    print(
+        f"mlwa: wrote {args.output} ({total} finding{'s' if total != 1 else ''} in "
+        f"{len(report.notebooks)} notebook{'s' if len(report.notebooks) != 1 else ''})",
+        file=sys.stderr,
+    )
+    return EXIT_FINDINGS if report.errors else EXIT_OK
 
 
 def check_paths_progress(
@@ -333,6 +450,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "rule": cmd_rule,
     "lens": cmd_lens,
     "export": cmd_export,
+    "baseline": cmd_baseline,
 }
 
 

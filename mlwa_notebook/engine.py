@@ -7,16 +7,16 @@ the world (configuration, lens, version control) and gets plain records back.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from mlwa_notebook import __version__
 from mlwa_notebook.cellcode import CodeFacts, analyse_code
+from mlwa_notebook.checklist import cell_checklists
 from mlwa_notebook.config import Config
 from mlwa_notebook.errors import MlwaError, NotebookError
-from mlwa_notebook.evidence import practice_evidence
+from mlwa_notebook.evidence import SIGNALS, practice_evidence
 from mlwa_notebook.lens import FINE_TO_LENS_PHASE, Lens, load_lens
 from mlwa_notebook.metadata import (
     cell_ignores,
@@ -175,12 +175,28 @@ def analyze_notebook(
         for c, label in zip(nb.cells, labels, strict=True)
     )
     present = lens_phases_present(label.phase for label in labels)
+    # What the notebook can show: the practices of the rules that ran, and of evidence signals.
+    ran = [r for r in ALL_RULES if config.enabled(r.code, r.name)]
+    checkable = {bp for r in ran for bp in r.best_practices} | {s.practice for s in SIGNALS}
+    # A rule that ran and found nothing, not even a suppressed finding, holds for its practices.
+    flagged = {bp for f in (*findings, *suppressed) for bp in f.best_practices}
+    held: dict[str, list[str]] = {}
+    for rule in ran:
+        for bp in rule.best_practices:
+            if bp not in flagged:
+                held.setdefault(bp, []).append(rule.name)
     # Notes and reasons are the user's text, repeated by every export: no secret in clear.
     answers = {
-        bp: dataclasses.replace(a, note=hide_secrets(a.note), reason=hide_secrets(a.reason))
+        bp: replace(a, note=hide_secrets(a.note), reason=hide_secrets(a.reason))
         for bp, a in checklist_answers(nb.metadata).items()
     }
-    states = checklist_states(lens, present, answers, findings, evidence)
+    states = checklist_states(lens, present, answers, findings, evidence, checkable, held)
+    ideas = {bp.id: f"{bp.description} {bp.notebook_evidence}" for bp in lens.best_practices}
+    ranked = cell_checklists(cells, states, findings, evidence, ideas)
+    cells = tuple(
+        replace(cell, checklist_phase=phase, checklist=ids)
+        for cell, (phase, ids) in zip(cells, ranked, strict=True)
+    )
     scores = pillar_scores(states)
     return NotebookReport(
         path=path,

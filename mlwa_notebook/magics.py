@@ -18,21 +18,22 @@ from __future__ import annotations
 import re
 import shlex
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from IPython.display import display
 
+from mlwa_notebook.checklist import checklist_for
 from mlwa_notebook.errors import MlwaError
 from mlwa_notebook.kernel.autocheck import AutoCheck
 from mlwa_notebook.kernel.changes import AnswerChange, IgnoreChange, PhaseChange
 from mlwa_notebook.kernel.session import Analysis, KernelSession
 from mlwa_notebook.lens import FINE_PHASE_IDS, FINE_TO_LENS_PHASE, LENS_PHASE_IDS, PILLAR_IDS
-from mlwa_notebook.report import NotebookReport
+from mlwa_notebook.report import NotebookReport, PracticeState
 from mlwa_notebook.views import notebook_html as views
 
 USAGE = """\
@@ -118,13 +119,10 @@ def cell_scoped_magic(lines: list[str]) -> list[str]:
 
 
 def current_lens_phase(report: NotebookReport, index: int | None) -> str | None:
-    """The lens phase of the running cell, or of the nearest cell above that has one."""
-    if index is None:
+    """The lens phase the running cell's checklist shows, as the report decided it."""
+    if index is None or not 0 <= index < len(report.cells):
         return None
-    for cell in reversed(report.cells[: index + 1]):
-        if cell.lens_phase:
-            return cell.lens_phase
-    return None
+    return report.cells[index].checklist_phase
 
 
 def _show(rendered: views.Rendered) -> None:
@@ -221,10 +219,15 @@ class MlwaMagics(Magics):
         found = self._analysis()
         report = found.report
         wanted = command.args[0].lower() if command.args else None
-        if wanted is None:
-            phase = current_lens_phase(report, found.running_index)
-            states = [s for s in report.checklist if phase is None or s.phase == phase]
-            title = f"Checklist: {phase}" if phase else "Checklist: all phases present"
+        ranked: Sequence[PracticeState] = ()
+        if wanted is None and current_lens_phase(report, found.running_index):
+            # The running cell's checklist, ranked for it: the same decision the sidebar shows.
+            index = cast(int, found.running_index)
+            chosen = checklist_for(report.cells, report.checklist, index)
+            states, ranked = list(chosen.practices), chosen.ranked
+            title = f"Checklist for cell {index + 1}: {chosen.phase}"
+        elif wanted is None:
+            states, title = list(report.checklist), "Checklist: all phases present"
         elif wanted == "all":
             states, title = list(report.checklist), "Checklist: all phases present"
         elif wanted in PILLAR_IDS:
@@ -237,7 +240,7 @@ class MlwaMagics(Magics):
         else:
             choices = ", ".join([*LENS_PHASE_IDS, *PILLAR_IDS, "all"])
             raise MlwaError(f"no phase or pillar {wanted!r}; use one of {choices}")
-        _show(views.render_checklist(states, title, found.input.notes))
+        _show(views.render_checklist(states, title, found.input.notes, ranked))
 
     def _lens(self, _command: Command) -> None:
         config = self.session.config_for(self.session.location())
@@ -336,10 +339,14 @@ class MlwaMagics(Magics):
             raise MlwaError(
                 f"say why {practice.id} does not apply: %mlwa answer {practice.id} na REASON"
             )
+        from mlwa_notebook.identity import who
+
+        where = self.session.location()
+        by = who(Path(where.path).parent if where is not None else None)
         change = (
-            AnswerChange(practice.id, value, reason=text.strip())
+            AnswerChange(practice.id, value, reason=text.strip(), by=by)
             if value == "na"
-            else AnswerChange(practice.id, value, note=text.strip())
+            else AnswerChange(practice.id, value, note=text.strip(), by=by)
         )
         return self.session.persist(change).message
 

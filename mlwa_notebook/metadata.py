@@ -4,7 +4,8 @@ Notebook metadata::
 
     "mlwa": {
       "version": 1,
-      "checklist": {"MLOPS03-BP02": {"state": "done", "note": "...", "updated": "<ISO time>"},
+      "checklist": {"MLOPS03-BP02": {"state": "done", "note": "...", "updated": "<ISO time>",
+                                     "by": "Ada Lovelace"},
                     "MLSEC05-BP01": {"state": "na", "reason": "no PII", "updated": "..."}},
       "ignore": {"MLW005": "installs are pinned by the image"}
     }
@@ -44,6 +45,8 @@ class Answer:
     note: str = ""
     reason: str = ""
     updated: str = ""
+    #: Who gave it (git user.name, or the JupyterLab identity): "" for answers written before.
+    by: str = ""
 
 
 def now() -> str:
@@ -121,6 +124,7 @@ def checklist_answers(metadata: Mapping[str, Any]) -> dict[str, Answer]:
                 note=str(entry.get("note", "")),
                 reason=str(entry.get("reason", "")),
                 updated=str(entry.get("updated", "")),
+                by=str(entry.get("by", "")),
             )
     return answers
 
@@ -177,6 +181,8 @@ def set_answer(nb: Mapping[str, Any], bp_id: str, answer: Answer) -> dict[str, A
         entry["note"] = answer.note
     if answer.reason:
         entry["reason"] = answer.reason
+    if answer.by:
+        entry["by"] = answer.by
     checklist[bp_id] = entry
     return out
 

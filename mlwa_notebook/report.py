@@ -69,6 +69,10 @@ class CellReport:
     evidence: tuple[str, ...]
     execution_count: int | None
     finding_count: int = 0
+    #: The lens phase this cell's checklist shows and, of that phase, the practices the cell
+    #: points at, most relevant first (``mlwa_notebook.checklist`` decides; every view reads it).
+    checklist_phase: str | None = None
+    checklist: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +86,16 @@ class PracticeState:
     question: str
     risk: str
     state: str  # met, not-applicable, violated, open
-    source: str | None  # checklist, evidence, finding
+    source: str | None  # checklist, evidence, rule (it ran and holds), finding
     cells: tuple[int, ...]
     note: str = ""
     reason: str = ""
+    #: "checked": a rule or an evidence signal can see it in a notebook; "attested": only a
+    #: person can vouch for it (roles, IAM, budgets), in the checklist.
+    kind: str = "attested"
+    #: For a checklist answer: who gave it and when (empty for answers that predate it).
+    by: str = ""
+    updated: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +109,17 @@ class PillarScore:
     not_applicable: int
     violated: int
     open: int
+    #: ``score`` as the whole percentage every view shows, rounded half up once, here, so that
+    #: the sidebar, the CLI and the exports never disagree by a point.
+    percent: int
+    #: What the notebook shows: applicable checked practices (less the not applicable ones)
+    #: and how many of them are met.
+    checked: int = 0
+    checked_met: int = 0
+    #: What a person vouches for: applicable attested practices and how many are answered
+    #: (done, or not applicable with a reason).
+    attested: int = 0
+    answered: int = 0
 
 
 @dataclass(frozen=True, slots=True)

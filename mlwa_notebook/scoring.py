@@ -6,14 +6,23 @@ The formula, as shown to users:
     a finding or evidence names it. Each applicable practice is
       violated        when an open (unsuppressed) finding cites it,
       not applicable  when the checklist says so (with a reason),
-      met             when the checklist says done or a rule found evidence of it,
+      met             when the checklist says done, a rule found evidence of it, or a rule
+                      that checks it ran and holds (no finding, not even a suppressed one),
       open            otherwise.
     coverage(pillar) = met / (applicable - not applicable), and 0 when nothing applies.
+
+    The practices are of two kinds, counted apart so that a clean notebook whose organisational
+    practices nobody has answered yet does not look badly built:
+      checked   a rule or an evidence signal can see it in a notebook: met, violated or open;
+      attested  only a person can vouch for it (roles, IAM, budgets): answered in the checklist
+                (done, or not applicable with a reason) or unanswered.
+    Every view shows "checked met/counted · answered n/m" beside the coverage.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from mlwa_notebook.lens import FINE_TO_LENS_PHASE, PILLAR_IDS, Lens
 from mlwa_notebook.metadata import Answer
@@ -22,8 +31,33 @@ from mlwa_notebook.report import Evidence, Finding, PillarScore, PracticeState
 FORMULA = (
     "coverage = met / (applicable - not applicable). A practice applies when its lens phase has "
     "cells in the notebook or an answer, finding or evidence names it; it is violated by an open "
-    "finding, met by a 'done' answer or a rule's evidence, not applicable when answered so."
+    "finding, met by a 'done' answer, a rule's evidence or a rule that holds, not applicable "
+    "when answered so. "
+    "checked = practices a rule or evidence signal sees in the notebook (met / counted); "
+    "answered = practices only a person can vouch for, answered in the checklist (answered / all)."
 )
+
+
+def whole_percent(fraction: float) -> int:
+    """A 0-1 fraction as a whole percentage, halves rounded up.
+
+    Python's ``round`` rounds halves to even (12.5 -> 12) where JavaScript's ``Math.round``
+    rounds them up (13): views in both languages showed different figures for one score. Every
+    view rounds through this function, or shows ``PillarScore.percent`` that it computed.
+    """
+    return math.floor(fraction * 100 + 0.5)
+
+
+def checked_and_answered(score: PillarScore) -> str:
+    """What the notebook shows apart from what a person vouches for, as every view words it."""
+    return (
+        f"checked {score.checked_met}/{score.checked} · answered {score.answered}/{score.attested}"
+    )
+
+
+def _exact_percent(met: int, denominator: int) -> int:
+    """``met / denominator`` as a whole percentage, halves up, without floating-point error."""
+    return (200 * met + denominator) // (2 * denominator) if denominator else 0
 
 
 def lens_phases_present(phases: Iterable[str]) -> tuple[str, ...]:
@@ -46,8 +80,15 @@ def checklist_states(
     answers: Mapping[str, Answer],
     findings: Sequence[Finding],
     evidence: Sequence[Evidence],
+    checkable: Collection[str] = frozenset(),
+    held: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[PracticeState, ...]:
-    """The state of every applicable best practice."""
+    """The state of every applicable best practice.
+
+    ``checkable``: the ids a rule or an evidence signal can see; ``held``: per id, the rules
+    that check it, ran and found nothing (the caller leaves out any with a suppressed finding).
+    """
+    held = held or {}
     violated: dict[str, list[int]] = {}
     for f in findings:
         for cited in f.best_practices:
@@ -68,6 +109,7 @@ def checklist_states(
             "title": bp.title,
             "question": bp.question,
             "risk": bp.risk,
+            "kind": "checked" if bp.id in checkable else "attested",
         }
         if bp.id in violated:
             state = PracticeState(
@@ -85,10 +127,18 @@ def checklist_states(
                 cells=(),
                 note=answer.note,
                 reason=answer.reason,
+                by=answer.by,
+                updated=answer.updated,
             )
         elif answer is not None and answer.state == "done":
             state = PracticeState(
-                **common, state="met", source="checklist", cells=(), note=answer.note
+                **common,
+                state="met",
+                source="checklist",
+                cells=(),
+                note=answer.note,
+                by=answer.by,
+                updated=answer.updated,
             )
         elif bp.id in shown:
             state = PracticeState(
@@ -97,6 +147,14 @@ def checklist_states(
                 source="evidence",
                 cells=tuple(sorted({e.cell_index for e in shown[bp.id]})),
                 note="; ".join(dict.fromkeys(e.note for e in shown[bp.id]))[:300],
+            )
+        elif held.get(bp.id):
+            state = PracticeState(
+                **common,
+                state="met",
+                source="rule",
+                cells=(),
+                note="no finding of " + ", ".join(held[bp.id]),
             )
         else:
             state = PracticeState(
@@ -112,6 +170,8 @@ def _score(states: Sequence[PracticeState], key: str) -> PillarScore:
     violated = sum(s.state == "violated" for s in states)
     open_ = sum(s.state == "open" for s in states)
     denominator = len(states) - na
+    checked = [s for s in states if s.kind == "checked" and s.state != "not-applicable"]
+    attested = [s for s in states if s.kind == "attested"]
     return PillarScore(
         key,
         round(met / denominator, 4) if denominator else 0.0,
@@ -120,6 +180,11 @@ def _score(states: Sequence[PracticeState], key: str) -> PillarScore:
         na,
         violated,
         open_,
+        _exact_percent(met, denominator),
+        checked=len(checked),
+        checked_met=sum(s.state == "met" for s in checked),
+        attested=len(attested),
+        answered=sum(s.source == "checklist" for s in attested),
     )
 
 

@@ -99,9 +99,12 @@ export function addCommands(
       if (!panel || !bp || (state !== 'done' && state !== 'na' && state !== 'open')) {
         return;
       }
+      // Who answered, so a reviewer can trust an attested answer: JupyterLab's own identity.
+      const identity = app.serviceManager.user?.identity;
       setAnswer(panel.context.model, bp, state as AnswerState, {
         note: text(args, 'note'),
-        reason: text(args, 'reason')
+        reason: text(args, 'reason'),
+        by: identity?.display_name || identity?.name || ''
       });
       reanalyse(panel);
     }

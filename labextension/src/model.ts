@@ -68,6 +68,9 @@ export function readAnswers(value: unknown): { [bp: string]: IChecklistEntry } {
       if (typeof entry['reason'] === 'string' && entry['reason']) {
         answer.reason = entry['reason'];
       }
+      if (typeof entry['by'] === 'string' && entry['by']) {
+        answer.by = entry['by'];
+      }
       found[bp] = answer;
     }
   }
@@ -81,9 +84,12 @@ function isAnswerState(value: unknown): value is AnswerState {
 /** A checklist entry as `metadata.set_answer` writes it: empty note and reason left out. */
 export function answerEntry(
   state: AnswerState,
-  options: { note?: string; reason?: string; updated?: string } = {}
+  options: { note?: string; reason?: string; updated?: string; by?: string } = {}
 ): IChecklistEntry {
   const entry: IChecklistEntry = { state, updated: options.updated || nowIso() };
+  if (options.by) {
+    entry.by = options.by;
+  }
   if (options.note) {
     entry.note = options.note;
   }
@@ -268,11 +274,14 @@ export function cellReport(report: NotebookReport | null, cellId: string): CellR
 /** The checklist of one lens phase, grouped by pillar in the framework's order. */
 export function checklistByPillar(
   report: NotebookReport,
-  lensPhase: string
+  lensPhase: string,
+  exclude: ReadonlySet<string> = new Set()
 ): Array<[Pillar, PracticeState[]]> {
   const groups: Array<[Pillar, PracticeState[]]> = [];
   for (const pillar of PILLARS) {
-    const items = report.checklist.filter(s => s.phase === lensPhase && s.pillar === pillar);
+    const items = report.checklist.filter(
+      s => s.phase === lensPhase && s.pillar === pillar && !exclude.has(s.id)
+    );
     if (items.length) {
       groups.push([pillar, items]);
     }

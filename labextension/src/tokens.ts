@@ -54,6 +54,8 @@ export interface IChecklistEntry {
   updated: string;
   note?: string;
   reason?: string;
+  /** Who gave the answer (JupyterLab's identity, or git user.name from the kernel). */
+  by?: string;
 }
 
 /** The notebook's `metadata.mlwa` block (only the parts this extension reads or writes). */

@@ -61,7 +61,7 @@ export function setAnswer(
   model: INotebookModel,
   bp: string,
   state: AnswerState,
-  options: { note?: string; reason?: string } = {}
+  options: { note?: string; reason?: string; by?: string } = {}
 ): IChecklistEntry {
   const entry = answerEntry(state, options);
   const shared = model.sharedModel;

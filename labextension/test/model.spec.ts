@@ -266,7 +266,10 @@ describe('display helpers', () => {
       source: null,
       cells: [],
       note: '',
-      reason: ''
+      reason: '',
+      kind: 'attested',
+      by: '',
+      updated: ''
     });
     const report = {
       checklist: [

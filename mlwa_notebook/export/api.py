@@ -143,6 +143,7 @@ def annotated_notebook(
         [pillar_name(lens, s.pillar) for s in report.pillar_scores],
         [s.score for s in report.pillar_scores],
         "Coverage of the six Well-Architected pillars",
+        checked=[s.checked_met / s.checked if s.checked else 0.0 for s in report.pillar_scores],
     )
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     head = [

@@ -16,6 +16,7 @@ from mlwa_notebook.export.summary import (
 )
 from mlwa_notebook.lens import PILLAR_SHORT, Lens
 from mlwa_notebook.report import NotebookReport
+from mlwa_notebook.scoring import checked_and_answered
 
 MAX_FINDINGS = 25
 MAX_PRACTICES_PER_PILLAR = 30
@@ -40,8 +41,7 @@ def pr_comment(report: NotebookReport, lens: Lens, tool_version: str) -> str:
             lines.append(f"| | | | … and {len(findings) - MAX_FINDINGS} more |")
         lines.append("")
     coverage = " · ".join(
-        f"{PILLAR_SHORT.get(s.pillar, s.pillar)} {round(s.score * 100)}%"
-        for s in report.pillar_scores
+        f"{PILLAR_SHORT.get(s.pillar, s.pillar)} {s.percent}%" for s in report.pillar_scores
     )
     lines += [f"**Coverage:** {coverage}", ""]
     if findings:
@@ -58,13 +58,13 @@ def pr_comment(report: NotebookReport, lens: Lens, tool_version: str) -> str:
     lines += [
         "<details><summary>Pillar coverage and checklist</summary>",
         "",
-        "| Pillar | Coverage | Done | Not applicable | Open | Violated |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| Pillar | Coverage | Done | Not applicable | Open | Violated | Shown · attested |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for s in report.pillar_scores:
         lines.append(
-            f"| {md(pillar_name(lens, s.pillar))} | {round(s.score * 100)}% | {s.met} | "
-            f"{s.not_applicable} | {s.open} | {s.violated} |"
+            f"| {md(pillar_name(lens, s.pillar))} | {s.percent}% | {s.met} | "
+            f"{s.not_applicable} | {s.open} | {s.violated} | {checked_and_answered(s)} |"
         )
     phases = ", ".join(phase_name(lens, p) for p in report.phases_present) or "none"
     lines += ["", f"Lifecycle phases present: {phases}.", "", md(report.coverage_formula), ""]

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from mlwa_notebook.lens import Lens
 from mlwa_notebook.report import Finding, NotebookReport, PillarScore, PracticeState
+from mlwa_notebook.scoring import checked_and_answered
 
 #: Open findings listed in the summary; the rest are counted (each flagged cell has its note).
 MAX_SUMMARY_FINDINGS = 30
@@ -76,19 +77,19 @@ def severity_counts(findings: Sequence[Finding]) -> str:
 def coverage_text(report: NotebookReport, lens: Lens) -> str:
     """One line for text outputs: every pillar's coverage."""
     return "Pillar coverage: " + ", ".join(
-        f"{pillar_name(lens, s.pillar)} {round(s.score * 100)}%" for s in report.pillar_scores
+        f"{pillar_name(lens, s.pillar)} {s.percent}%" for s in report.pillar_scores
     )
 
 
 def _pillar_table(scores: Sequence[PillarScore], lens: Lens) -> list[str]:
     rows = [
-        "| Pillar | Coverage | Done | Not applicable | Open | Violated |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| Pillar | Coverage | Done | Not applicable | Open | Violated | Shown · attested |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for s in scores:
         rows.append(
-            f"| {md(pillar_name(lens, s.pillar))} | {round(s.score * 100)}% | {s.met} | "
-            f"{s.not_applicable} | {s.open} | {s.violated} |"
+            f"| {md(pillar_name(lens, s.pillar))} | {s.percent}% | {s.met} | "
+            f"{s.not_applicable} | {s.open} | {s.violated} | {checked_and_answered(s)} |"
         )
     return rows
 
@@ -114,6 +115,11 @@ def _practice_line(state: PracticeState, cell_ids: Sequence[str]) -> str:
         line += f" ({links})"
     if state.state == "not-applicable" and state.reason:
         line += f": {md(state.reason)}"
+    if state.source == "checklist" and (state.by or state.updated):
+        # the reviewer trusts an attested answer by who gave it and when
+        by = f" by {md(state.by)}" if state.by else ""
+        day = f" on {state.updated[:10]}" if state.updated else ""
+        line += f" — answered{by}{day}"
     return line
 
 

@@ -10,6 +10,8 @@ import math
 from collections.abc import Sequence
 from html import escape
 
+from mlwa_notebook.scoring import whole_percent
+
 WIDTH, HEIGHT = 620, 340
 _CX, _CY, _R = WIDTH / 2, HEIGHT / 2 + 4, 120
 _RINGS = (0.25, 0.5, 0.75, 1.0)
@@ -30,8 +32,17 @@ def _polygon(points: Sequence[tuple[float, float]]) -> str:
     return " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in points)
 
 
-def radar_svg(labels: Sequence[str], values: Sequence[float], title: str) -> str:
-    """An SVG radar: one axis per label, each value a share in [0, 1] (clamped)."""
+def radar_svg(
+    labels: Sequence[str],
+    values: Sequence[float],
+    title: str,
+    checked: Sequence[float] | None = None,
+) -> str:
+    """An SVG radar: one axis per label, each value a share in [0, 1] (clamped).
+
+    ``checked``, when given, is drawn as a dashed line inside the area: the share the notebook
+    shows by itself (checked practices met / counted), apart from what the checklist attests.
+    """
     count = len(labels)
     values = [min(1.0, max(0.0, v)) for v in values]
     parts = [
@@ -63,6 +74,17 @@ def radar_svg(labels: Sequence[str], values: Sequence[float], title: str) -> str
         f'<polygon points="{_polygon(shape)}" fill="{_FILL}" fill-opacity="0.35" '
         f'stroke="{_LINE}" stroke-width="2"/>'
     )
+    if checked is not None:
+        inner = [_point(i, count, min(1.0, max(0.0, v))) for i, v in enumerate(checked)]
+        parts.append(
+            f'<polygon class="checked" points="{_polygon(inner)}" fill="none" stroke="{_TEXT}" '
+            'stroke-width="1.5" stroke-dasharray="5 3"><title>shown by the notebook '
+            "(checked practices met / counted)</title></polygon>"
+        )
+        parts.append(
+            f'<text x="12" y="{HEIGHT - 12}" fill="#5b616b" font-size="11">dashed: shown by '
+            "the notebook (rules, evidence) · area: coverage with the checklist's answers</text>"
+        )
     for x, y in shape:
         parts.append(f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="3.5" fill="{_LINE}"/>')
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
@@ -72,7 +94,7 @@ def radar_svg(labels: Sequence[str], values: Sequence[float], title: str) -> str
         dy = -4 if y < _CY - 1 else 14 if y > _CY + 1 else 4
         parts.append(
             f'<text x="{_fmt(x)}" y="{_fmt(y + dy)}" text-anchor="{anchor}" fill="{_TEXT}">'
-            f'{escape(label)} <tspan font-weight="bold">{round(value * 100)}%</tspan></text>'
+            f'{escape(label)} <tspan font-weight="bold">{whole_percent(value)}%</tspan></text>'
         )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"

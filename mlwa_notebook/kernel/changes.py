@@ -46,10 +46,11 @@ class AnswerChange:
     note: str = ""
     reason: str = ""
     updated: str = field(default_factory=now)
+    by: str = ""
 
     def entry(self) -> ChecklistEntry:
         """The stored form of the answer, built by ``metadata.set_answer``."""
-        answer = Answer(self.state, self.note, self.reason, self.updated)
+        answer = Answer(self.state, self.note, self.reason, self.updated, self.by)
         written = set_answer({"cells": [], "metadata": {}}, self.bp_id, answer)
         entry: ChecklistEntry = written["metadata"][KEY]["checklist"][self.bp_id]
         return entry

@@ -95,6 +95,7 @@ class ChecklistEntry(TypedDict):
     updated: str
     note: NotRequired[str]
     reason: NotRequired[str]
+    by: NotRequired[str]
 
 
 class NotebookPatch(TypedDict, total=False):

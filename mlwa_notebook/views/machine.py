@@ -125,15 +125,21 @@ def _escape(text: str, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
-def render_github(report: Report) -> str:
-    """GitHub Actions workflow commands: one annotation per finding or unreadable notebook."""
+def render_github(report: Report, regions: Regions | None = None) -> str:
+    """GitHub Actions workflow commands: one annotation per finding or unreadable notebook.
+
+    With ``regions`` each annotation carries ``line=``, the file line that holds the finding's
+    cell line (as in SARIF), so GitHub pins it in the diff and not only to the file.
+    """
     lines = []
     for nb in report.notebooks:
         for f in nb.findings:
             level = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
             title = _escape(f"{f.code} {f.name}", prop=True)
+            region = _physical(nb.path, f.cell_index, f.line, regions).get("region")
+            line = f",line={region['startLine']}" if region else ""
             lines.append(
-                f"::{level} file={_escape(nb.path, prop=True)},title={title}::"
+                f"::{level} file={_escape(nb.path, prop=True)}{line},title={title}::"
                 f"{_escape(f.message + '. ' + f.fix)}"
             )
     for e in report.errors:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mlwa_notebook.report import CellReport, Finding, NotebookReport, PillarScore, PracticeState
+from mlwa_notebook.scoring import checked_and_answered, whole_percent
 
 PILLAR_NAMES = {
     "operational-excellence": "Operational excellence",
@@ -84,8 +85,8 @@ def pillar_name(pillar: str) -> str:
 
 
 def percent(score: float) -> str:
-    """A 0-1 score as a whole percentage."""
-    return f"{round(score * 100)}%"
+    """A 0-1 score as a whole percentage, rounded as every view rounds it."""
+    return f"{whole_percent(score)}%"
 
 
 def _box(body: str) -> str:
@@ -164,7 +165,15 @@ def phase_map_html(cells: Sequence[CellReport], running_index: int | None = None
 
 # --- pillar table -------------------------------------------------------------------------------
 
-PILLAR_COLUMNS = ("pillar", "score", "met / counted", "n/a", "violated", "open")
+PILLAR_COLUMNS = (
+    "pillar",
+    "score",
+    "met / counted",
+    "n/a",
+    "violated",
+    "open",
+    "the notebook shows · a person attests",
+)
 
 
 def pillar_rows(scores: Iterable[PillarScore]) -> list[tuple[str, ...]]:
@@ -172,11 +181,12 @@ def pillar_rows(scores: Iterable[PillarScore]) -> list[tuple[str, ...]]:
     return [
         (
             pillar_name(s.pillar),
-            percent(s.score),
+            f"{s.percent}%",
             f"{s.met} / {s.applicable - s.not_applicable}",
             str(s.not_applicable),
             str(s.violated),
             str(s.open),
+            checked_and_answered(s),
         )
         for s in scores
     ]
@@ -297,32 +307,54 @@ def render_status(
 ANSWER_HINT = "answer: %mlwa answer <id> done [note] | na <reason> | open [note]"
 
 
+def attestation(s: PracticeState) -> str:
+    """Who answered and on which day, for a checklist answer: " by Ada on 2026-11-29"."""
+    by = f" by {s.by}" if s.by else ""
+    day = f" on {s.updated[:10]}" if s.updated else ""
+    return by + day if s.source == "checklist" or s.state == "not-applicable" else ""
+
+
 def _state_detail(s: PracticeState) -> str:
     if s.state == "violated":
         return "violated by cell " + ", ".join(str(c + 1) for c in s.cells)
     if s.state == "not-applicable":
-        return f"not applicable: {s.reason}" if s.reason else "not applicable"
+        why = f": {s.reason}" if s.reason else ""
+        return f"not applicable{why}{attestation(s)}"
     if s.state == "met" and s.source == "evidence":
         cells = ", ".join(str(c + 1) for c in s.cells)
         return f"met (seen in cell {cells})" if cells else "met"
+    if s.state == "met" and s.source == "rule":
+        return f"met ({s.note})"
     if s.state == "met":
-        return "met (answered done)"
+        return f"met (answered done{attestation(s)})"
     return "open"
 
 
-def render_checklist(states: Sequence[PracticeState], title: str, notes: Sequence[str]) -> Rendered:
-    """The practices given, grouped by pillar, with their state, note and how to answer."""
+def render_checklist(
+    states: Sequence[PracticeState],
+    title: str,
+    notes: Sequence[str],
+    ranked: Sequence[PracticeState] = (),
+) -> Rendered:
+    """The practices given, with their state, note and how to answer.
+
+    ``ranked`` (a cell's checklist, see ``mlwa_notebook.checklist``) come first, in their order,
+    under "For this cell"; the other practices follow grouped by pillar.
+    """
+    first = {s.id for s in ranked}
     groups: dict[str, list[PracticeState]] = {}
     for s in states:
-        groups.setdefault(s.pillar, []).append(s)
+        if s.id not in first:
+            groups.setdefault(s.pillar, []).append(s)
     text = [*_notes_text(notes), f"{title} ({len(states)} practices)"]
     body = _notes_html(notes) + f"<h4 style='margin:8px 0 2px 0;'>{esc(title)} ({len(states)})</h4>"
-    for pillar in PILLAR_NAMES:
-        items = groups.get(pillar)
-        if not items:
-            continue
-        text.append(pillar_name(pillar))
-        body += f"<div style='font-weight:600; margin-top:6px;'>{esc(pillar_name(pillar))}</div><ul style='margin:0; padding-left:18px; list-style:none;'>"
+    sections: list[tuple[str, Sequence[PracticeState]]] = []
+    if ranked:
+        sections.append(("For this cell", ranked))
+    sections.extend((pillar_name(p), groups[p]) for p in PILLAR_NAMES if groups.get(p))
+    for heading, items in sections:
+        text.append(heading)
+        body += f"<div style='font-weight:600; margin-top:6px;'>{esc(heading)}</div><ul style='margin:0; padding-left:18px; list-style:none;'>"
         for s in items:
             detail = _state_detail(s)
             label = "evidence" if s.source == "evidence" else "note"

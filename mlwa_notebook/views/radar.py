@@ -14,10 +14,10 @@ import json
 from typing import Any
 
 from mlwa_notebook.report import NotebookReport, PillarScore
+from mlwa_notebook.scoring import checked_and_answered
 from mlwa_notebook.views.notebook_html import (
     PILLAR_COLUMNS,
     Rendered,
-    percent,
     pillar_name,
     pillar_rows,
     table_html,
@@ -39,10 +39,13 @@ def plotly_available() -> bool:
 
 
 def hover_counts(score: PillarScore) -> str:
-    """The counts behind one pillar's score, for the hover text (plotly's HTML subset)."""
+    """The figure and the counts behind one pillar's score, for the hover text (plotly's HTML).
+
+    The figure is the report's own ``percent``: plotly's number format would round it again.
+    """
     counted = score.applicable - score.not_applicable
     return (
-        f"met {score.met} of {counted} counted<br>"
+        f"{score.percent}%<br>met {score.met} of {counted} counted<br>"
         f"applicable {score.applicable}, not applicable {score.not_applicable}<br>"
         f"violated {score.violated}, open {score.open}"
     )
@@ -63,7 +66,36 @@ def _trace(report: NotebookReport, name: str, colours: tuple[str, str], dash: st
         fillcolor=colours[1],
         line={"color": colours[0], "width": 2, "dash": dash},
         marker={"size": 6},
-        hovertemplate="<b>%{theta}</b>: %{r:.0f}%<br>%{customdata}<extra>" + name + "</extra>",
+        hovertemplate="<b>%{theta}</b>: %{customdata}<extra>" + name + "</extra>",
+    )
+
+
+CHECKED_NAME = "shown by the notebook"
+
+
+def checked_values(report: NotebookReport) -> list[float]:
+    """Per pillar (closed ring): checked practices met / counted, in percent."""
+    values = [
+        round(100 * s.checked_met / s.checked, 1) if s.checked else 0.0
+        for s in report.pillar_scores
+    ]
+    return [*values, values[0]] if values else []
+
+
+def _checked_trace(report: NotebookReport) -> Any:
+    """What the notebook shows by itself (rules and evidence), apart from checklist answers."""
+    import plotly.graph_objects as go
+
+    scores = list(report.pillar_scores)
+    closed = [*scores, scores[0]] if scores else []
+    return go.Scatterpolar(
+        r=checked_values(report),
+        theta=[pillar_name(s.pillar) for s in closed],
+        customdata=[checked_and_answered(s) for s in closed],
+        name=CHECKED_NAME,
+        mode="lines",
+        line={"color": NEUTRAL, "width": 1.5, "dash": "dot"},
+        hovertemplate="<b>%{theta}</b>: %{customdata}<extra>" + CHECKED_NAME + "</extra>",
     )
 
 
@@ -80,6 +112,9 @@ def radar_figure(
     traces = []
     if compare is not None:
         traces.append(_trace(compare, compare_label, COMPARE_COLOURS, "dash"))
+    else:
+        traces.append(_checked_trace(report))
+    # The report's own trace stays last: the panel updates ``data[-1]`` in place.
     traces.append(_trace(report, name, CURRENT_COLOURS, "solid"))
     figure_class = go.FigureWidget if widget else go.Figure
     figure = figure_class(data=traces)
@@ -89,7 +124,7 @@ def radar_figure(
         paper_bgcolor=TRANSPARENT,
         plot_bgcolor=TRANSPARENT,
         font={"color": NEUTRAL},
-        showlegend=compare is not None,
+        showlegend=True,
         legend={"orientation": "h", "y": -0.1, "bgcolor": TRANSPARENT},
         margin={"l": 70, "r": 70, "t": 50, "b": 40},
         height=420,
@@ -125,12 +160,13 @@ def radar_table(
             table_html(PILLAR_COLUMNS, rows, caption=title),
         )
     header = ("pillar", compare_label, "now", "change")
-    before = {s.pillar: s.score for s in compare.pillar_scores}
+    before = {s.pillar: s.percent for s in compare.pillar_scores}
     rows = []
     for s in report.pillar_scores:
-        old = before.get(s.pillar, 0.0)
-        change = round((s.score - old) * 100)
-        rows.append((pillar_name(s.pillar), percent(old), percent(s.score), f"{change:+d} pts"))
+        old = before.get(s.pillar, 0)
+        # The change of the figures shown, so that the columns add up on screen.
+        change = s.percent - old
+        rows.append((pillar_name(s.pillar), f"{old}%", f"{s.percent}%", f"{change:+d} pts"))
     return Rendered(f"{title}\n{table_text(header, rows)}", table_html(header, rows, caption=title))
 
 

@@ -6,17 +6,24 @@ from collections import Counter
 
 from mlwa_notebook.lens import PILLAR_SHORT
 from mlwa_notebook.report import Report
+from mlwa_notebook.scoring import checked_and_answered
 
 
 def render_text(report: Report, show_fixes: bool = True) -> str:
-    """Findings per notebook with fix hints, the phase map, coverage, then a summary line."""
+    """Findings per notebook, the phase map, coverage, then a summary line.
+
+    A rule's fix hint follows its first finding only: the hint is the same for every finding of
+    a rule, and repeating it buries the findings themselves on a notebook with many.
+    """
     lines: list[str] = []
     total = suppressed = 0
+    hinted: set[str] = set()
     for nb in report.notebooks:
         lines.append(nb.path)
         for f in nb.findings:
             lines.append(f"  {f.severity:<7} {f.code} {f.name}: {f.message}")
-            if show_fixes:
+            if show_fixes and f.code not in hinted:
+                hinted.add(f.code)
                 lines.append(f"          fix: {f.fix}")
         if not nb.findings:
             lines.append("  no findings")
@@ -24,8 +31,14 @@ def render_text(report: Report, show_fixes: bool = True) -> str:
         lines.append("  phases: " + ", ".join(f"{p} {n}" for p, n in phases.most_common()))
         lines.append(
             "  coverage: "
-            + "  ".join(f"{PILLAR_SHORT[p]} {round(v * 100)}%" for p, v in nb.coverage.items())
+            + "  ".join(f"{PILLAR_SHORT[s.pillar]} {s.percent}%" for s in nb.pillar_scores)
             + "  (met / (applicable - not applicable))"
+        )
+        lines.append(
+            "  "
+            + "  ".join(
+                f"{PILLAR_SHORT[s.pillar]} {checked_and_answered(s)}" for s in nb.pillar_scores
+            )
         )
         if nb.suppressed:
             lines.append(f"  {len(nb.suppressed)} suppressed")
@@ -59,4 +72,29 @@ def render_statistics(report: Report) -> str:
         f"{total} finding{'s' if total != 1 else ''} in {len(report.notebooks)} notebook"
         f"{'s' if len(report.notebooks) != 1 else ''}"
     )
+    return "\n".join(lines)
+
+
+def _bare(message: str, line: int) -> str:
+    """The message without its "cell N, line L: " lead, which the concise prefix already says.
+
+    A finding in an output (line 0) keeps its "output of cell N" lead: that is not in the prefix.
+    """
+    return (message.partition(": ")[2] or message) if line else message
+
+
+def render_concise(report: Report) -> str:
+    """One line a finding, ``path:cell:line: CODE message`` (ruff's concise format), for grep.
+
+    The cell is shown by number (1-based), as everywhere else; a notebook that cannot be read is
+    one line too, so a script that counts lines counts it.
+    """
+    lines = [
+        f"{nb.path}:{f.cell_index + 1}:{f.line}: {f.code} [{f.severity}] {_bare(f.message, f.line)}"
+        for nb in report.notebooks
+        for f in nb.findings
+    ]
+    for e in report.errors:
+        cell = f"{e.cell_index + 1}:" if e.cell_index is not None else ""
+        lines.append(f"{e.path}:{cell} error: {e.message}")
     return "\n".join(lines)

@@ -62,12 +62,19 @@ def stored_answer(state: PracticeState) -> str:
     return "open"
 
 
+def user_note(state: PracticeState) -> str:
+    """The note the user wrote; a met-by-evidence or rule state's note is the analysis's words."""
+    return "" if state.source in ("evidence", "rule") else state.note
+
+
 def derived(state: PracticeState) -> str:
     """The practice's state as the analysis sees it, in words."""
     if state.state == "violated":
         return "violated by cell " + ", ".join(str(c + 1) for c in state.cells)
     if state.state == "met" and state.source == "evidence":
         return "met: seen in cell " + ", ".join(str(c + 1) for c in state.cells)
+    if state.state == "met" and state.source == "rule":
+        return f"met: {state.note}"
     return {"met": "met", "not-applicable": "not applicable", "open": "open"}[state.state]
 
 
@@ -111,7 +118,7 @@ class ChecklistRow:
             layout=w.Layout(width="auto"),
         )
         self.text = w.Text(
-            value=state.reason if state.state == "not-applicable" else state.note,
+            value=state.reason if state.state == "not-applicable" else user_note(state),
             placeholder="reason (needed for n/a) or note",
             continuous_update=False,
             layout=w.Layout(width="28%"),
@@ -274,11 +281,14 @@ def _radar_widget(report: NotebookReport) -> Any:
 def _update_radar(figure: Any, report: NotebookReport) -> None:
     scores = list(report.pillar_scores)
     closed = [*scores, scores[0]] if scores else []
-    from mlwa_notebook.views.radar import hover_counts
+    from mlwa_notebook.views.radar import CHECKED_NAME, checked_values, hover_counts
 
     with figure.batch_update():
         figure.data[-1].r = [round(s.score * 100, 1) for s in closed]
         figure.data[-1].customdata = [hover_counts(s) for s in closed]
+        for trace in figure.data[:-1]:
+            if trace.name == CHECKED_NAME:
+                trace.r = checked_values(report)
 
 
 def build_panel(view: PanelView, actions: PanelActions) -> MlwaPanel:

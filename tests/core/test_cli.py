@@ -126,12 +126,62 @@ def test_text_format_groups_by_notebook_cell_and_line(
     assert "fix:" in out
 
 
-def test_github_format_writes_annotations(
+def test_github_format_writes_annotations_pinned_to_the_json_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    nb = write_notebook(tmp_path / "a.ipynb", make_notebook(UNSEEDED))
+    nb = write_notebook(tmp_path / "a.ipynb", make_notebook(CLEAN, UNSEEDED))
     _, out, _ = run(capsys, "check", "--format", "github", str(nb))
-    assert out.startswith(f"::warning file={nb},title=MLW004 unseeded-randomness::cell 1")
+    head, _, message = out.partition("::cell 2")
+    assert head.startswith(f"::warning file={nb},line=")
+    assert head.endswith(",title=MLW004 unseeded-randomness") and message
+    line = int(head.split("line=")[1].split(",")[0])
+    assert "train_test_split([1, 2, 3])" in nb.read_text().splitlines()[line - 1]
+
+
+def test_unreadable_notebook_fails_the_run_unless_exit_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write_notebook(tmp_path / "good.ipynb", make_notebook(CLEAN))
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text('{"cells": [\n<<<<<<< HEAD\n', encoding="utf-8")  # a merge conflict
+    assert run(capsys, "check", str(good))[0] == 0
+    for fmt in ("text", "concise", "json", "sarif", "github"):
+        code, out, err = run(capsys, "check", "--format", fmt, str(bad), str(good))
+        assert code == 1, fmt
+        assert "bad.ipynb" in out + err, fmt
+    assert run(capsys, "check", "--exit-zero", str(bad), str(good))[0] == 0
+    assert run(capsys, "check", "--fail-on", "error", str(bad), str(good))[0] == 1
+
+
+def test_concise_format_is_one_line_a_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    nb = write_notebook(tmp_path / "a.ipynb", make_notebook(CLEAN, UNSEEDED, "x y"))
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{oops", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--output-format", "concise", str(nb), str(bad))
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith(f"{nb}:2:2: MLW004 [warning] ")
+    assert "cell 2" not in lines[0] and "fix" not in lines[0]
+    assert lines[1].startswith(f"{nb}:3:1: MLW000 [error] ")
+    assert lines[2].startswith(f"{bad}: error: invalid JSON")
+    same = run(capsys, "check", "--format", "concise", str(nb))[1]
+    assert same.splitlines() == lines[:2]
+
+
+def test_text_format_gives_each_rule_fix_hint_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = write_notebook(tmp_path / "a.ipynb", make_notebook(UNSEEDED, UNSEEDED, "x y"))
+    b = write_notebook(tmp_path / "b.ipynb", make_notebook(UNSEEDED))
+    _, out, _ = run(capsys, "check", str(a), str(b))
+    fixes = [line for line in out.splitlines() if line.strip().startswith("fix:")]
+    assert len(fixes) == 2  # MLW004 (three findings) and MLW000 (one)
+    assert out.count("MLW004 unseeded-randomness:") == 3
+    first = out.splitlines().index(next(x for x in out.splitlines() if "MLW004" in x))
+    assert out.splitlines()[first + 1].strip().startswith("fix:")
 
 
 def test_config_in_pyproject_is_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

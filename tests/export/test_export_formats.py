@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,41 @@ def screenshot(html: Path, png: Path) -> None:
         capture_output=True,
         timeout=120,
     )
+
+
+class _Fetches(HTMLParser):
+    """Every URL an HTML page would load: script and image sources, stylesheets, frames."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in ("script", "img", "iframe") and found.get("src"):
+            self.urls.append(str(found["src"]))
+        if tag == "link" and found.get("href"):
+            self.urls.append(str(found["href"]))
+
+
+def test_html_loads_nothing_from_the_network(messy: Path, tmp_path: Path) -> None:
+    """A review is read offline (an archive, an air-gapped network): no CDN script or style."""
+    nb = parse_json(messy.read_bytes(), str(messy))
+    nb["cells"].insert(0, {"cell_type": "markdown", "metadata": {}, "source": "Loss $x^2$"})
+    nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    out, _ = write_export(messy, "html", tmp_path / "review.html")
+    pages = [
+        out.read_text(encoding="utf-8"),
+        export_notebook(nb, str(messy), "html").data.decode("utf-8"),
+    ]
+    for html in pages:
+        fetches = _Fetches()
+        fetches.feed(html)
+        remote = [u for u in fetches.urls if u.startswith(("http:", "https:", "//"))]
+        assert remote == []
+        assert fetches.urls == [u for u in fetches.urls if u.startswith(("data:", "#"))]
+        assert 'import("http' not in html and "require.min.js" not in html
+        assert "Well-Architected ML review" in html
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")

@@ -60,7 +60,7 @@ def test_export_annotates_every_cell_and_is_stable(example: Path, tmp_path: Path
         assert heading in summary.source
     assert "](data:image/svg+xml;base64," in summary.source
     for score in report.pillar_scores:
-        assert f"| {round(score.score * 100)}% | {score.met} |" in summary.source
+        assert f"| {score.percent}% | {score.met} |" in summary.source
 
 
 def test_summary_links_every_open_finding_to_an_existing_cell(messy: Path, tmp_path: Path) -> None:

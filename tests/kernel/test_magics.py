@@ -115,7 +115,9 @@ def test_radar_carries_a_plotly_figure_and_a_table(fresh: KernelNotebook) -> Non
     outputs = fresh.run_code("%mlwa radar")
     figures = data_of(outputs, "application/vnd.plotly.v1+json")
     assert len(figures) == 1
-    trace = figures[0]["data"][0]
+    # the coverage trace last, over the dashed line of what the notebook shows by itself
+    shown, trace = figures[0]["data"]
+    assert shown["name"] == "shown by the notebook" and "checked" in shown["customdata"][0]
     assert trace["type"] == "scatterpolar"
     assert trace["theta"][:6] == [
         "Operational excellence",
@@ -212,3 +214,24 @@ def test_lens_lists_custom_lenses_and_their_practices_can_be_answered(
         assert "ACME-DATA-01 marked done" in answered
     finally:
         (folder / "pyproject.toml").unlink()
+
+
+def test_checklist_of_a_setup_cell_is_the_one_the_report_gives_the_sidebar(
+    fresh: KernelNotebook,
+) -> None:
+    # Given: a setup cell at the top (no lens phase, nothing above it), monitoring code below
+    from mlwa_notebook.engine import analyze_notebook
+
+    top = fresh.cell("%mlwa checklist", mlwa={"phase": "setup"})
+    fresh.cell(
+        "from sagemaker.model_monitor import DefaultModelMonitor\n"
+        "monitor = DefaultModelMonitor(role=role, instance_type='ml.m5.xlarge')\n"
+        "monitor.create_monitoring_schedule(endpoint_input=predictor.endpoint_name)"
+    )
+    fresh.save()
+    # When: the magic runs there, and the core analyses the same file (the sidebar's report)
+    text = text_of(fresh.run(top))
+    cell = analyze_notebook(fresh.on_disk()).cells[0]
+    # Then: both show the nearest cell's phase, the one the report decided
+    assert cell.lens_phase is None and cell.checklist_phase == "monitoring"
+    assert "Checklist for cell 1: monitoring" in text

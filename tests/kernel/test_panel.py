@@ -86,4 +86,9 @@ def test_not_applicable_needs_a_reason(fresh: KernelNotebook) -> None:
         fresh.run_code(f"row = {PANEL}.rows['MLCOST04-BP01']\nrow.text.value = 'runs on a laptop'")
     )
     stored = fresh.on_disk()["metadata"]["mlwa"]["checklist"]["MLCOST04-BP01"]
-    assert stored == {"state": "na", "reason": "runs on a laptop", "updated": stored["updated"]}
+    assert stored == {
+        "state": "na",
+        "reason": "runs on a laptop",
+        "updated": stored["updated"],
+        "by": stored["by"],  # who answered: tests/kernel/test_attested.py
+    }

@@ -37,7 +37,12 @@ def report_of(*cells: str | tuple[str, str], **metadata: object) -> NotebookRepo
 def test_radar_has_six_closed_axes_with_counts_in_the_hover() -> None:
     report = report_of(("md", "# Train"), SPLIT)
     figure = radar_json(report)
-    (trace,) = figure["data"]
+    shown, trace = figure["data"]  # what the notebook shows by itself, then the coverage
+    assert shown["name"] == "shown by the notebook" and "fill" not in shown
+    assert shown["r"][:6] == [
+        round(100 * s.checked_met / s.checked, 1) if s.checked else 0.0
+        for s in report.pillar_scores
+    ]
     assert trace["type"] == "scatterpolar" and trace["fill"] == "toself"
     assert len(trace["r"]) == 7 and trace["theta"][0] == trace["theta"][-1]
     assert trace["r"][:6] == [round(s.score * 100, 1) for s in report.pillar_scores]
@@ -47,7 +52,7 @@ def test_radar_has_six_closed_axes_with_counts_in_the_hover() -> None:
     layout = figure["layout"]
     assert layout["paper_bgcolor"] == layout["polar"]["bgcolor"] == "rgba(0, 0, 0, 0)"
     assert layout["polar"]["radialaxis"]["range"] == [0, 100]
-    assert layout["showlegend"] is False
+    assert layout["showlegend"] is True  # the legend tells the two lines apart
     json.dumps(figure)  # plain JSON, as the mime bundle needs
 
 

@@ -102,6 +102,14 @@ export interface CellReport {
   evidence: string[];
   execution_count: number | null;
   finding_count: number;
+  /**
+   * the lens phase this cell's checklist shows: its own, else the nearest cell's
+   */
+  checklist_phase: string | null;
+  /**
+   * ids of the practices of checklist_phase that this cell points at, most relevant first; the phase's other practices follow in lens order
+   */
+  checklist: string[];
 }
 /**
  * One thing a reviewer would flag, at one cell and line.
@@ -159,6 +167,26 @@ export interface PillarScore {
   not_applicable: number;
   violated: number;
   open: number;
+  /**
+   * score as the whole percentage every view shows (rounded half up)
+   */
+  percent: number;
+  /**
+   * applicable practices a rule or evidence signal checks, less the not applicable ones
+   */
+  checked: number;
+  /**
+   * of the checked practices, those met
+   */
+  checked_met: number;
+  /**
+   * applicable practices only a person can vouch for
+   */
+  attested: number;
+  /**
+   * of the attested practices, those answered (done, or not applicable with a reason)
+   */
+  answered: number;
 }
 /**
  * This interface was referenced by `MlwaReport`'s JSON-Schema
@@ -172,10 +200,22 @@ export interface PracticeState {
   question: string;
   risk: string;
   state: 'met' | 'not-applicable' | 'violated' | 'open';
-  source: 'checklist' | 'evidence' | 'finding' | null;
+  source: 'checklist' | 'evidence' | 'rule' | 'finding' | null;
   cells: number[];
   note: string;
   reason: string;
+  /**
+   * checked: a rule or an evidence signal can see it in a notebook; attested: only a person can vouch for it
+   */
+  kind: 'checked' | 'attested';
+  /**
+   * who gave the checklist answer (git user.name or the JupyterLab identity); empty when unknown
+   */
+  by: string;
+  /**
+   * when the checklist answer was given (ISO time); empty when not answered
+   */
+  updated: string;
 }
 /**
  * This interface was referenced by `MlwaReport`'s JSON-Schema

@@ -23,7 +23,9 @@ const ANSWERS: Array<[AnswerState, string]> = [
 /** The lens phase the checklist shows now. */
 export function checklistPhase(ctx: IViewContext): string | null {
   const present = ctx.report?.phases_present ?? [];
-  return ctx.state.checklistPhase ?? ctx.activeCell?.lens_phase ?? present[0] ?? null;
+  // The core decides a cell's checklist phase (its own, else the nearest cell's), as for
+  // `%mlwa checklist`; the first phase present is only for a notebook with no active cell.
+  return ctx.state.checklistPhase ?? ctx.activeCell?.checklist_phase ?? present[0] ?? null;
 }
 
 export function renderChecklist(ctx: IViewContext): HTMLElement {
@@ -65,7 +67,7 @@ export function renderChecklist(ctx: IViewContext): HTMLElement {
       h(
         'p',
         { class: 'mlwa-Muted' },
-        `The active cell is ${ctx.activeCell.phase}, which no lens phase covers; showing ${phase ?? 'none'}.`
+        `The active cell is ${ctx.activeCell.phase}, which no lens phase covers; showing the nearest cell's, ${phase ?? 'none'}.`
       )
     );
   }
@@ -73,8 +75,25 @@ export function renderChecklist(ctx: IViewContext): HTMLElement {
     body.append(h('p', { class: 'mlwa-Muted' }, 'No lens phase has cells in this notebook yet.'));
     return body;
   }
-  const groups = checklistByPillar(report, phase);
-  if (!groups.length) {
+  // The practices the core ranked for the active cell come first, in its order.
+  const byId = new Map(report.checklist.map(s => [s.id, s]));
+  const ranked = followActive
+    ? (ctx.activeCell?.checklist ?? [])
+        .map(id => byId.get(id))
+        .filter((s): s is PracticeState => s !== undefined && s.phase === phase)
+    : [];
+  const groups = checklistByPillar(report, phase, new Set(ranked.map(s => s.id)));
+  if (ranked.length) {
+    body.append(
+      h(
+        'div',
+        { class: 'mlwa-Pillar mlwa-ForCell', role: 'group', 'aria-label': 'For this cell' },
+        h('h4', { class: 'mlwa-Pillar-title' }, 'For this cell'),
+        h('ul', { class: 'mlwa-Items' }, ...ranked.map(item => renderItem(ctx, item)))
+      )
+    );
+  }
+  if (!groups.length && !ranked.length) {
     body.append(h('p', { class: 'mlwa-Muted' }, `No best practice of the lens covers ${phase}.`));
   }
   for (const [pillar, items] of groups) {
@@ -181,17 +200,29 @@ function renderWhy(ctx: IViewContext, item: PracticeState): HTMLElement {
     case 'met':
       if (item.source === 'evidence') {
         why.append('Shown by ', ...join(links));
+      } else if (item.source === 'rule') {
+        why.append(`Checked: ${item.note}`);
       } else {
-        why.append('Answered: done');
+        why.append(`Answered: done${attested(ctx.answers[item.id])}`);
       }
       break;
     case 'not-applicable':
-      why.append(`Not applicable${item.reason ? `: ${item.reason}` : ''}`);
+      why.append(
+        `Not applicable${item.reason ? `: ${item.reason}` : ''}${attested(ctx.answers[item.id])}`
+      );
       break;
     default:
       why.append(item.question);
   }
   return why;
+}
+
+/** " by Ada on 2026-11-29": who gave a stored answer and when. */
+function attested(answer: IChecklistEntry | undefined): string {
+  if (!answer) {
+    return '';
+  }
+  return `${answer.by ? ` by ${answer.by}` : ''}${answer.updated ? ` on ${answer.updated.slice(0, 10)}` : ''}`;
 }
 
 function join(nodes: HTMLElement[]): Array<HTMLElement | string> {

@@ -5,7 +5,7 @@
 import { radarPoints } from '../model';
 import { PILLARS, PILLAR_NAMES, Pillar, PillarScore } from '../tokens';
 import { IViewContext } from './context';
-import { h, percent, svg } from './dom';
+import { h, svg } from './dom';
 
 const SHORT: { readonly [P in Pillar]: string } = {
   'operational-excellence': 'Ops',
@@ -31,7 +31,12 @@ export function renderCoverage(ctx: IViewContext, radarHost: HTMLElement | null)
         met: 0,
         not_applicable: 0,
         violated: 0,
-        open: 0
+        open: 0,
+        percent: 0,
+        checked: 0,
+        checked_met: 0,
+        attested: 0,
+        answered: 0
       }
   );
   body.append(radarHost ?? svgRadar(scores));
@@ -58,12 +63,22 @@ export function renderCoverage(ctx: IViewContext, radarHost: HTMLElement | null)
               role: 'meter',
               'aria-valuemin': 0,
               'aria-valuemax': 100,
-              'aria-valuenow': Math.round(s.score * 100),
+              'aria-valuenow': s.percent,
               'aria-label': `${PILLAR_NAMES[s.pillar]} coverage`
             },
-            h('span', { class: 'mlwa-Score-fill', style: `width: ${percent(s.score)}` })
+            h('span', { class: 'mlwa-Score-fill', style: `width: ${s.percent}%` })
           ),
-          h('span', { class: 'mlwa-Score-value' }, percent(s.score)),
+          h('span', { class: 'mlwa-Score-value' }, `${s.percent}%`),
+          h(
+            'span',
+            {
+              class: 'mlwa-Score-kinds',
+              title:
+                'checked: practices a rule or evidence signal sees in the notebook (met / counted); ' +
+                'answered: practices only a person can vouch for, answered in the checklist'
+            },
+            `checked ${s.checked_met}/${s.checked} · answered ${s.answered}/${s.attested}`
+          ),
           s.violated
             ? h(
                 'span',
@@ -96,7 +111,7 @@ export function svgRadar(scores: readonly PillarScore[]): SVGSVGElement {
     role: 'img',
     'aria-label':
       'Pillar coverage radar: ' +
-      scores.map(s => `${PILLAR_NAMES[s.pillar]} ${percent(s.score)}`).join(', ')
+      scores.map(s => `${PILLAR_NAMES[s.pillar]} ${s.percent}%`).join(', ')
   });
   for (const level of [0.25, 0.5, 0.75, 1]) {
     chart.append(
@@ -138,6 +153,19 @@ export function svgRadar(scores: readonly PillarScore[]): SVGSVGElement {
   chart.append(
     svg('polygon', { class: 'mlwa-Radar-area', points: points.map(p => p.join(',')).join(' ') })
   );
+  // Dashed: the part the notebook shows by itself (checked practices met / counted).
+  const checked = radarPoints(
+    scores.map(s => (s.checked ? s.checked_met / s.checked : 0)),
+    radius,
+    c,
+    c
+  );
+  chart.append(
+    svg('polygon', {
+      class: 'mlwa-Radar-checked',
+      points: checked.map(p => p.join(',')).join(' ')
+    })
+  );
   points.forEach(([x, y], i) => {
     const s = scores[i];
     if (!s) {
@@ -145,7 +173,7 @@ export function svgRadar(scores: readonly PillarScore[]): SVGSVGElement {
     }
     const dot = svg('circle', { class: 'mlwa-Radar-dot', cx: x, cy: y, r: 3 });
     const title = svg('title');
-    title.textContent = `${PILLAR_NAMES[s.pillar]}: ${percent(s.score)}`;
+    title.textContent = `${PILLAR_NAMES[s.pillar]}: ${s.percent}%`;
     dot.append(title);
     chart.append(dot);
   });

@@ -61,8 +61,3 @@ export function svg<K extends keyof SVGElementTagNameMap>(
   }
   return element;
 }
-
-/** A percentage for display. */
-export function percent(score: number): string {
-  return `${Math.round(score * 100)}%`;
-}
