@@ -41,8 +41,34 @@ PHASES = (
 )
 #: Reasons kept per label.
 EVIDENCE_MAX = 5
-#: Features of a code cell's own (not of its context): a label they carry is the code's.
-_OWN_PREFIXES = ("s:", "sb:", "c:", "a:", "m:", "k:", "w", "i:", "n:", "nl:", "sh:", "mg:", "o")
+#: Features of a code cell's own (not of its context), and the first stage's reading of the cell
+#: alone: a label they carry is the code's.
+_OWN_PREFIXES = (
+    "s:",
+    "sb:",
+    "c:",
+    "a:",
+    "m:",
+    "k:",
+    "w",
+    "i:",
+    "n:",
+    "nl:",
+    "sh:",
+    "mg:",
+    "o",
+    "lib:",
+    "at:",
+    "cm:",
+    "x1:",
+    "xc:",
+    "only-",
+    "defines",
+    "metric-call",
+    "no-code",
+    "len:",
+    "lang:",
+)
 
 
 @dataclass(frozen=True, slots=True)
