@@ -27,22 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 import train  # noqa: E402
 
+from mlwa_notebook.lens import FINE_TO_LENS_PHASE  # noqa: E402
 from mlwa_notebook.phases.classifier import PHASES  # noqa: E402
 
-FINE_TO_LENS = {
-    "business-goal": "business-goal",
-    "problem-framing": "problem-framing",
-    "data-collection": "data-processing",
-    "data-preprocessing": "data-processing",
-    "feature-engineering": "data-processing",
-    "model-training": "model-development",
-    "model-tuning": "model-development",
-    "model-evaluation": "model-development",
-    "deployment": "deployment",
-    "monitoring": "monitoring",
-    "setup": "none",
-    "other": "none",
-}
+#: The lens phase of each fine phase (setup and other have none), from the lens data.
+FINE_TO_LENS = FINE_TO_LENS_PHASE
 FOLDS = 6
 
 
@@ -126,7 +115,7 @@ def scores(
 
 def print_table(title: str, p: Sequence[tuple[str, str]], confusion: bool = False) -> None:
     acc, macro, per = scores(p)
-    lens = sum(FINE_TO_LENS[g] == FINE_TO_LENS[q] for g, q in p) / len(p) if p else 0.0
+    lens = sum(FINE_TO_LENS.get(g) == FINE_TO_LENS.get(q) for g, q in p) / len(p) if p else 0.0
     print(f"\n== {title}: {len(p)} cells ==")
     print(f"accuracy {acc:.3f}   macro-F1 {macro:.3f}   lens-phase accuracy {lens:.3f}")
     print(f"{'class':<22}{'prec':>7}{'rec':>7}{'f1':>7}{'n':>6}")
