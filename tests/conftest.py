@@ -64,3 +64,19 @@ def team_lens(lens_id: str = "team-lens", practice_id: str = "TEAM01-BP01") -> d
             }
         ],
     }
+
+
+#: A cell with unseeded randomness, and one with nothing to find: the CLI tests' two notebooks.
+UNSEEDED = (
+    "from sklearn.model_selection import train_test_split\na, b = train_test_split([1, 2, 3])"
+)
+CLEAN = "x = 1 + 1"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run ``mlwa`` in process: its exit code, standard output and standard error."""
+    from mlwa_notebook.cli import main
+
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

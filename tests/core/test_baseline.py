@@ -7,19 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from mlwa_notebook.cli import main
-from tests.conftest import make_notebook, write_notebook
+from tests.conftest import CLEAN, UNSEEDED, make_notebook, run_cli, write_notebook
 
-UNSEEDED = (
-    "from sklearn.model_selection import train_test_split\na, b = train_test_split([1, 2, 3])"
-)
-CLEAN = "x = 1 + 1"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def test_baseline_fails_only_on_new_findings_and_keys_on_content_not_lines(
