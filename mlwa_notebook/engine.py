@@ -134,6 +134,7 @@ def analyze_notebook(
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     evidence: list[Evidence] = []
+    credited: set[tuple[str, int]] = set()
     nb_ignored = notebook_ignores(nb.metadata)
     ignores_by_cell = [cell_ignores(c) for c in nb.cells]
     for rule in ALL_RULES:
@@ -141,6 +142,10 @@ def analyze_notebook(
             continue
         for item in rule.check(ctx):
             if isinstance(item, Proof):
+                # One claim per practice and cell, however many calls there show it.
+                if (item.best_practice, item.cell_index) in credited:
+                    continue
+                credited.add((item.best_practice, item.cell_index))
                 cell = nb.cells[item.cell_index]
                 evidence.append(
                     Evidence(item.best_practice, cell.index, cell.id, item.note, rule.name)
@@ -153,6 +158,8 @@ def analyze_notebook(
             else:
                 suppressed.append(Finding(**{**_fields(finding), "suppressed": why}))
     for proof in practice_evidence(ctx):
+        if (proof.best_practice, proof.cell_index) in credited:
+            continue
         cell = nb.cells[proof.cell_index]
         evidence.append(Evidence(proof.best_practice, cell.index, cell.id, proof.note, "signal"))
     findings.sort(key=lambda f: (f.cell_index, f.line, f.code))

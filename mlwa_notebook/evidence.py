@@ -13,19 +13,51 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from mlwa_notebook.dataflow_names import name_pieces
+from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import NotebookContext, Proof
 
 
 @dataclass(frozen=True, slots=True)
 class PracticeSignal:
-    """One pattern that evidences one best practice."""
+    """One pattern that evidences one best practice.
+
+    A call matches by its last name (``calls``), a keyword given a real value (``keywords``) or a
+    word of its last name (``words``). Where the same name means something else in another library
+    (``convert`` in PIL, ``describe`` on a SageMaker job), ``modules`` says where the callee or its
+    receiver must come from, and ``not_modules`` / ``not_receivers`` where it must not.
+    ``subject="model"`` asks that the call act on a model (its receiver or first argument).
+    """
 
     practice: str
     note: str
     calls: tuple[str, ...] = ()
-    module: str = ""
+    modules: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
-    contains: tuple[str, ...] = ()  # a callee whose last name contains one of these words
+    words: tuple[str, ...] = ()
+    not_modules: tuple[str, ...] = ()
+    not_receivers: frozenset[str] = frozenset()
+    subject: str = ""
+
+
+_FALSY = frozenset({"None", "False", "0", "", "'Off'", '"Off"', "[]", "{}"})
+#: Clouds and their SDKs: a ``describe`` or ``info`` there reads a job, not data.
+_CLOUD_SDKS = ("sagemaker", "boto3", "botocore", "azure", "azureml", "google.cloud", "vertexai")
+#: Receivers whose name says they hold a job, a client or a log, not data.
+_NOT_DATA = frozenset(
+    "job jobs processor tuner estimator client endpoint predictor run runs session sm logger "
+    "log logging status statuses execution executions pipeline step steps experiment".split()
+)
+#: Words in a name that say it holds a model.
+_MODEL_WORDS = frozenset(
+    "model models clf classifier regressor estimator pipe pipeline net network booster bst xgb "
+    "lgbm gbm rf svm svc knn tree forest learner best automl".split()
+)
+#: Callees that make or train a model: whatever they return or fit is a model.
+_MODEL_MAKERS = frozenset(
+    "fit train fit_generator from_pretrained load_model Sequential Model Trainer compile "
+    "best_estimator_".split()
+)
 
 
 SIGNALS: tuple[PracticeSignal, ...] = (
@@ -44,10 +76,10 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "generate_statistics_from_dataframe",
             "nunique",
         ),
+        not_modules=(*_CLOUD_SDKS, "logging", "open", "print"),
+        not_receivers=_NOT_DATA,
     ),
-    PracticeSignal(
-        "MLOPS03-BP01", "validates the data against expectations", contains=("expect_column",)
-    ),
+    PracticeSignal("MLOPS03-BP01", "validates the data against expectations", words=("expect",)),
     PracticeSignal(
         "MLPERF04-BP04",
         "records feature statistics as a baseline",
@@ -68,11 +100,16 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "DriftDetectionConfig",
             "SkewDetectionConfig",
         ),
-        contains=("drift", "psi"),
+        words=("drift", "psi"),
     ),
     PracticeSignal(
         "MLPERF04-BP02",
         "compares the model with a simple baseline",
+        calls=("DummyClassifier", "DummyRegressor"),
+    ),
+    PracticeSignal(
+        "MLCOST02-BP01",
+        "checks the model against a naive baseline",
         calls=("DummyClassifier", "DummyRegressor"),
     ),
     PracticeSignal(
@@ -86,6 +123,7 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "BayesSearchCV",
             "HyperparameterTuner",
             "HyperparameterTuningJob",
+            "fmin",
         ),
     ),
     PracticeSignal(
@@ -98,7 +136,12 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "create_study",
             "BayesSearchCV",
         ),
-        keywords=("early_stopping_type", "early_stopping_rounds"),
+    ),
+    PracticeSignal(
+        "MLSUS04-BP04",
+        "stops training early when it no longer improves",
+        calls=("EarlyStopping",),
+        keywords=("early_stopping_type", "early_stopping_rounds", "early_stopping"),
     ),
     PracticeSignal(
         "MLCOST04-BP05",
@@ -121,7 +164,6 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "ModelTrainer",
             "create_training_job",
         ),
-        module="",
     ),
     PracticeSignal(
         "MLCOST04-BP03", "prototypes in local mode before cloud jobs", keywords=("local_mode",)
@@ -130,33 +172,82 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         "MLCOST04-BP10",
         "warm-starts or checkpoints training",
         calls=("WarmStartConfig",),
-        keywords=("warm_start_config", "checkpoint_s3_uri", "warm_start"),
+        keywords=("warm_start_config", "checkpoint_s3_uri"),
+    ),
+    # Cost allocation tags live on cloud resources (SageMaker, boto3, Vertex labels); tags on a
+    # model version or a run describe it and allocate nothing.
+    PracticeSignal(
+        "MLCOST04-BP12",
+        "tags cloud resources for cost tracking",
+        keywords=("tags", "Tags"),
+        modules=("sagemaker", "boto3"),
     ),
     PracticeSignal(
-        "MLCOST04-BP12", "tags cloud resources for cost tracking", keywords=("tags", "labels")
+        "MLCOST04-BP12",
+        "labels cloud resources for cost tracking",
+        keywords=("labels",),
+        modules=("google.cloud.aiplatform", "vertexai"),
     ),
     PracticeSignal(
         "MLREL02-BP02",
         "prepares data in a reusable pipeline",
         calls=("Pipeline", "make_pipeline", "ColumnTransformer", "make_column_transformer"),
-        module="sklearn",
+        modules=("sklearn",),
     ),
     PracticeSignal(
         "MLREL03-BP02",
         "keeps feature transformations inside the model pipeline",
         calls=("Pipeline", "make_pipeline"),
-        module="sklearn",
+        modules=("sklearn",),
     ),
     PracticeSignal(
         "MLREL05-BP02",
         "saves the model as a versionable artefact",
-        calls=("dump", "save_model", "save", "log_model", "register_model"),
-        module="",
+        calls=("dump",),
+        modules=("joblib", "pickle", "cloudpickle", "dill", "skops"),
+        subject="model",
+    ),
+    PracticeSignal(
+        "MLREL05-BP02",
+        "saves the model as a versionable artefact",
+        calls=("save_model", "save", "save_pretrained"),
+        subject="model",
+    ),
+    PracticeSignal(
+        "MLREL05-BP02",
+        "logs the model as a versioned artefact",
+        calls=("log_model",),
+        modules=("mlflow",),
+    ),
+    PracticeSignal(
+        "MLCOST03-BP04",
+        "registers features where other teams can reuse them",
+        calls=(
+            "apply",
+            "FeatureView",
+            "create_feature_group",
+            "FeatureGroup",
+            "create_feature_view",
+        ),
+        modules=("feast", "sagemaker.feature_store", "google.cloud.aiplatform", "hopsworks"),
+    ),
+    PracticeSignal(
+        "MLSUS02-BP01",
+        "starts from a pretrained model instead of training one from scratch",
+        calls=("from_pretrained",),
+        modules=("transformers", "sentence_transformers", "diffusers", "peft", "timm"),
+    ),
+    PracticeSignal(
+        "MLSUS02-BP01",
+        "starts from pretrained weights",
+        keywords=("weights", "pretrained"),
+        modules=("tensorflow.keras.applications", "keras.applications", "torchvision.models"),
     ),
     PracticeSignal(
         "MLOPS04-BP01",
         "runs the steps as an ML pipeline",
         calls=("PipelineJob", "ProcessingStep", "TrainingStep", "create_pipeline", "upsert"),
+        modules=("sagemaker", "google.cloud", "kfp", "azure", "azureml", "boto3"),
     ),
     PracticeSignal(
         "MLPERF04-BP03",
@@ -173,6 +264,7 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "create_transform_job",
             "BatchPredictionJob",
         ),
+        modules=("sagemaker", "boto3", "google.cloud", "vertexai"),
     ),
     PracticeSignal(
         "MLREL04-BP02",
@@ -183,8 +275,13 @@ SIGNALS: tuple[PracticeSignal, ...] = (
     PracticeSignal(
         "MLSUS05-BP03",
         "optimises the model for inference",
-        calls=("compile_model", "quantize_dynamic", "convert", "optimize_for_inference"),
-        module="",
+        calls=("compile_model", "quantize_dynamic", "optimize_for_inference", "quantize"),
+    ),
+    PracticeSignal(
+        "MLSUS05-BP03",
+        "converts the model to an optimised runtime",
+        calls=("convert", "from_keras_model", "from_saved_model"),
+        modules=("tensorflow.lite", "tf.lite", "coremltools", "onnx", "tf2onnx", "openvino"),
     ),
     PracticeSignal(
         "MLSEC04-BP02",
@@ -194,7 +291,14 @@ SIGNALS: tuple[PracticeSignal, ...] = (
     PracticeSignal(
         "MLSEC03-BP02",
         "isolates jobs from the network",
-        keywords=("enable_network_isolation", "security_group_ids", "subnets", "network"),
+        keywords=("enable_network_isolation", "security_group_ids", "subnets"),
+        modules=("sagemaker", "boto3"),
+    ),
+    PracticeSignal(
+        "MLSEC03-BP02",
+        "runs jobs inside a private network",
+        keywords=("network",),
+        modules=("google.cloud.aiplatform",),
     ),
     PracticeSignal(
         "MLOPS05-BP01",
@@ -209,11 +313,9 @@ SIGNALS: tuple[PracticeSignal, ...] = (
     PracticeSignal(
         "MLSUS04-BP01",
         "states a target the model must reach",
-        contains=("threshold", "target_metric", "success_criteria"),
+        words=("target_metric", "success_criteria"),
     ),
 )
-
-_FALSY = frozenset({"None", "False", "0", ""})
 
 
 @cache
@@ -234,24 +336,60 @@ def _by_keyword() -> dict[str, tuple[PracticeSignal, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
-_CONTAINS = tuple(s for s in SIGNALS if s.contains)
+_WORDED = tuple(s for s in SIGNALS if s.words)
+
+
+def _provenance(unit: Unit, site: Site) -> tuple[str, ...]:
+    """The callee with imports resolved, then what its receiver was made by, earlier in the unit."""
+    receiver = site.call.func.rsplit(".", 1)[0] if "." in site.call.func else ""
+    return (site.qualified, *(unit.ancestry(receiver) if receiver else ()))
+
+
+def _is_model(unit: Unit, name: str) -> bool:
+    """Whether a name holds a model: its name says so, or a model maker made or fitted it."""
+    root = name.split(".", 1)[0].split("[", 1)[0]
+    if set(name_pieces(root)) & _MODEL_WORDS:
+        return True
+    made = unit.origins.get(root, ())
+    if any(o.rsplit(".", 1)[-1].split("(", 1)[0] in _MODEL_MAKERS for o in made):
+        return True
+    return any(s.call.root == root and s.call.attr in ("fit", "train") for s in unit.sites)
+
+
+def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
+    call = site.call
+    origins = _provenance(unit, site)
+    if signal.modules and not any(o.startswith(signal.modules) for o in origins):
+        return False
+    if signal.not_modules and any(o.startswith(signal.not_modules) for o in origins):
+        return False
+    receiver = call.func.rsplit(".", 1)[0] if "." in call.func else ""
+    if signal.not_receivers and set(name_pieces(receiver.split("[", 1)[0])) & signal.not_receivers:
+        return False
+    if signal.subject == "model":
+        first = call.args[0].text if call.args and call.args[0].kind == "name" else ""
+        return bool(first and _is_model(unit, first)) or bool(
+            receiver and _is_model(unit, receiver)
+        )
+    return True
 
 
 def practice_evidence(ctx: NotebookContext) -> Iterator[Proof]:
     """Evidence of best practices seen in the notebook's calls, once per practice and cell."""
     seen: set[tuple[str, int]] = set()
     by_call, by_keyword = _by_call(), _by_keyword()
-    for view, call, qualified in ctx.calls():
+    for unit, site in ctx.sites():
+        call = site.call
         found = list(by_call.get(call.attr, ()))
         for key, value in call.kwargs.items():
             if value.text not in _FALSY:
                 found.extend(by_keyword.get(key, ()))
-        lowered = call.attr.lower()
-        found.extend(s for s in _CONTAINS if any(w in lowered for w in s.contains))
+        # Whole words of the callee's name (``plot_drift``, not the ``psi`` in ``epsilon``).
+        words = "_" + "_".join(name_pieces(call.attr)) + "_"
+        found.extend(s for s in _WORDED if any(f"_{w}_" in words for w in s.words))
         for signal in found:
-            if signal.module and not qualified.startswith(signal.module):
+            mark = (signal.practice, site.cell)
+            if mark in seen or not _holds(signal, unit, site):
                 continue
-            mark = (signal.practice, view.index)
-            if mark not in seen:
-                seen.add(mark)
-                yield Proof(signal.practice, view.index, f"{signal.note} ({call.func})")
+            seen.add(mark)
+            yield Proof(signal.practice, site.cell, f"{signal.note} ({call.func})")

@@ -11,7 +11,7 @@ from mlwa_notebook.cellcode import Call, Value
 DATA_READERS = frozenset(
     "read_csv read_parquet read_json read_excel read_table read_feather read_orc read_hdf "
     "read_fwf read_sas read_spss read_stata read_xml loadtxt genfromtxt read_sql read_sql_query "
-    "read_sql_table read_gbq".split()
+    "read_sql_table read_gbq read_pickle".split()
 )
 #: sklearn/keras/tf datasets shipped with (or checksum-verified by) the library.
 BUNDLED_DATA_MODULES = (

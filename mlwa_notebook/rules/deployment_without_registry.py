@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from mlwa_notebook.rules._flow import Site
+from mlwa_notebook.cellcode import Call
+from mlwa_notebook.dataflow_names import name_pieces
+from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules._serving import endpoints
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
@@ -32,8 +34,11 @@ _TRACKING = re.compile(
     r"^(mlflow\.(start_run|log_params?|log_metrics?|log_input|autolog|\w+\.autolog|\w+\.log_model|"
     r"log_model)|google\.cloud\.aiplatform\.(start_run|log_params|log_metrics|"
     r"log_time_series_metrics|start_execution)|sagemaker\.experiments\.\w+|"
-    r"sagemaker\.core\.experiments\.\w+|wandb\.(init|log)|neptune\.init\w*|comet_ml\.\w+)"
+    r"sagemaker\.core\.experiments\.\w+|wandb\.(init|log|log_artifact)|neptune\.init\w*|"
+    r"comet_ml\.Experiment)$"
 )
+#: What a ``.register`` on these registers is data or an environment, not a model version.
+_NOT_MODELS = frozenset("data dataset datasets set env environment datastore store".split())
 #: Platforms whose deployable models always live in a model registry.
 _REGISTRY_PLATFORMS = ("google.cloud.aiplatform.", "vertexai.")
 
@@ -46,6 +51,23 @@ def _registered_by_platform(ctx: NotebookContext, site: Site) -> bool:
     )
 
 
+def _registers_no_model(unit: Unit, site: Site) -> bool:
+    """``tab_data_set.register(...)``, ``Environment(...).register(...)``: not a model version."""
+    receiver = site.call.func.rsplit(".", 1)[0].split("[", 1)[0]
+    made = " ".join((site.qualified, *unit.ancestry(receiver)))
+    if "Model" in made or "model" in name_pieces(receiver):
+        return False
+    return bool(set(name_pieces(receiver)) & _NOT_MODELS) or any(
+        w in made for w in ("Dataset", "Environment", "Datastore")
+    )
+
+
+def _disabled(call: Call) -> bool:
+    """``mlflow.autolog(disable=True)`` turns tracking off."""
+    flag = call.kw("disable")
+    return flag is not None and flag.text not in ("False", "0", "None")
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     unit = ctx.notebook_unit
     registered = False
@@ -53,13 +75,15 @@ def check(ctx: NotebookContext) -> CheckResult:
         call, q = site.call, site.qualified
         reads = call.attr.startswith(("list", "describe", "get", "delete", "search", "paginate"))
         if not reads and (_REGISTER.search(q) or set(call.kwargs) & _REGISTER_KWARGS):
+            if call.attr == "register" and _registers_no_model(unit, site):
+                continue
             registered = True
             yield Proof("MLOPS06-BP02", site.cell, f"registers a model version ({call.func})")
             yield Proof("MLREL05-BP02", site.cell, f"keeps versioned model artefacts ({call.func})")
         elif _LINEAGE.search(q):
             registered = True
             yield Proof("MLOPS02-BP04", site.cell, f"records model lineage ({call.func})")
-        elif _TRACKING.match(q) or (
+        elif (_TRACKING.match(q) and not _disabled(call)) or (
             call.attr == "init"
             and q.startswith("google.cloud.aiplatform")
             and "experiment" in call.kwargs

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from mlwa_notebook.cellcode import CodeFacts
 from mlwa_notebook.rules.base import CellView, CheckResult, Hit, NotebookContext, Rule
+from mlwa_notebook.rules.unpinned_install import is_install
 
 
 def _does_something(facts: CodeFacts | None) -> bool:
-    """Whether a cell has code that changes state (not only comments or a bare expression)."""
+    """Whether a cell has code that changes the kernel's state.
+
+    Not only comments or a bare expression, and not only package installs: a skipped
+    ``!pip install`` into an environment that already has the packages changes no output below.
+    """
     if facts is None or facts.error is not None:
         return False
     return (
-        bool(facts.calls or facts.assigns or facts.imports or facts.defs or facts.shells)
+        bool(facts.calls or facts.assigns or facts.imports or facts.defs)
+        or any(not is_install(shell.text) for shell in facts.shells)
         or facts.script_path is not None
     )
 

@@ -62,6 +62,12 @@ def _pinned(word: str, manager: str) -> bool:
     return re.search(r"[^=<>!~]===?[^=]", word) is not None and "*" not in word and "," not in word
 
 
+def is_install(command: str) -> bool:
+    """Whether a shell command installs packages (pip, uv, conda, apt and the like)."""
+    line = command.strip()
+    return bool(_PIP.match(line) or _APT.match(line))
+
+
 def unpinned_packages(command: str) -> list[str]:
     """The packages of an install command that name no exact version (ranges are not exact)."""
     command = scannable(command.strip())

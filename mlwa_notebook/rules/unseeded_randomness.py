@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mlwa_notebook.cellcode import Call
 from mlwa_notebook.rules._flow import Site, Unit
-from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
+from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
 
 _SEED_KWARGS = frozenset({"random_state", "seed", "random_seed", "rng", "generator"})
 
@@ -163,9 +163,8 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
 
 def check(ctx: NotebookContext) -> CheckResult:
     for unit in ctx.units:
-        seeds, seed_sites = _global_seeds(unit)
-        for site in seed_sites:
-            yield Proof("MLOPS03-BP02", site.cell, f"seeds randomness with {site.call.func}()")
+        # A seed makes a run repeatable; it versions nothing, so it is no evidence of a practice.
+        seeds, _ = _global_seeds(unit)
         keras = _keras_models(unit) if unit.uses("tensorflow", "keras") else set()
         trained_nn = False
         # The same unseeded call repeated in one cell is one finding, with a count.
@@ -178,10 +177,6 @@ def check(ctx: NotebookContext) -> CheckResult:
                 trained_nn = True
             if what:
                 found.setdefault((site.cell, what), []).append(site.call.line)
-            elif _seeded(site.call) and (
-                site.call.attr in _SPLITS or site.call.attr in _SKLEARN_STOCHASTIC
-            ):
-                yield Proof("MLOPS03-BP02", site.cell, f"passes a seed to {site.call.func}()")
         for (cell, what), lines in found.items():
             times = f" ({len(lines)} times in this cell)" if len(lines) > 1 else ""
             yield Hit(cell, lines[0], what + times)

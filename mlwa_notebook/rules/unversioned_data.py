@@ -51,6 +51,15 @@ _RELEASE = re.compile(
 #: Readers of a run's or job's outputs (Azure ML ``run.download_file``): artefacts.
 _RUN_OUTPUTS = re.compile(r"run\b|_run$|^run", re.I)
 _IN_MEMORY = ("StringIO", "BytesIO")
+#: Readers of files into a dataset in TensorFlow's tf.data and H2O, by resolved callee.
+_FILE_DATASETS = re.compile(
+    r"^(tensorflow\.data\.(experimental\.)?(TextLineDataset|TFRecordDataset|CsvDataset|"
+    r"make_csv_dataset)|h2o\.(import_file|upload_file))$"
+)
+#: What ``open()`` reads is data only when its name says so (not a config or a script).
+_OPENED_DATA = re.compile(r"\.(csv|tsv|jsonl|parquet|data)$", re.I)
+#: Azure ML v1 datasets fetched by name: the latest version unless one is given.
+_AZURE_DATASET_GET = re.compile(r"(^|\.)(Dataset\.get_by_name|datasets\.get)$")
 
 
 def _shown(value: Value | None, unit: Unit) -> tuple[str, str]:
@@ -119,9 +128,36 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
             # ``datasets.load_dataset`` of a named hub dataset counts as a library loader, as
             # the labelling conventions have it (eval/CONVENTIONS.md).
             found.append((site, "hub", first_text(call)))
+        elif _FILE_DATASETS.match(q):
+            found.append((site, "file", first_text(call)))
+        elif q == "open" and _opens_data(call):
+            found.append((site, "file", first_text(call)))
+        elif _AZURE_DATASET_GET.search(q) or _latest_data_asset(unit, site):
+            named = call.args[1] if call.attr == "get_by_name" and len(call.args) > 1 else None
+            found.append((site, "asset", call.kwargs.get("name") or named or first_text(call)))
         elif call.attr == "get_file" and q.startswith(("tensorflow.", "keras.")):
             found.append((site, "fetch", call.kwargs.get("origin") or first_text(call)))
     return found
+
+
+def _opens_data(call: Call) -> bool:
+    """``open("data/train.csv")`` for reading (a write makes an output, not a source)."""
+    path = call.args[0] if call.args else None
+    mode = call.args[1] if len(call.args) > 1 else call.kwargs.get("mode")
+    if path is None or path.kind != "str" or not _OPENED_DATA.search(path.text):
+        return False
+    return mode is None or not set(mode.text) & set("wax+")
+
+
+def _latest_data_asset(unit: Unit, site: Site) -> bool:
+    """Azure ML v2 ``ml_client.data.get(name, label="latest")``: whatever version is newest."""
+    call = site.call
+    if call.attr != "get" or not call.func.endswith(".data.get"):
+        return False
+    label = call.kwargs.get("label")
+    client = call.func.split(".", 1)[0]
+    made_by_azure = any(o.startswith("azure.ai.ml") for o in unit.ancestry(client))
+    return made_by_azure and label is not None and "latest" in label.text
 
 
 def _download_source(command: str) -> str:
@@ -177,11 +213,10 @@ def check(ctx: NotebookContext) -> CheckResult:
         fetched = {_destination(t) for _, _, t in unit.shells if _download_source(t)}
         for site in unit.sites:
             q = site.qualified
+            # A library's bundled dataset is not flagged, nor credited: nothing pins its version.
             if q.startswith(BUNDLED_DATA_MODULES):
-                yield Proof(
-                    "MLOPS03-BP02", site.cell, f"reads a library dataset ({site.call.func})"
-                )
-            elif q.startswith("dvc.api."):
+                continue
+            if q.startswith("dvc.api."):
                 yield Proof(
                     "MLOPS03-BP02", site.cell, f"reads DVC-versioned data ({site.call.func})"
                 )
@@ -260,6 +295,8 @@ def _message(kind: str, shown: str, func: str) -> str:
         return f"queries a table with {func}() and no snapshot or version pin"
     if kind == "dataset":
         return f"creates a managed dataset from `{shown}` with {func}(), which is not a snapshot"
+    if kind == "asset":
+        return f"gets the dataset `{shown}` with {func}() and no version: the latest one is read"
     if kind == "hub":
         return f"loads `{shown}` from a hub with {func}() and no `revision=`"
     if kind == "download":
