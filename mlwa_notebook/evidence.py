@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from mlwa_notebook.dataflow_names import name_pieces
+from mlwa_notebook.rules._evaluation import trainings
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import NotebookContext, Proof
 
@@ -38,6 +39,8 @@ class PracticeSignal:
     not_modules: tuple[str, ...] = ()
     not_receivers: frozenset[str] = frozenset()
     subject: str = ""
+    #: Only in cells before the first model is trained (profiling the data, not predictions).
+    before_training: bool = False
 
 
 _FALSY = frozenset({"None", "False", "0", "", "'Off'", '"Off"', "[]", "{}"})
@@ -46,7 +49,8 @@ _CLOUD_SDKS = ("sagemaker", "boto3", "botocore", "azure", "azureml", "google.clo
 #: Receivers whose name says they hold a job, a client or a log, not data.
 _NOT_DATA = frozenset(
     "job jobs processor tuner estimator client endpoint predictor run runs session sm logger "
-    "log logging status statuses execution executions pipeline step steps experiment".split()
+    "log logging status statuses execution executions pipeline step steps experiment "
+    "pred preds prediction predictions ytrain ytest".split()
 )
 #: Words in a name that say it holds a model.
 _MODEL_WORDS = frozenset(
@@ -78,6 +82,7 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         ),
         not_modules=(*_CLOUD_SDKS, "logging", "open", "print"),
         not_receivers=_NOT_DATA,
+        before_training=True,
     ),
     PracticeSignal("MLOPS03-BP01", "validates the data against expectations", words=("expect",)),
     PracticeSignal(
@@ -101,6 +106,7 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "SkewDetectionConfig",
         ),
         words=("drift", "psi"),
+        not_receivers=frozenset({"target"}),
     ),
     PracticeSignal(
         "MLPERF04-BP02",
@@ -191,7 +197,7 @@ SIGNALS: tuple[PracticeSignal, ...] = (
     PracticeSignal(
         "MLREL02-BP02",
         "prepares data in a reusable pipeline",
-        calls=("Pipeline", "make_pipeline", "ColumnTransformer", "make_column_transformer"),
+        calls=("ColumnTransformer", "make_column_transformer"),
         modules=("sklearn",),
     ),
     PracticeSignal(
@@ -200,19 +206,7 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         calls=("Pipeline", "make_pipeline"),
         modules=("sklearn",),
     ),
-    PracticeSignal(
-        "MLREL05-BP02",
-        "saves the model as a versionable artefact",
-        calls=("dump",),
-        modules=("joblib", "pickle", "cloudpickle", "dill", "skops"),
-        subject="model",
-    ),
-    PracticeSignal(
-        "MLREL05-BP02",
-        "saves the model as a versionable artefact",
-        calls=("save_model", "save", "save_pretrained"),
-        subject="model",
-    ),
+    # A model saved to a fixed local path is overwritten by the next run: not a version.
     PracticeSignal(
         "MLREL05-BP02",
         "logs the model as a versioned artefact",
@@ -236,6 +230,7 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         "starts from a pretrained model instead of training one from scratch",
         calls=("from_pretrained",),
         modules=("transformers", "sentence_transformers", "diffusers", "peft", "timm"),
+        not_receivers=frozenset("tokenizer processor extractor config".split()),
     ),
     PracticeSignal(
         "MLSUS02-BP01",
@@ -276,6 +271,8 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         "MLSUS05-BP03",
         "optimises the model for inference",
         calls=("compile_model", "quantize_dynamic", "optimize_for_inference", "quantize"),
+        not_modules=("catboost", "numpy", "pandas"),
+        not_receivers=frozenset("pool data dataset utils".split()),
     ),
     PracticeSignal(
         "MLSUS05-BP03",
@@ -356,6 +353,16 @@ def _is_model(unit: Unit, name: str) -> bool:
     return any(s.call.root == root and s.call.attr in ("fit", "train") for s in unit.sites)
 
 
+def _first_training(unit: Unit) -> int:
+    """The cell of the unit's first training call (past the last cell when none trains)."""
+    return unit.memo("first_training", _first_training_cell)
+
+
+def _first_training_cell(unit: Unit) -> int:
+    fits = trainings(unit)
+    return fits[0].cell if fits else 1 << 30
+
+
 def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     call = site.call
     origins = _provenance(unit, site)
@@ -364,7 +371,10 @@ def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     if signal.not_modules and any(o.startswith(signal.not_modules) for o in origins):
         return False
     receiver = call.func.rsplit(".", 1)[0] if "." in call.func else ""
-    if signal.not_receivers and set(name_pieces(receiver.split("[", 1)[0])) & signal.not_receivers:
+    named = {*name_pieces(receiver.split("[", 1)[0]), *name_pieces(call.attr)}
+    if signal.not_receivers and named & signal.not_receivers:
+        return False
+    if signal.before_training and site.cell > _first_training(unit):
         return False
     if signal.subject == "model":
         first = call.args[0].text if call.args and call.args[0].kind == "name" else ""

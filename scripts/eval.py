@@ -20,6 +20,7 @@ import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -219,8 +220,48 @@ def rules() -> int:
         status |= subprocess.run(
             [sys.executable, str(scorer), "facts", str(facts), str(notebooks), out.name]
         ).returncode
+        if name == "corpus":
+            judged(json.loads(Path(out.name).read_text()), notebooks)
         Path(out.name).unlink()
     return status
+
+
+def _judged(path: Path) -> dict[tuple[str, ...], str]:
+    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    key = ("practice", "cell") if "practice" in rows[0] else ("code", "cell")
+    return {(r["notebook"], *(str(r[k]) for k in key)): r["verdict"] for r in rows}
+
+
+def judged(report: dict[str, Any], notebooks: Path) -> None:
+    """Evidence claims and findings the analysis makes now, against the hand verdicts in
+    eval/judged-*.jsonl: precision over those judged, and how many are not judged yet."""
+    claims, findings = Counter(), Counter()
+    per_rule: dict[str, Counter[str]] = {}
+    evidence = _judged(ROOT / "eval" / "judged-evidence.jsonl")
+    verdicts = _judged(ROOT / "eval" / "judged-findings.jsonl")
+    for nb in report["notebooks"]:
+        name = str(Path(nb["path"]).resolve().relative_to(notebooks.resolve()))
+        for e in nb["evidence"]:
+            claims[evidence.get((name, e["best_practice"], str(e["cell_index"])), "unjudged")] += 1
+        for f in nb["findings"]:
+            if f["code"] >= "MLW008":
+                v = verdicts.get((name, f["code"], str(f["cell_index"])), "unjudged")
+                per_rule.setdefault(f["code"], Counter())[v] += 1
+                findings[v] += 1
+    print("\n== checklist evidence against the hand verdicts (eval/judged-evidence.jsonl) ==")
+    _precision_line("distinct claims (practice, cell)", claims)
+    print("\n== MLW008-MLW017 findings against the hand verdicts (eval/judged-findings.jsonl) ==")
+    for code, counts in sorted(per_rule.items()):
+        _precision_line(code, counts)
+
+
+def _precision_line(what: str, counts: Counter[str]) -> None:
+    judged_n = counts["right"] + counts["wrong"]
+    precision = counts["right"] / judged_n if judged_n else float("nan")
+    print(
+        f"{what:34s} precision {precision:.3f}  right {counts['right']}  wrong "
+        f"{counts['wrong']}  not judged {counts['unjudged']}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

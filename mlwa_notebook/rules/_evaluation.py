@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mlwa_notebook.cellcode import CodeFacts
+from mlwa_notebook.cellcode import Call, CodeFacts
 from mlwa_notebook.dataflow_names import held_out_name, name_pieces, names_a_metric, train_name
 from mlwa_notebook.phases.features import library_phase
 from mlwa_notebook.rules._flow import Site, Unit
@@ -169,22 +169,63 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
             return f"reads the cross-validated scores ({text})"
     flow = unit.flow
     data = [n for n in call.names if n not in unit.not_data or flow.is_held_out(n)]
-    held = [n for n in data if flow.is_held_out(n) and not train_name(n)]
+    own = {call.root, call.func.split("(", 1)[0]}  # the callee itself is not its data
+    held = [n for n in data if n not in own and flow.is_held_out(n) and not train_name(n)]
     if "." in call.func and call.attr in _TRAINER_SCORING and _job_receiver(unit, site):
         if held or call.attr == "test":
             return f"scores the model with {call.func}() on held-out data"
-    if held and names_a_metric(call.attr):
+    pieces = set(name_pieces(call.attr))
+    if held and names_a_metric(call.attr) and not pieces & _NOT_METRIC_PIECES:
         return f"computes a metric with {call.func}() on held-out `{held[0]}`"
     lib = library_phase(q)
     if lib is None and "." in call.func:
         origin = unit.origin(call.func.rsplit(".", 1)[0])
         lib = library_phase(origin) if origin else None
-    if lib in ("model-evaluation", "monitoring"):
-        kw = [k for k in call.kwargs if k in _HELD_OUT_DATA_KWARGS]
+    if lib in ("model-evaluation", "monitoring") and _runs_an_evaluation(unit, site):
+        kw = [k for k in call.kwargs if k in _HELD_OUT_DATA_KWARGS and _unseen(unit, call, k)]
         if held or kw:
             shown = held[0] if held else f"{kw[0]}="
             return f"evaluates with {call.func}() on data the model was not fitted on ({shown})"
     return ""
+
+
+#: Callee words that say a call moves, splits or loads data, or trains on it: not a metric,
+#: whatever else its name says (``ds_valid.map``, ``train_test_split``, ``load_test_data``).
+_NOT_METRIC_PIECES = frozenset(
+    "map split load loader loaders dataset dataloader step loss combine".split()
+)
+#: Calls of an evaluation library that run the evaluation (not build its inputs or save it).
+_EVALUATING_CALLS = frozenset("run evaluate compute test check run_suite calculate score".split())
+_EVALUATION_CLASS = re.compile(r"(Report|Suite|Test|Performance|Metric|Evaluat|Dashboard|Check)")
+#: Explanations say why a model predicts, not how well.
+_EXPLAINERS = ("shap.", "lime.", "captum.", "interpret.", "alibi.", "dalex.", "eli5.")
+
+
+def _runs_an_evaluation(unit: Unit, site: Site) -> bool:
+    """A report run or a suite built on data, not a drift check, an explainer or a save."""
+    call = site.call
+    receiver = call.func.rsplit(".", 1)[0] if "." in call.func else ""
+    if site.qualified.startswith(_EXPLAINERS) or "explain" in call.attr.lower():
+        return False
+    made = " ".join((site.qualified, receiver, *unit.ancestry(receiver))) if receiver else ""
+    if "drift" in name_pieces(receiver) or "Drift" in made:
+        return False  # a drift check compares data distributions; it scores no model
+    if call.attr in _EVALUATING_CALLS:
+        return True
+    constructor = call.attr[:1].isupper() and call.attr == call.func.rsplit(".", 1)[-1]
+    return constructor and bool(_EVALUATION_CLASS.search(call.attr))
+
+
+def _unseen(unit: Unit, call: Call, keyword: str) -> bool:
+    """The data given as ``current_data=`` is not what the model learnt from (nor the
+    reference it is compared with)."""
+    value = call.kwargs[keyword]
+    if value.kind != "name":
+        return True
+    reference = call.kwargs.get("reference_data")
+    if reference is not None and reference.text == value.text:
+        return False
+    return not unit.flow.is_train(value.text)
 
 
 def _data_names(unit: Unit, site: Site) -> list[str]:

@@ -6,6 +6,7 @@ import re
 
 from mlwa_notebook.cellcode import Call
 from mlwa_notebook.dataflow_names import name_pieces
+from mlwa_notebook.rules._evaluation import trainings
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules._serving import endpoints
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
@@ -36,6 +37,10 @@ _TRACKING = re.compile(
     r"log_time_series_metrics|start_execution)|sagemaker\.experiments\.\w+|"
     r"sagemaker\.core\.experiments\.\w+|wandb\.(init|log|log_artifact)|neptune\.init\w*|"
     r"comet_ml\.Experiment)$"
+)
+#: Tracking calls that record a run's inputs or model artefacts: lineage, not only metrics.
+_LINEAGE_LOGS = re.compile(
+    r"^(mlflow\.(\w+\.)?(autolog|log_model|log_input)|wandb\.(log_artifact|use_artifact|log_model))$"
 )
 #: What a ``.register`` on these registers is data or an environment, not a model version.
 _NOT_MODELS = frozenset("data dataset datasets set env environment datastore store".split())
@@ -71,6 +76,7 @@ def _disabled(call: Call) -> bool:
 def check(ctx: NotebookContext) -> CheckResult:
     unit = ctx.notebook_unit
     registered = False
+    trained = any(trainings(u) for u in ctx.units)
     for site in unit.sites:
         call, q = site.call, site.qualified
         reads = call.attr.startswith(("list", "describe", "get", "delete", "search", "paginate"))
@@ -88,8 +94,11 @@ def check(ctx: NotebookContext) -> CheckResult:
             and q.startswith("google.cloud.aiplatform")
             and "experiment" in call.kwargs
         ):
-            yield Proof("MLOPS02-BP04", site.cell, f"tracks the experiment ({call.func})")
-            yield Proof("MLOPS03-BP02", site.cell, f"tracks the experiment ({call.func})")
+            # A run ties data, settings and model together only when it logs artefacts.
+            if _LINEAGE_LOGS.search(q):
+                yield Proof("MLOPS02-BP04", site.cell, f"records what the run used ({call.func})")
+            if trained:
+                yield Proof("MLOPS03-BP02", site.cell, f"tracks the training run ({call.func})")
     for endpoint in endpoints(unit):
         # A Personalize campaign always serves a solution version: that is its registry.
         versioned = endpoint.site.call.attr == "create_campaign"

@@ -16,7 +16,7 @@ import re2  # type: ignore[import-untyped]
 from mlwa_notebook.cellcode import CodeFacts
 from mlwa_notebook.notebook import Cell, is_binary_mime
 from mlwa_notebook.rules._secrets import SECRET_NAME, is_placeholder, mask, scannable, secret_in
-from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
+from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
 
 # Both run over whole outputs and shell lines: RE2, linear in the text (see ``_secrets.py``).
 #: ``name: value`` pairs in printed output whose name says credential.
@@ -30,8 +30,6 @@ _SHELL_SECRET = re2.compile(
     r"|--(?:password|token|api-key|secret)[= ]['\"]?([^\s'\"]{8,})"
     r"|\bBearer\s+([A-Za-z0-9._\-]{20,})"
 )
-#: Look-ups that keep credentials out of code: evidence, not findings.
-_SAFE_LOOKUPS = ("os.getenv", "os.environ.get", "os.environ[]")
 
 
 def _a(label: str) -> str:
@@ -185,13 +183,8 @@ def cell_sightings(cell: Cell, facts: CodeFacts | None) -> Iterator[Sighting]:
 
 
 def check(ctx: NotebookContext) -> CheckResult:
-    for view, call, qualified in ctx.calls(scripts=False):
-        asked = call.args[0].text if call.args and call.args[0].kind == "str" else ""
-        if call.attr in ("get_secret_value", "access_secret_version", "getpass") or (
-            qualified.startswith(_SAFE_LOOKUPS) and SECRET_NAME.search(asked)
-        ):
-            yield Proof("MLSEC04-BP01", view.index, f"reads a credential at run time ({call.func})")
-            break
+    # Reading a credential at run time keeps it out of the code; it is no proof of a governed
+    # workspace, so it is not credited as one.
     for view in ctx.cells:
         cell = view.cell
         for sighting in cell_sightings(cell, view.facts):

@@ -2,22 +2,46 @@
 
 from __future__ import annotations
 
+import re2  # type: ignore[import-untyped]
+
 from mlwa_notebook.cellcode import CodeFacts
 from mlwa_notebook.rules.base import CellView, CheckResult, Hit, NotebookContext, Rule
 from mlwa_notebook.rules.unpinned_install import is_install
 
+#: Shell commands that set up the machine or only print: skipping them changes no output below.
+_QUIET_SHELL = re2.compile(
+    r"^(?:sudo\s+)?(?:echo|chown|chmod|nvidia-smi|pwd|ls|cat|which|grep|head|tail|"
+    r"(?:pip3?|python3?\s+-m\s+pip)\s+(?:freeze|list|show))\b"
+)
+_SEGMENTS = re2.compile(r"\|\||&&|[|;]")
+#: Calls that only show something: a cell made of them changes no state.
+_DISPLAY_CALLS = frozenset("show display print head tail plot imshow describe info".split())
+#: A comment where the author says the cell may be skipped.
+# RE2: the cell is the user's text; ``#.*`` must stay linear on any line.
+_OPTIONAL = re2.compile(r"(?i)#.*\b(skip this|optional|if you want to)\b")
 
-def _does_something(facts: CodeFacts | None) -> bool:
+
+def _quiet_shell(text: str) -> bool:
+    return all(
+        is_install(part) or _QUIET_SHELL.match(part.strip()) or not part.strip()
+        for part in _SEGMENTS.split(text)
+    )
+
+
+def _does_something(facts: CodeFacts | None, source: str) -> bool:
     """Whether a cell has code that changes the kernel's state.
 
-    Not only comments or a bare expression, and not only package installs: a skipped
-    ``!pip install`` into an environment that already has the packages changes no output below.
+    Not only comments or a bare expression; not only installs, prints or a display; and not a
+    cell its author marks as one to skip: a skipped ``!pip install`` into an environment that
+    already has the packages changes no output below.
     """
-    if facts is None or facts.error is not None:
+    if facts is None or facts.error is not None or _OPTIONAL.search(source):
         return False
+    only_shows = not facts.assigns and all(c.attr in _DISPLAY_CALLS for c in facts.calls)
     return (
-        bool(facts.calls or facts.assigns or facts.imports or facts.defs)
-        or any(not is_install(shell.text) for shell in facts.shells)
+        bool(facts.imports or facts.defs or facts.assigns)
+        or (bool(facts.calls) and not only_shows)
+        or any(not _quiet_shell(shell.text) for shell in facts.shells)
         or facts.script_path is not None
     )
 
@@ -49,7 +73,7 @@ def check(ctx: NotebookContext) -> CheckResult:
         )
     last_ran = max(v.index for v, _ in ran)
     for view in never:
-        if view.index < last_ran and _does_something(view.facts):
+        if view.index < last_ran and _does_something(view.facts, view.cell.source):
             if view.cell.has_outputs:
                 continue  # cleared counts with outputs kept: not a sign of skipping
             yield Hit(

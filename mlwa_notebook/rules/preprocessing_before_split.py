@@ -61,11 +61,13 @@ def check(ctx: NotebookContext) -> CheckResult:
                 )
                 continue
             if any(flow.is_train(n) for n in read):
-                yield Proof(
-                    "MLREL03-BP03",
-                    fit.cell,
-                    f"fits {cls} on one side of the split only ({fit.call.func})",
-                )
+                # Credited only once a split exists: before it, "one side" means nothing.
+                if any((sp.cell, sp.call.line) < (fit.cell, fit.call.line) for sp in splits):
+                    yield Proof(
+                        "MLREL03-BP03",
+                        fit.cell,
+                        f"fits {cls} on one side of the split only ({fit.call.func})",
+                    )
                 continue
             where = (fit.cell, fit.call.line)
             for split in splits:

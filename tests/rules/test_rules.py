@@ -161,6 +161,7 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "skipped_cell": ({("MLW010", 1)}, set()),
     "cleared_notebook": (set(), {"MLW010"}),
     "skipped_install": ({("MLW010", 2)}, set()),
+    "not_evaluations": ({("MLW002", 1)}, set()),
     "file_datasets_and_open": ({("MLW001", 1), ("MLW001", 2), ("MLW001", 3)}, set()),
     "azure_datasets_by_name": ({("MLW001", 1), ("MLW001", 2)}, set()),
     "environ_secret": ({("MLW003", 1)}, set()),
@@ -231,8 +232,10 @@ def test_evidence_claims_only_what_the_code_shows() -> None:
     """A seed versions nothing; SHAP values do not settle explainability with stakeholders."""
     report = report_of(HARD / "evidence_everywhere.ipynb")
     assert not [e for e in report.evidence if "seed" in e.note]
-    assert [e.note for e in report.evidence if e.best_practice == "MLOPS03-BP02"] == [
-        "tracks the experiment (mlflow.start_run)"
+    # Nothing is trained here: a run that logs a metric is no tracked training run.
+    assert not [e for e in report.evidence if e.best_practice == "MLOPS03-BP02"]
+    assert [e.note for e in report.evidence if e.best_practice == "MLOPS02-BP04"] == [
+        "records what the run used (mlflow.log_input)"
     ]
     assert "MLOPS01-BP02" not in {e.best_practice for e in report.evidence}
 
@@ -395,3 +398,9 @@ def test_only_reads_of_data_are_flagged_and_pinned_versions_are_not() -> None:
     flagged = [f for f in azure.findings if f.code == "MLW001"]
     assert [f.cell_index for f in flagged] == [1, 2]
     assert all("no version: the latest one is read" in f.message for f in flagged)
+
+
+def test_drift_reports_explanations_and_dataset_maps_are_not_evaluations() -> None:
+    report = report_of(HARD / "not_evaluations.ipynb")
+    assert not [e for e in report.evidence if e.best_practice == "MLREL03-BP03"]
+    assert [f.cell_index for f in report.findings if f.code == "MLW002"] == [1]
