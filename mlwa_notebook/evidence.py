@@ -41,6 +41,8 @@ class PracticeSignal:
     subject: str = ""
     #: Only in cells before the first model is trained (profiling the data, not predictions).
     before_training: bool = False
+    #: Only where a model is trained at all (a search over a toy function tunes nothing).
+    needs_training: bool = False
 
 
 _FALSY = frozenset({"None", "False", "0", "", "'Off'", '"Off"', "[]", "{}"})
@@ -52,6 +54,7 @@ _NOT_DATA = frozenset(
     "log logging status statuses execution executions pipeline step steps experiment "
     "pred preds prediction predictions ytrain ytest".split()
 )
+_PANDAS_HELPERS = ("pandas.isnull", "pandas.isna", "pandas.notnull", "pandas.value_counts")
 #: Words in a name that say it holds a model.
 _MODEL_WORDS = frozenset(
     "model models clf classifier regressor estimator pipe pipeline net network booster bst xgb "
@@ -80,7 +83,8 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "generate_statistics_from_dataframe",
             "nunique",
         ),
-        not_modules=(*_CLOUD_SDKS, "logging", "open", "print"),
+        # pandas' module-level isnull/value_counts are element-wise helpers inside other code.
+        not_modules=(*_CLOUD_SDKS, "logging", "open", "print", *_PANDAS_HELPERS),
         not_receivers=_NOT_DATA,
         before_training=True,
     ),
@@ -131,6 +135,7 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "HyperparameterTuningJob",
             "fmin",
         ),
+        needs_training=True,
     ),
     PracticeSignal(
         "MLSUS04-BP04",
@@ -353,6 +358,9 @@ def _is_model(unit: Unit, name: str) -> bool:
     return any(s.call.root == root and s.call.attr in ("fit", "train") for s in unit.sites)
 
 
+_NO_TRAINING = 1 << 30
+
+
 def _first_training(unit: Unit) -> int:
     """The cell of the unit's first training call (past the last cell when none trains)."""
     return unit.memo("first_training", _first_training_cell)
@@ -360,7 +368,7 @@ def _first_training(unit: Unit) -> int:
 
 def _first_training_cell(unit: Unit) -> int:
     fits = trainings(unit)
-    return fits[0].cell if fits else 1 << 30
+    return fits[0].cell if fits else _NO_TRAINING
 
 
 def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
@@ -375,6 +383,8 @@ def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     if signal.not_receivers and named & signal.not_receivers:
         return False
     if signal.before_training and site.cell > _first_training(unit):
+        return False
+    if signal.needs_training and _first_training(unit) == _NO_TRAINING:
         return False
     if signal.subject == "model":
         first = call.args[0].text if call.args and call.args[0].kind == "name" else ""

@@ -85,6 +85,9 @@ class Scoring:
     site: Site
     held_out: bool
     note: str = ""
+    #: Whether it is shown as evidence of testing on unseen data: early stopping on the test
+    #: set scores on held-out rows, but tunes on them too.
+    credited: bool = True
 
 
 def _is_transformer(unit: Unit, site: Site) -> bool:
@@ -172,7 +175,8 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
     own = {call.root, call.func.split("(", 1)[0]}  # the callee itself is not its data
     held = [n for n in data if n not in own and flow.is_held_out(n) and not train_name(n)]
     if "." in call.func and call.attr in _TRAINER_SCORING and _job_receiver(unit, site):
-        if held or call.attr == "test":
+        on_train = any(train_name(n) for n in call.names)
+        if (held or call.attr == "test") and not on_train:
             return f"scores the model with {call.func}() on held-out data"
     pieces = set(name_pieces(call.attr))
     if held and names_a_metric(call.attr) and not pieces & _NOT_METRIC_PIECES:
@@ -225,6 +229,9 @@ def _unseen(unit: Unit, call: Call, keyword: str) -> bool:
     reference = call.kwargs.get("reference_data")
     if reference is not None and reference.text == value.text:
         return False
+    # The reference is, by these libraries' own terms, the data the model was built on.
+    if set(name_pieces(value.text)) & {"reference", "ref", "train", "training"}:
+        return False
     return not unit.flow.is_train(value.text)
 
 
@@ -263,7 +270,10 @@ def _scorings(unit: Unit) -> list[Scoring]:
             given = [k for k in call.kwargs if k in _HELD_OUT_KWARGS]
             if given and call.kwargs[given[0]].kind != "none":
                 note = f"validates on held-out data while fitting ({given[0]}= in {call.func}())"
-                found.append(Scoring(unit, site, True, note))
+                on_test = "test" in {p for n in call.names for p in name_pieces(n)}
+                stops_early = any(k.startswith("early_stopping") for k in call.kwargs)
+                credited = not (on_test and stops_early)
+                found.append(Scoring(unit, site, True, note, credited=credited))
             elif (
                 _job_receiver(unit, site)
                 and any(flow.is_held_out(n) for n in call.names)
@@ -314,7 +324,12 @@ def hand_scorings(cells: Iterable[tuple[int, CodeFacts]]) -> list[tuple[int, str
     (``test_loader``, ``X_val``) and bind a metric's name (``correct``, ``val_acc``)."""
     found = []
     for index, facts in cells:
-        held = sorted(n for n in facts.loaded if held_out_name(n))
+        # ``val_acc`` is a result read back, not held-out data.
+        held = sorted(
+            n
+            for n in facts.loaded
+            if held_out_name(n) and not set(name_pieces(n)) & _HAND_METRIC_PIECES
+        )
         if not held:
             continue
         metric = sorted(n for n in facts.stored if set(name_pieces(n)) & _HAND_METRIC_PIECES)

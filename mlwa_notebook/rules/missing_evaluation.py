@@ -10,7 +10,8 @@ def check(ctx: NotebookContext) -> CheckResult:
     trained = [(u, s) for u in ctx.units for s in trainings(u)]
     held_out = [sc for u in ctx.units for sc in scorings(u) if sc.held_out]
     for sc in held_out:
-        yield Proof("MLREL03-BP03", sc.site.cell, sc.note)
+        if sc.credited:
+            yield Proof("MLREL03-BP03", sc.site.cell, sc.note)
     by_hand = hand_scorings((v.index, v.facts) for v in ctx.code_cells() if v.facts is not None)
     for index, note in by_hand:
         yield Proof("MLREL03-BP03", index, note)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from mlwa_notebook.dataflow_names import train_name
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
@@ -61,8 +62,11 @@ def check(ctx: NotebookContext) -> CheckResult:
                 )
                 continue
             if any(flow.is_train(n) for n in read):
-                # Credited only once a split exists: before it, "one side" means nothing.
-                if any((sp.cell, sp.call.line) < (fit.cell, fit.call.line) for sp in splits):
+                # Credited only once a split exists and the data is named as its training side.
+                split_before = any(
+                    (sp.cell, sp.call.line) < (fit.cell, fit.call.line) for sp in splits
+                )
+                if split_before and any(train_name(n) for n in read):
                     yield Proof(
                         "MLREL03-BP03",
                         fit.cell,

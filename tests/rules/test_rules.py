@@ -404,3 +404,26 @@ def test_drift_reports_explanations_and_dataset_maps_are_not_evaluations() -> No
     report = report_of(HARD / "not_evaluations.ipynb")
     assert not [e for e in report.evidence if e.best_practice == "MLREL03-BP03"]
     assert [f.cell_index for f in report.findings if f.code == "MLW002"] == [1]
+
+
+def test_evidence_lookalikes_claim_nothing() -> None:
+    """A toy search, a tokenizer, PIL's convert, pandas helpers, early stopping on the test
+    set, a local pickle and a describe of predictions show none of their practices."""
+    report = report_of(HARD / "evidence_lookalikes.ipynb")
+    claimed = [(e.best_practice, e.cell_index) for e in report.evidence]
+    # Early stopping does save training resources, whatever it stops on.
+    assert claimed == [("MLSUS04-BP04", 5)]
+    assert report_of(HARD / "toy_search.ipynb").evidence == ()
+
+
+def test_evidence_for_real_is_claimed_with_its_cell() -> None:
+    report = report_of(HARD / "evidence_for_real.ipynb")
+    shown = {(e.best_practice, e.cell_index) for e in report.evidence}
+    assert {
+        ("MLOPS03-BP01", 1),  # describe() of the data, before any model
+        ("MLSUS02-BP01", 2),  # a pretrained model, not a tokenizer
+        ("MLCOST04-BP11", 3),  # an efficient search over a real model
+        ("MLREL03-BP03", 3),  # scored on the test split
+        ("MLCOST02-BP01", 4),  # a naive baseline
+        ("MLREL05-BP02", 5),  # the model logged as a versioned artefact
+    } <= shown
