@@ -7,6 +7,7 @@ ignore = ["unpinned-install"]
 exclude = ["scratch/**", "**/old_*.ipynb"]
 lenses = ["lenses/our-team.json"]          # custom lenses, relative to this file
 fail-on = "warning"                        # mlwa check's default threshold
+project = true                             # judge a notebook with the notebooks beside it
 
 [tool.mlwa.severity]
 unseeded-randomness = "error"
@@ -25,7 +26,7 @@ from typing import Any
 from mlwa_notebook.errors import ConfigError
 from mlwa_notebook.report import SEVERITIES
 
-KNOWN_KEYS = frozenset({"select", "ignore", "exclude", "lenses", "fail-on", "severity"})
+KNOWN_KEYS = frozenset({"select", "ignore", "exclude", "lenses", "fail-on", "severity", "project"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Config:
     exclude: tuple[str, ...] = ()
     lenses: tuple[Path, ...] = ()
     fail_on: str = "warning"
+    #: Whether the notebooks in the same folder are one project (a clean-up notebook deletes
+    #: what a deploy notebook made); ``false`` judges each notebook alone.
+    project: bool = True
     source: Path | None = None
 
     def enabled(self, code: str, name: str) -> bool:
@@ -61,6 +65,7 @@ class Config:
             exclude=self.exclude,
             lenses=self.lenses,
             fail_on=self.fail_on,
+            project=self.project,
             source=self.source,
         )
 
@@ -94,6 +99,9 @@ def parse_config(table: Mapping[str, Any], where: str, base: Path) -> Config:
     fail_on = table.get("fail-on", "warning")
     if fail_on not in (*SEVERITIES, "never"):
         raise ConfigError(where, f"'fail-on' is {fail_on!r}; use info, warning, error or never")
+    project = table.get("project", True)
+    if not isinstance(project, bool):
+        raise ConfigError(where, f"'project' is {project!r}; use true or false")
     select = _str_list(table, "select", where)
     return Config(
         select=frozenset(select) if "select" in table else None,
@@ -102,6 +110,7 @@ def parse_config(table: Mapping[str, Any], where: str, base: Path) -> Config:
         exclude=tuple(_str_list(table, "exclude", where)),
         lenses=tuple(base / p for p in _str_list(table, "lenses", where)),
         fail_on=fail_on,
+        project=project,
         source=base / "pyproject.toml",
     )
 

@@ -39,7 +39,15 @@ from mlwa_notebook.report import (
 )
 from mlwa_notebook.rules import ALL_RULES
 from mlwa_notebook.rules._secrets import hide_secrets
-from mlwa_notebook.rules.base import CellView, DataTracking, Hit, NotebookContext, Proof, Rule
+from mlwa_notebook.rules.base import (
+    CellView,
+    DataTracking,
+    Hit,
+    Neighbours,
+    NotebookContext,
+    Proof,
+    Rule,
+)
 from mlwa_notebook.scoring import (
     FORMULA,
     checklist_states,
@@ -130,7 +138,10 @@ def analyze_notebook(
         CellView(cell, f, label.phase)
         for cell, f, label in zip(nb.cells, facts, labels, strict=True)
     )
-    ctx = NotebookContext(nb, views, imports, tracking or DataTracking())
+    tracking = tracking or DataTracking()
+    if not config.project:  # each notebook alone: what its neighbours do does not count
+        tracking = replace(tracking, neighbours=Neighbours())
+    ctx = NotebookContext(nb, views, imports, tracking)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     evidence: list[Evidence] = []

@@ -1,4 +1,5 @@
-"""What git and DVC know about the files beside a notebook (the one place that runs git).
+"""What git and DVC know about the files beside a notebook (the one place that runs git), and
+what the notebooks beside it do (``neighbours``).
 
 The analysis core is pure; callers that have a file system (the CLI, the server, the magics)
 ask this module for a ``DataTracking`` and pass it in.
@@ -12,6 +13,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from mlwa_notebook.neighbours import neighbours
 from mlwa_notebook.rules.base import DataTracking
 
 _DVC_OUT = re.compile(r"^\s*-?\s*path:\s*(\S+)\s*$", re.M)
@@ -64,11 +66,19 @@ def _git_root(folder: str) -> str:
 
 
 def data_tracking(notebook_path: str | Path) -> DataTracking:
-    """Git and DVC tracking for the repository that holds ``notebook_path`` (empty outside one)."""
+    """Git and DVC tracking for the repository that holds ``notebook_path`` (empty outside one),
+    and what the notebooks beside it do."""
     folder = Path(notebook_path).resolve().parent
+    around = neighbours(notebook_path)
     root = _git_root(str(folder))
     if not root:
-        return DataTracking()
+        return DataTracking(neighbours=around)
     tracked, dvc = _repo_files(root, _index_stamp(root))
     rel = os.path.relpath(folder, root)
-    return DataTracking(root=root, notebook_dir="" if rel == "." else rel, tracked=tracked, dvc=dvc)
+    return DataTracking(
+        root=root,
+        notebook_dir="" if rel == "." else rel,
+        tracked=tracked,
+        dvc=dvc,
+        neighbours=around,
+    )

@@ -210,12 +210,18 @@ def rules() -> int:
     for name, facts, notebooks in sets:
         if not notebooks.is_dir():
             continue
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
-            subprocess.run(
-                [mlwa, "check", "--format", "json", "--exit-zero", str(notebooks)],
-                stdout=out,
-                check=False,
-            )
+        # Both sets flatten each repository into one folder, and their facts were written per
+        # notebook: judge each notebook alone, not with the folder as one project.
+        with tempfile.TemporaryDirectory() as alone:
+            config = Path(alone) / "pyproject.toml"
+            config.write_text("[tool.mlwa]\nproject = false\n", encoding="utf-8")
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
+                command = ["check", "--format", "json", "--exit-zero", "--config", str(config)]
+                subprocess.run(
+                    [mlwa, *command, str(notebooks)],
+                    stdout=out,
+                    check=False,
+                )
         print(f"\n== rules against the reviewers' facts: {name} ==", flush=True)
         status |= subprocess.run(
             [sys.executable, str(scorer), "facts", str(facts), str(notebooks), out.name]

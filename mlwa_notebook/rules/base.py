@@ -38,18 +38,38 @@ class Proof:
 
 
 @dataclass(frozen=True)
+class Neighbours:
+    """What the other notebooks in the notebook's folder do that bears on it: a repository's
+    notebooks run as one project (``05-deploy.ipynb`` then ``99-clean-up.ipynb``).
+
+    ``cleans_up`` names the notebooks beside it that delete endpoints; ``writes`` pairs each
+    file name another notebook there writes with that notebook's name.
+    """
+
+    cleans_up: tuple[str, ...] = ()
+    writes: tuple[tuple[str, str], ...] = ()
+
+    def writer_of(self, path: str) -> str:
+        """The neighbouring notebook that writes the file ``path`` names (empty if none)."""
+        name = path.rstrip("/").rsplit("/", 1)[-1]
+        return next((nb for written, nb in self.writes if written == name), "")
+
+
+@dataclass(frozen=True)
 class DataTracking:
     """What version control knows about files near the notebook (read by the caller, not here).
 
     ``tracked`` holds paths relative to ``root`` that git tracks; ``dvc`` those that DVC tracks
     (a ``.dvc`` file beside them or an entry in ``dvc.lock``). ``notebook_dir`` is the notebook's
     folder relative to ``root``, to resolve the relative paths the notebook reads.
+    ``neighbours``: what the other notebooks in its folder do (known with or without git).
     """
 
     root: str = ""
     notebook_dir: str = ""
     tracked: frozenset[str] = frozenset()
     dvc: frozenset[str] = frozenset()
+    neighbours: Neighbours = field(default_factory=Neighbours)
 
     def is_versioned(self, path: str) -> bool:
         """Whether a relative path read by the notebook is tracked by git or DVC."""

@@ -16,8 +16,17 @@ def check(ctx: NotebookContext) -> CheckResult:
         )
     # A deletion that names no known endpoint (a loop over listed endpoints) may be about any.
     anonymous = [s for s in removed if not any(e.named_by(s.call) for e in known)]
+    # A clean-up notebook beside this one (``99-clean-up.ipynb``) deletes what the project made.
+    cleaners = ctx.tracking.neighbours.cleans_up
     for endpoint in known:
         if any(endpoint.named_by(s.call) for s in removed) or anonymous:
+            continue
+        if cleaners:
+            yield Proof(
+                "MLCOST04-BP08",
+                endpoint.cell,
+                f"deleted by {cleaners[0]}, a notebook beside this one",
+            )
             continue
         if endpoint.indirect:
             what = (
@@ -45,7 +54,8 @@ Flags each real-time endpoint the notebook creates (`.deploy()`, `create_endpoin
 deletion by the names it goes by (the variable it is bound to, the endpoint name passed in).
 Approving a model package so that a deployment pipeline creates the endpoints counts as
 creating them. A deletion that names no particular endpoint (a loop over listed endpoints)
-counts for all of them.
+counts for all of them, and so does a notebook beside this one, in the same folder, that deletes
+endpoints (a project's `99-clean-up.ipynb`).
 
 ## Why is this bad?
 An endpoint bills by the hour and consumes energy whether or not anyone calls it. Notebook

@@ -76,7 +76,7 @@ def _shown(value: Value | None, unit: Unit) -> tuple[str, str]:
     return "a computed path", ""
 
 
-def _written(unit: Unit) -> set[str]:
+def written_files(unit: Unit) -> set[str]:
     """Local files the unit writes itself (its own intermediate results are not data sources)."""
     out: set[str] = set()
     for site in unit.sites:
@@ -208,7 +208,7 @@ def check(ctx: NotebookContext) -> CheckResult:
                 yield Proof("MLOPS03-BP02", cell, f"restores versioned data with `{text[:60]}`")
     for unit in ctx.units:
         hashed = _hashed_cells(unit)
-        written = _written(unit)
+        written = written_files(unit)
         # A file fetched by a flagged download is not flagged again when it is read.
         fetched = {_destination(t) for _, _, t in unit.shells if _download_source(t)}
         for site in unit.sites:
@@ -271,6 +271,8 @@ def check(ctx: NotebookContext) -> CheckResult:
                 continue
             if text and text.lstrip("./") in written:
                 continue
+            if text and ctx.tracking.neighbours.writer_of(text):
+                continue  # made by a notebook beside this one: judged where it is made
             if kind != "download" and text and text.rsplit("/", 1)[-1] in fetched:
                 continue
             if unit.is_script and not text:
@@ -327,7 +329,8 @@ the read. Datasets bundled with a library (`sklearn.datasets`, `keras.datasets`,
 Hugging Face dataset), named releases (`aclImdb_v1.tar.gz`, `/releases/download/v1.8.2/`, a
 commit hash in a raw URL) and fetchers that verify a checksum (`get_file(..., file_hash=...)`)
 count as versioned; a read whose path cannot be told is not flagged. Files the notebook
-writes itself, and the input channels a job script receives, are not counted again.
+writes itself or a notebook beside it in the same folder writes (judged where they are made),
+and the input channels a job script receives, are not counted again.
 
 ## Why is this bad?
 A model is only reproducible and auditable if the exact data it learnt from can be found again.
