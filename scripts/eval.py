@@ -13,7 +13,9 @@ against `eval/facts.jsonl` and the devset's facts, over all and per stack.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -227,9 +229,76 @@ def rules() -> int:
             [sys.executable, str(scorer), "facts", str(facts), str(notebooks), out.name]
         ).returncode
         if name == "corpus":
-            judged(json.loads(Path(out.name).read_text()), notebooks)
+            report = json.loads(Path(out.name).read_text())
+            stack_table(report, facts)
+            judged(report, notebooks)
         Path(out.name).unlink()
     return status
+
+
+#: A notebook's stack, by the first of these its code imports (else "no cloud").
+_STACKS = (
+    ("SageMaker", re.compile(r"^\s*(import|from)\s+(sagemaker|boto3)\b", re.M)),
+    (
+        "Vertex AI",
+        re.compile(r"^\s*(import|from)\s+(google\.cloud\.aiplatform|vertexai|kfp)\b", re.M),
+    ),
+    ("Azure ML", re.compile(r"^\s*(import|from)\s+(azureml|azure\.ai\.ml)\b", re.M)),
+    ("Databricks/MLflow", re.compile(r"^\s*(import|from)\s+(mlflow|databricks|pyspark)\b", re.M)),
+)
+
+
+def stack_of(notebook: Path) -> str:
+    """The ML stack a notebook works on, read from its code cells' imports."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return "unreadable"
+    code = "\n".join(
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in cells
+        if c.get("cell_type") == "code"
+    )
+    return next((name for name, pattern in _STACKS if pattern.search(code)), "no cloud")
+
+
+def stack_table(report: dict[str, Any], facts_path: Path) -> None:
+    """Each of the seven rules against the reviewers' facts, per stack."""
+    scorer = _scorer()
+    facts = {
+        json.loads(line)["notebook"]: json.loads(line)
+        for line in facts_path.read_text().splitlines()
+        if line.strip()
+    }
+    rows: dict[tuple[str, str], Counter[str]] = {}
+    for nb in report["notebooks"]:
+        path = Path(nb["path"])
+        fact = facts.get(f"{path.parent.name}/{path.name}")
+        if fact is None:
+            continue
+        stack, fired = stack_of(path), {f["name"] for f in nb["findings"]}
+        for rule, expected in scorer.FACT_RULES.items():
+            pos, got = bool(expected(fact)), rule in fired
+            kind = "tp" if pos and got else "fp" if got else "fn" if pos else "tn"
+            rows.setdefault((stack, rule), Counter())[kind] += 1
+    print("\n== rules against the reviewers' facts, per stack (corpus) ==")
+    print(f"{'stack':18s} {'rule':30s} {'tp':>3s} {'fp':>3s} {'fn':>3s}  prec   rec")
+    for (stack, rule), c in sorted(rows.items()):
+        if not (c["tp"] + c["fp"] + c["fn"]):
+            continue
+        prec = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else float("nan")
+        rec = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else float("nan")
+        print(
+            f"{stack:18s} {rule:30s} {c['tp']:3d} {c['fp']:3d} {c['fn']:3d}  {prec:.2f}  {rec:.2f}"
+        )
+
+
+def _scorer() -> Any:
+    spec = importlib.util.spec_from_file_location("devset_score", train.DEVSET / "score.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _judged(path: Path) -> dict[tuple[str, ...], str]:
@@ -243,12 +312,16 @@ def judged(report: dict[str, Any], notebooks: Path) -> None:
     eval/judged-*.jsonl: precision over those judged, and how many are not judged yet."""
     claims, findings = Counter(), Counter()
     per_rule: dict[str, Counter[str]] = {}
+    by_stack: dict[str, Counter[str]] = {}
     evidence = _judged(ROOT / "eval" / "judged-evidence.jsonl")
     verdicts = _judged(ROOT / "eval" / "judged-findings.jsonl")
     for nb in report["notebooks"]:
         name = str(Path(nb["path"]).resolve().relative_to(notebooks.resolve()))
+        stack = stack_of(Path(nb["path"]))
         for e in nb["evidence"]:
-            claims[evidence.get((name, e["best_practice"], str(e["cell_index"])), "unjudged")] += 1
+            verdict = evidence.get((name, e["best_practice"], str(e["cell_index"])), "unjudged")
+            claims[verdict] += 1
+            by_stack.setdefault(stack, Counter())[verdict] += 1
         for f in nb["findings"]:
             if f["code"] >= "MLW008":
                 v = verdicts.get((name, f["code"], str(f["cell_index"])), "unjudged")
@@ -256,6 +329,8 @@ def judged(report: dict[str, Any], notebooks: Path) -> None:
                 findings[v] += 1
     print("\n== checklist evidence against the hand verdicts (eval/judged-evidence.jsonl) ==")
     _precision_line("distinct claims (practice, cell)", claims)
+    for stack, counts in sorted(by_stack.items()):
+        _precision_line(f"  {stack}", counts)
     print("\n== MLW008-MLW017 findings against the hand verdicts (eval/judged-findings.jsonl) ==")
     for code, counts in sorted(per_rule.items()):
         _precision_line(code, counts)

@@ -209,11 +209,23 @@ def _endpoints(unit: Unit) -> list[Endpoint]:
     return found
 
 
+#: A value left for the reader to fill in (``campaignArn="INSERT ARN HERE"``): names nothing.
+_FILL_IN = re.compile(r"(?i)\binsert\b|\bhere\b|^<.*>$|\byour[_ -]")
+
+
+def _fills_in(call: Call) -> bool:
+    return any(
+        v.kind == "str" and _FILL_IN.search(v.text) for v in (*call.args, *call.kwargs.values())
+    )
+
+
 def deletions(unit: Unit, known: list[Endpoint]) -> list[Site]:
-    """Calls that delete or undeploy an endpoint."""
+    """Calls that delete or undeploy an endpoint (not one whose name is left to fill in)."""
     found: list[Site] = []
     for site in unit.sites:
         call = site.call
+        if _fills_in(call):
+            continue
         if call.attr in _DELETERS:
             found.append(site)
         elif call.attr == "delete" and (
