@@ -407,29 +407,21 @@ def export(session: KernelSession, command: Command) -> str:
             f"unknown format {fmt!r}; use --to with one of {', '.join(exporter.FORMATS)}"
         )
     found = session.analyse(session.running_cell())
-    location = found.input.location
-    config = session.config_for(location)
-    force = "--force" in command.flags
-    if found.input.origin == "file" and location is not None:
-        target, result = exporter.write_export(
-            location.path, fmt, output, force=force, config=config
-        )
-        what = "the saved file"
-    else:
-        from mlwa_notebook.atomic import write_bytes_atomic
-
-        result = exporter.export_notebook(
-            found.input.notebook,
-            found.input.path,
-            fmt,
-            config=config,
-            lens=session.lens_for(config),
-        )
-        target = output or exporter.default_output(Path(found.input.path), fmt)
-        if target.exists() and not force:
-            raise MlwaError(f"{target} exists; add --force to overwrite it")
-        write_bytes_atomic(target, result.data)
-        what = "the live cells (unsaved edits included)"
+    config = session.config_for(found.input.location)
+    saved = found.input.origin == "file"
+    # The session has decided what the user sees: the live cells (unsaved edits included), or
+    # the saved file, which the exporter reads itself (so SARIF points at the file's lines).
+    # The exporter owns the file rules: default name, --force, atomic write.
+    target, result = exporter.write_export(
+        Path(found.input.path),
+        fmt,
+        output,
+        force="--force" in command.flags,
+        config=config,
+        live=None if saved else found.input.notebook,
+        lens=session.lens_for(config),
+    )
+    what = "the saved file" if saved else "the live cells (unsaved edits included)"
     masked = f", {result.masked} secret(s) masked" if result.masked else ""
     return f"exported {what} as {fmt} to {target} ({result.findings} open finding(s){masked})"
 

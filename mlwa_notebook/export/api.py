@@ -304,11 +304,15 @@ def write_export(
     in_place: bool = False,
     config: Config | None = None,
     notes: bool = True,
+    live: Mapping[str, Any] | None = None,
+    lens: Lens | None = None,
 ) -> tuple[Path, ExportResult]:
     """Read ``source``, export it and write the result; returns where it went and what it was.
 
-    The source is written only with ``in_place`` (ipynb only); any other existing file only with
-    ``force``. Writes are atomic: readers see the old file or the new one, never half.
+    ``live`` is the notebook as a kernel holds it (unsaved edits included): it is exported
+    instead of the file's content, under the same file rules. The source is written only with
+    ``in_place`` (ipynb only); any other existing file only with ``force``. Writes are atomic:
+    readers see the old file or the new one, never half.
     """
     from mlwa_notebook.atomic import write_bytes_atomic
     from mlwa_notebook.config import find_config
@@ -336,24 +340,27 @@ def write_export(
             )
         if target.exists() and not force:
             raise ExportError(f"{target} exists; use --force to overwrite it")
-    try:
-        data = read_regular(source)
-    except FileNotFoundError as exc:
-        raise NotebookError(str(source), "no such file") from exc
-    except IsADirectoryError as exc:
-        raise NotebookError(str(source), "is a folder, not a notebook") from exc
-    except OSError as exc:
-        raise NotebookError(str(source), f"cannot read the file: {exc.strerror}") from exc
-    raw = parse_json(data, str(source))
+    text: str | None = None
+    if live is None:
+        try:
+            data = read_regular(source)
+        except FileNotFoundError as exc:
+            raise NotebookError(str(source), "no such file") from exc
+        except IsADirectoryError as exc:
+            raise NotebookError(str(source), "is a folder, not a notebook") from exc
+        except OSError as exc:
+            raise NotebookError(str(source), f"cannot read the file: {exc.strerror}") from exc
+        live, text = parse_json(data, str(source)), data.decode("utf-8-sig")
     config = config or find_config(source)
     result = export_notebook(
-        raw,
+        live,
         str(source),
         fmt,
         config=config,
+        lens=lens,
         tracking=data_tracking(source),
         notes=notes,
-        text=data.decode("utf-8-sig"),
+        text=text,
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(target, result.data)
