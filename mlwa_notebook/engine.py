@@ -73,9 +73,6 @@ class AnalysisCache:
 
 def _finding(rule: Rule, hit: Hit, nb: Notebook, config: Config) -> Finding:
     cell = nb.cells[hit.cell_index]
-    where = hit.where or (
-        f"{cell.label}, line {hit.line}" if hit.line else f"output of {cell.label}"
-    )
     return Finding(
         code=rule.code,
         name=rule.name,
@@ -85,8 +82,9 @@ def _finding(rule: Rule, hit: Hit, nb: Notebook, config: Config) -> Finding:
         cell_index=hit.cell_index,
         cell_id=cell.id,
         line=hit.line,
-        message=f"{where}: {hit.message}",
+        text=hit.message,
         fix=rule.fix,
+        where=hit.where,
     )
 
 

@@ -33,6 +33,7 @@ from mlwa_notebook.kernel.autocheck import AutoCheck
 from mlwa_notebook.kernel.changes import AnswerChange, IgnoreChange, PhaseChange
 from mlwa_notebook.kernel.session import Analysis, KernelSession
 from mlwa_notebook.lens import FINE_PHASE_IDS, FINE_TO_LENS_PHASE, LENS_PHASE_IDS, PILLAR_IDS
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import NotebookReport, PracticeState
 from mlwa_notebook.views import notebook_html as views
 
@@ -225,7 +226,7 @@ class MlwaMagics(Magics):
             index = cast(int, found.running_index)
             chosen = checklist_for(report.cells, report.checklist, index)
             states, ranked = list(chosen.practices), chosen.ranked
-            title = f"Checklist for cell {index + 1}: {chosen.phase}"
+            title = f"Checklist for {cell_label(index)}: {chosen.phase}"
         elif wanted is None:
             states, title = list(report.checklist), "Checklist: all phases present"
         elif wanted == "all":
@@ -287,7 +288,7 @@ class MlwaMagics(Magics):
             )
             _show(
                 views.render_message(
-                    f"cell {index + 1}: {cell.phase} ({how}, {views.percent(cell.confidence)})"
+                    f"{cell_label(index)}: {cell.phase} ({how}, {views.percent(cell.confidence)})"
                 )
             )
             return

@@ -12,6 +12,7 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import CellReport, Finding, NotebookReport, PillarScore, PracticeState
 from mlwa_notebook.scoring import checked_and_answered, whole_percent
 
@@ -141,7 +142,7 @@ def phase_map_html(cells: Sequence[CellReport], running_index: int | None = None
     for cell in cells:
         colour = PHASE_COLOURS.get(cell.phase, "#999")
         how = "set by you" if cell.phase_source == "explicit" else f"{cell.phase_source}"
-        title = f"cell {cell.index + 1}: {cell.phase} ({how}, {percent(cell.confidence)})"
+        title = f"{cell_label(cell.index)}: {cell.phase} ({how}, {percent(cell.confidence)})"
         ring = (
             "outline: 2px solid var(--jp-brand-color1, #1976d2);"
             if cell.index == running_index
@@ -253,7 +254,9 @@ def findings_block(report: NotebookReport) -> Rendered:
     if report.suppressed:
         line = (
             f"{len(report.suppressed)} suppressed ("
-            + ", ".join(sorted({f"{f.code} in cell {f.cell_index + 1}" for f in report.suppressed}))
+            + ", ".join(
+                sorted({f"{f.code} in {cell_label(f.cell_index)}" for f in report.suppressed})
+            )
             + ")"
         )
         text.append(line)
