@@ -47,6 +47,7 @@ from mlwa_notebook.scoring import (
     phase_scores,
     pillar_scores,
 )
+from mlwa_notebook.vocabulary import Severity
 
 _PHASE_SET = frozenset(PHASES)
 
@@ -76,7 +77,7 @@ def _finding(rule: Rule, hit: Hit, nb: Notebook, config: Config) -> Finding:
     return Finding(
         code=rule.code,
         name=rule.name,
-        severity=config.severity_of(rule.code, rule.name, rule.severity),
+        severity=Severity(config.severity_of(rule.code, rule.name, rule.severity)),
         pillars=rule.pillars,
         best_practices=rule.best_practices,
         cell_index=hit.cell_index,

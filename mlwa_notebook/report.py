@@ -10,15 +10,9 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 from mlwa_notebook.location import place
+from mlwa_notebook.vocabulary import LensPhase, Phase, PhaseSource, Severity, State
 
 SCHEMA_VERSION = "1.0"
-
-SEVERITIES = ("info", "warning", "error")
-
-
-def severity_rank(severity: str) -> int:
-    """Order of severities, for thresholds: info < warning < error."""
-    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +29,7 @@ class Finding:
 
     code: str
     name: str
-    severity: str
+    severity: Severity
     pillars: tuple[str, ...]
     best_practices: tuple[str, ...]
     cell_index: int
@@ -77,9 +71,9 @@ class CellReport:
     index: int
     id: str
     cell_type: str
-    phase: str
-    lens_phase: str | None
-    phase_source: str  # explicit, code, heading, context, default
+    phase: Phase
+    lens_phase: LensPhase | None
+    phase_source: PhaseSource
     confidence: float
     evidence: tuple[str, ...]
     execution_count: int | None
@@ -100,7 +94,7 @@ class PracticeState:
     title: str
     question: str
     risk: str
-    state: str  # met, not-applicable, violated, open
+    state: State
     source: str | None  # checklist, evidence, rule (it ran and holds), finding
     cells: tuple[int, ...]
     note: str = ""

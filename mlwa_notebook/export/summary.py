@@ -14,6 +14,7 @@ from mlwa_notebook.lens import Lens
 from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import Finding, NotebookReport, PillarScore, PracticeState
 from mlwa_notebook.scoring import checked_and_answered
+from mlwa_notebook.vocabulary import SEVERITIES
 
 #: Open findings listed in the summary; the rest are counted (each flagged cell has its note).
 MAX_SUMMARY_FINDINGS = 30
@@ -64,9 +65,7 @@ def severity_counts(findings: Sequence[Finding]) -> str:
     """ "2 errors, 5 warnings" (or "no open findings")."""
     counts = Counter(f.severity for f in findings)
     words = [
-        f"{counts[s]} {s if counts[s] == 1 else s + 's'}"
-        for s in ("error", "warning", "info")
-        if counts[s]
+        f"{counts[s]} {s if counts[s] == 1 else s + 's'}" for s in reversed(SEVERITIES) if counts[s]
     ]
     return ", ".join(words) if words else "no open findings"
 

@@ -15,15 +15,7 @@ from dataclasses import dataclass
 from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import CellReport, Finding, NotebookReport, PillarScore, PracticeState
 from mlwa_notebook.scoring import checked_and_answered, whole_percent
-
-PILLAR_NAMES = {
-    "operational-excellence": "Operational excellence",
-    "security": "Security",
-    "reliability": "Reliability",
-    "performance-efficiency": "Performance efficiency",
-    "cost-optimization": "Cost optimization",
-    "sustainability": "Sustainability",
-}
+from mlwa_notebook.vocabulary import PILLAR_NAMES
 
 #: Mid-tone colours that read on white and on dark backgrounds alike.
 PHASE_COLOURS = {

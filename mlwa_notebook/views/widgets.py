@@ -19,7 +19,6 @@ from typing import Any, Protocol
 from mlwa_notebook.location import cell_number
 from mlwa_notebook.report import NotebookReport, PracticeState
 from mlwa_notebook.views.notebook_html import (
-    PILLAR_NAMES,
     esc,
     findings_block,
     percent,
@@ -28,6 +27,7 @@ from mlwa_notebook.views.notebook_html import (
     pillar_table,
     table_html,
 )
+from mlwa_notebook.vocabulary import PILLAR_NAMES
 
 TAB_TITLES = ("Overview", "Phases", "Checklist", "Findings")
 ANSWER_OPTIONS = (("done", "done"), ("n/a", "na"), ("open", "open"))
