@@ -32,17 +32,18 @@ from mlwa_notebook.export.annotate import (
 )
 from mlwa_notebook.export.formats import FORMATS, MEDIA_TYPES, SUFFIXES
 from mlwa_notebook.export.redact import redact_cells, redact_metadata
-from mlwa_notebook.export.summary import (
+from mlwa_notebook.lens import Lens, load_lens
+from mlwa_notebook.notebook import check_json
+from mlwa_notebook.report import NotebookReport, Report
+from mlwa_notebook.rules.base import DataTracking
+from mlwa_notebook.views.radar_geometry import axes
+from mlwa_notebook.views.summary import (
     coverage_text,
     note_markdown,
     pillar_name,
     summary_markdown,
 )
-from mlwa_notebook.export.svgradar import radar_svg
-from mlwa_notebook.lens import Lens, load_lens
-from mlwa_notebook.notebook import check_json
-from mlwa_notebook.report import NotebookReport, Report
-from mlwa_notebook.rules.base import DataTracking
+from mlwa_notebook.views.svgradar import radar_svg
 
 __all__ = [
     "FORMATS",
@@ -139,11 +140,12 @@ def annotated_notebook(
     annotate_cells(cells, [_annotation(report, i) for i in range(len(cells))])
     cell_ids = [str(c["id"]) for c in cells]
     summary_id, radar_id = head_ids(cells)
+    shares = axes(report.pillar_scores)
     svg = radar_svg(
-        [pillar_name(lens, s.pillar) for s in report.pillar_scores],
-        [s.score for s in report.pillar_scores],
+        [pillar_name(lens, a.pillar) for a in shares],
+        [a.coverage for a in shares],
         "Coverage of the six Well-Architected pillars",
-        checked=[s.checked_met / s.checked if s.checked else 0.0 for s in report.pillar_scores],
+        checked=[a.checked for a in shares],
     )
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     head = [
@@ -257,12 +259,12 @@ def export_notebook(
         if fmt == "ipynb":
             data = serialize_notebook(annotated)
         else:
-            from mlwa_notebook.export.html import notebook_html
+            from mlwa_notebook.views.notebook_page import notebook_html
 
             title = f"mlwa review: {Path(path).name}"
             data = notebook_html(annotated, title).encode("utf-8")
     elif fmt == "markdown":
-        from mlwa_notebook.export.prcomment import pr_comment
+        from mlwa_notebook.views.prcomment import pr_comment
 
         data = pr_comment(report, lens, __version__).encode("utf-8")
     elif fmt == "json":

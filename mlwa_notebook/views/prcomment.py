@@ -6,7 +6,11 @@ long lists are cut with a count of what was left out.
 
 from __future__ import annotations
 
-from mlwa_notebook.export.summary import (
+from mlwa_notebook.lens import PILLAR_SHORT, Lens
+from mlwa_notebook.location import cell_label, cell_number
+from mlwa_notebook.report import NotebookReport
+from mlwa_notebook.scoring import checked_and_answered
+from mlwa_notebook.views.summary import (
     md,
     phase_name,
     pillar_name,
@@ -14,10 +18,6 @@ from mlwa_notebook.export.summary import (
     what,
     where,
 )
-from mlwa_notebook.lens import PILLAR_SHORT, Lens
-from mlwa_notebook.location import cell_label, cell_number
-from mlwa_notebook.report import NotebookReport
-from mlwa_notebook.scoring import checked_and_answered
 
 MAX_FINDINGS = 25
 MAX_PRACTICES_PER_PILLAR = 30
