@@ -15,7 +15,8 @@ from mlwa_notebook import __version__
 from mlwa_notebook.config import Config, find_config
 from mlwa_notebook.discovery import find_notebooks
 from mlwa_notebook.errors import MlwaError
-from mlwa_notebook.report import SEVERITIES, Report, severity_rank
+from mlwa_notebook.report import Report
+from mlwa_notebook.vocabulary import SEVERITIES, severity_rank
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 

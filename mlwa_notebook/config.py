@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from mlwa_notebook.errors import ConfigError
-from mlwa_notebook.report import SEVERITIES
+from mlwa_notebook.vocabulary import SEVERITIES
 
 KNOWN_KEYS = frozenset({"select", "ignore", "exclude", "lenses", "fail-on", "severity", "project"})
 

@@ -55,6 +55,7 @@ from mlwa_notebook.scoring import (
     phase_scores,
     pillar_scores,
 )
+from mlwa_notebook.vocabulary import Severity
 
 _PHASE_SET = frozenset(PHASES)
 
@@ -81,20 +82,18 @@ class AnalysisCache:
 
 def _finding(rule: Rule, hit: Hit, nb: Notebook, config: Config) -> Finding:
     cell = nb.cells[hit.cell_index]
-    where = hit.where or (
-        f"{cell.label}, line {hit.line}" if hit.line else f"output of {cell.label}"
-    )
     return Finding(
         code=rule.code,
         name=rule.name,
-        severity=config.severity_of(rule.code, rule.name, rule.severity),
+        severity=Severity(config.severity_of(rule.code, rule.name, rule.severity)),
         pillars=rule.pillars,
         best_practices=rule.best_practices,
         cell_index=hit.cell_index,
         cell_id=cell.id,
         line=hit.line,
-        message=f"{where}: {hit.message}",
+        text=hit.message,
         fix=rule.fix,
+        where=hit.where,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mlwa_notebook.location import cell_label
+
 
 class MlwaError(Exception):
     """Base of every error this package reports to users."""
@@ -14,7 +16,7 @@ class NotebookError(MlwaError):
         self.path = path
         self.message = message
         self.cell_index = cell_index
-        where = f"{path}, cell {cell_index + 1}" if cell_index is not None else path
+        where = f"{path}, {cell_label(cell_index)}" if cell_index is not None else path
         super().__init__(f"{where}: {message}")
 
 

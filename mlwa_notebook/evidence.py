@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from mlwa_notebook.dataflow_names import name_pieces
-from mlwa_notebook.rules._evaluation import trainings
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import NotebookContext, Proof
 
@@ -358,19 +357,6 @@ def _is_model(unit: Unit, name: str) -> bool:
     return any(s.call.root == root and s.call.attr in ("fit", "train") for s in unit.sites)
 
 
-_NO_TRAINING = 1 << 30
-
-
-def _first_training(unit: Unit) -> int:
-    """The cell of the unit's first training call (past the last cell when none trains)."""
-    return unit.memo("first_training", _first_training_cell)
-
-
-def _first_training_cell(unit: Unit) -> int:
-    fits = trainings(unit)
-    return fits[0].cell if fits else _NO_TRAINING
-
-
 def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     call = site.call
     origins = _provenance(unit, site)
@@ -382,9 +368,10 @@ def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     named = {*name_pieces(receiver.split("[", 1)[0]), *name_pieces(call.attr)}
     if signal.not_receivers and named & signal.not_receivers:
         return False
-    if signal.before_training and site.cell > _first_training(unit):
+    trained_at = unit.first_training
+    if signal.before_training and trained_at is not None and site.cell > trained_at:
         return False
-    if signal.needs_training and _first_training(unit) == _NO_TRAINING:
+    if signal.needs_training and trained_at is None:
         return False
     if signal.subject == "model":
         first = call.args[0].text if call.args and call.args[0].kind == "name" else ""

@@ -21,6 +21,17 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mlwa_notebook.errors import MlwaError
+from mlwa_notebook.vocabulary import (
+    BUNDLED_LENS_FILE,
+    FINE_PHASE_IDS,
+    FINE_TO_LENS_PHASE,
+    LENS_PHASE_IDS,
+    PILLAR_IDS,
+    PILLAR_NAMES,
+    PILLAR_SHORT,
+    WA_TOOL_PILLAR_IDS,
+    bundled_lens_path,
+)
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
@@ -31,6 +42,8 @@ __all__ = [
     "FINE_TO_LENS_PHASE",
     "LENS_PHASE_IDS",
     "PILLAR_IDS",
+    "PILLAR_NAMES",
+    "PILLAR_SHORT",
     "RISK_LEVELS",
     "WA_TOOL_PILLAR_IDS",
     "BestPractice",
@@ -45,87 +58,6 @@ __all__ = [
     "load_lens",
     "validate_lens_file",
 ]
-
-BUNDLED_LENS_FILE = "ml-lens-2025.json"
-"""File name of the bundled catalogue inside ``lens_data/``."""
-
-PILLAR_IDS: tuple[str, ...] = (
-    "operational-excellence",
-    "security",
-    "reliability",
-    "performance-efficiency",
-    "cost-optimization",
-    "sustainability",
-)
-"""The six Well-Architected pillars, in the framework's order."""
-
-PILLAR_SHORT: Mapping[str, str] = MappingProxyType(
-    {
-        "operational-excellence": "ops",
-        "security": "sec",
-        "reliability": "rel",
-        "performance-efficiency": "perf",
-        "cost-optimization": "cost",
-        "sustainability": "sus",
-    }
-)
-"""Short pillar labels for one-line summaries (terminal, pull-request comments)."""
-
-LENS_PHASE_IDS: tuple[str, ...] = (
-    "business-goal",
-    "problem-framing",
-    "data-processing",
-    "model-development",
-    "deployment",
-    "monitoring",
-)
-"""The six ML lifecycle phases of the lens, in lifecycle order."""
-
-FINE_PHASE_IDS: tuple[str, ...] = (
-    "business-goal",
-    "problem-framing",
-    "data-collection",
-    "data-preprocessing",
-    "feature-engineering",
-    "model-training",
-    "model-tuning",
-    "model-evaluation",
-    "deployment",
-    "monitoring",
-    "setup",
-    "other",
-)
-"""The phases a notebook cell can be labelled with, in lifecycle order."""
-
-FINE_TO_LENS_PHASE: Mapping[str, str | None] = MappingProxyType(
-    {
-        "business-goal": "business-goal",
-        "problem-framing": "problem-framing",
-        "data-collection": "data-processing",
-        "data-preprocessing": "data-processing",
-        "feature-engineering": "data-processing",
-        "model-training": "model-development",
-        "model-tuning": "model-development",
-        "model-evaluation": "model-development",
-        "deployment": "deployment",
-        "monitoring": "monitoring",
-        "setup": None,
-        "other": None,
-    }
-)
-"""The lens phase each cell phase belongs to; ``setup`` and ``other`` belong to none."""
-
-WA_TOOL_PILLAR_IDS: Mapping[str, str] = MappingProxyType(
-    {
-        "operational-excellence": "operationalExcellence",
-        "security": "security",
-        "reliability": "reliability",
-        "performance-efficiency": "performance",
-        "cost-optimization": "costOptimization",
-        "sustainability": "sustainability",
-    }
-)
-"""Our pillar ids mapped to the pillar ids of the AWS Well-Architected Tool."""
 
 RISK_LEVELS: tuple[str, ...] = ("high", "medium")
 """Risk to the workload when a best practice is not established."""
@@ -289,14 +221,14 @@ def default_lens_path() -> Path:
 
     Raises LensError when neither location holds it.
     """
+    found = bundled_lens_path()
+    if found is not None:
+        return found
     here = Path(__file__).parent
     candidates = (
         here / "lens_data" / BUNDLED_LENS_FILE,
         here.parent / "lens_data" / BUNDLED_LENS_FILE,
     )
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
     looked = " and ".join(str(c) for c in candidates)
     raise LensError(
         str(candidates[0]),

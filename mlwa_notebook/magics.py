@@ -33,6 +33,7 @@ from mlwa_notebook.kernel.autocheck import AutoCheck
 from mlwa_notebook.kernel.changes import AnswerChange, IgnoreChange, PhaseChange
 from mlwa_notebook.kernel.session import Analysis, KernelSession
 from mlwa_notebook.lens import FINE_PHASE_IDS, FINE_TO_LENS_PHASE, LENS_PHASE_IDS, PILLAR_IDS
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import NotebookReport, PracticeState
 from mlwa_notebook.views import notebook_html as views
 
@@ -225,7 +226,7 @@ class MlwaMagics(Magics):
             index = cast(int, found.running_index)
             chosen = checklist_for(report.cells, report.checklist, index)
             states, ranked = list(chosen.practices), chosen.ranked
-            title = f"Checklist for cell {index + 1}: {chosen.phase}"
+            title = f"Checklist for {cell_label(index)}: {chosen.phase}"
         elif wanted is None:
             states, title = list(report.checklist), "Checklist: all phases present"
         elif wanted == "all":
@@ -287,7 +288,7 @@ class MlwaMagics(Magics):
             )
             _show(
                 views.render_message(
-                    f"cell {index + 1}: {cell.phase} ({how}, {views.percent(cell.confidence)})"
+                    f"{cell_label(index)}: {cell.phase} ({how}, {views.percent(cell.confidence)})"
                 )
             )
             return
@@ -407,29 +408,21 @@ def export(session: KernelSession, command: Command) -> str:
             f"unknown format {fmt!r}; use --to with one of {', '.join(exporter.FORMATS)}"
         )
     found = session.analyse(session.running_cell())
-    location = found.input.location
-    config = session.config_for(location)
-    force = "--force" in command.flags
-    if found.input.origin == "file" and location is not None:
-        target, result = exporter.write_export(
-            location.path, fmt, output, force=force, config=config
-        )
-        what = "the saved file"
-    else:
-        from mlwa_notebook.atomic import write_bytes_atomic
-
-        result = exporter.export_notebook(
-            found.input.notebook,
-            found.input.path,
-            fmt,
-            config=config,
-            lens=session.lens_for(config),
-        )
-        target = output or exporter.default_output(Path(found.input.path), fmt)
-        if target.exists() and not force:
-            raise MlwaError(f"{target} exists; add --force to overwrite it")
-        write_bytes_atomic(target, result.data)
-        what = "the live cells (unsaved edits included)"
+    config = session.config_for(found.input.location)
+    saved = found.input.origin == "file"
+    # The session has decided what the user sees: the live cells (unsaved edits included), or
+    # the saved file, which the exporter reads itself (so SARIF points at the file's lines).
+    # The exporter owns the file rules: default name, --force, atomic write.
+    target, result = exporter.write_export(
+        Path(found.input.path),
+        fmt,
+        output,
+        force="--force" in command.flags,
+        config=config,
+        live=None if saved else found.input.notebook,
+        lens=session.lens_for(config),
+    )
+    what = "the saved file" if saved else "the live cells (unsaved edits included)"
     masked = f", {result.masked} secret(s) masked" if result.masked else ""
     return f"exported {what} as {fmt} to {target} ({result.findings} open finding(s){masked})"
 

@@ -1,5 +1,9 @@
 """The state users set, kept inside the ``.ipynb`` under an ``mlwa`` key, read and written here.
 
+Its shape is ``schema/metadata.schema.json`` (``METADATA_VERSION``). Readers are lenient and
+fast (no schema library on the analysis path): they skip what the schema rejects, and a test
+holds them to it. Writers check what they write against it.
+
 Notebook metadata::
 
     "mlwa": {
@@ -28,6 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from mlwa_notebook.notebook import Cell
+from mlwa_notebook.schema import problems
 
 KEY = "mlwa"
 METADATA_VERSION = 1
@@ -183,6 +188,9 @@ def set_answer(nb: Mapping[str, Any], bp_id: str, answer: Answer) -> dict[str, A
         entry["reason"] = answer.reason
     if answer.by:
         entry["by"] = answer.by
+    found = problems("metadata", entry, "ChecklistEntry")
+    if found:
+        raise ValueError(f"checklist answer for {bp_id} out of schema: {'; '.join(found)}")
     checklist[bp_id] = entry
     return out
 

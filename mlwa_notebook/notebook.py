@@ -15,6 +15,7 @@ from typing import Any
 
 from mlwa_notebook.errors import NotebookError
 from mlwa_notebook.files import read_regular
+from mlwa_notebook.location import cell_label
 
 #: Output payloads that are binary (base64): no text to read in them. Every other payload is
 #: text a secret can be printed in (plain, HTML, Markdown, LaTeX, SVG, JSON, JavaScript…).
@@ -59,7 +60,7 @@ class Cell:
     @property
     def label(self) -> str:
         """How a cell is shown to people: by its 1-based position, as JupyterLab numbers cells."""
-        return f"cell {self.index + 1}"
+        return cell_label(self.index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +237,7 @@ def from_dict(raw: Mapping[str, Any], path: str = "<notebook>") -> Notebook:
     seen: set[str] = set()
     for index, c in enumerate(cells_raw):
         if not isinstance(c, Mapping):
-            raise NotebookError(path, f"cell {index + 1} is not a JSON object", cell_index=index)
+            raise NotebookError(path, f"{cell_label(index)} is not a JSON object", cell_index=index)
         metadata = c.get("metadata")
         metadata = metadata if isinstance(metadata, Mapping) else {}
         cell_id = c.get("id")

@@ -9,14 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+from mlwa_notebook.location import place
+from mlwa_notebook.vocabulary import LensPhase, Phase, PhaseSource, Severity, State
+
 SCHEMA_VERSION = "1.0"
-
-SEVERITIES = ("info", "warning", "error")
-
-
-def severity_rank(severity: str) -> int:
-    """Order of severities, for thresholds: info < warning < error."""
-    return SEVERITIES.index(severity) if severity in SEVERITIES else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +29,28 @@ class Finding:
 
     code: str
     name: str
-    severity: str
+    severity: Severity
     pillars: tuple[str, ...]
     best_practices: tuple[str, ...]
     cell_index: int
     cell_id: str
     line: int
-    message: str
+    #: What the rule says, without the place: views put ``place(...)`` before it.
+    text: str
     fix: str
     suppressed: Suppression | None = None
+    #: The place when the rule named it (``metadata of cell 3``); else it is the cell and line.
+    where: str = ""
+
+    @property
+    def place(self) -> str:
+        """Where the finding is, as people read it (``cell 3, line 2``)."""
+        return place(self.cell_index, self.line, self.where)
+
+    @property
+    def message(self) -> str:
+        """The place, then what the rule says: the report's ``message``."""
+        return f"{self.place}: {self.text}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +71,9 @@ class CellReport:
     index: int
     id: str
     cell_type: str
-    phase: str
-    lens_phase: str | None
-    phase_source: str  # explicit, code, heading, context, default
+    phase: Phase
+    lens_phase: LensPhase | None
+    phase_source: PhaseSource
     confidence: float
     evidence: tuple[str, ...]
     execution_count: int | None
@@ -85,7 +94,7 @@ class PracticeState:
     title: str
     question: str
     risk: str
-    state: str  # met, not-applicable, violated, open
+    state: State
     source: str | None  # checklist, evidence, rule (it ran and holds), finding
     cells: tuple[int, ...]
     note: str = ""
@@ -184,4 +193,15 @@ def to_dict(report: Report) -> dict[str, Any]:
 def notebook_to_dict(nb: NotebookReport) -> dict[str, Any]:
     """One notebook's report as plain JSON data."""
     data: dict[str, Any] = plain(nb)
+    data["findings"] = [finding_to_dict(f) for f in nb.findings]
+    data["suppressed"] = [finding_to_dict(f) for f in nb.suppressed]
     return data
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    """A finding as the schema has it: ``message`` is its place, then its text."""
+    return {
+        ("message" if k == "text" else k): (f.message if k == "text" else v)
+        for k, v in plain(f).items()
+        if k != "where"
+    }

@@ -24,9 +24,10 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 
-from mlwa_notebook.lens import FINE_TO_LENS_PHASE, PILLAR_IDS, Lens
+from mlwa_notebook.lens import FINE_TO_LENS_PHASE, LENS_PHASE_IDS, PILLAR_IDS, Lens
 from mlwa_notebook.metadata import Answer
 from mlwa_notebook.report import Evidence, Finding, PillarScore, PracticeState
+from mlwa_notebook.vocabulary import State
 
 FORMULA = (
     "coverage = met / (applicable - not applicable). A practice applies when its lens phase has "
@@ -63,15 +64,7 @@ def _exact_percent(met: int, denominator: int) -> int:
 def lens_phases_present(phases: Iterable[str]) -> tuple[str, ...]:
     """The lens phases that the cells' fine phases belong to, in lens order."""
     present = {FINE_TO_LENS_PHASE.get(p) for p in phases}
-    order = (
-        "business-goal",
-        "problem-framing",
-        "data-processing",
-        "model-development",
-        "deployment",
-        "monitoring",
-    )
-    return tuple(p for p in order if p in present)
+    return tuple(p for p in LENS_PHASE_IDS if p in present)
 
 
 def checklist_states(
@@ -114,7 +107,7 @@ def checklist_states(
         if bp.id in violated:
             state = PracticeState(
                 **common,
-                state="violated",
+                state=State.VIOLATED,
                 source="finding",
                 cells=tuple(sorted(set(violated[bp.id]))),
                 note=answer.note if answer else "",
@@ -122,7 +115,7 @@ def checklist_states(
         elif answer is not None and answer.state == "na":
             state = PracticeState(
                 **common,
-                state="not-applicable",
+                state=State.NOT_APPLICABLE,
                 source="checklist",
                 cells=(),
                 note=answer.note,
@@ -133,7 +126,7 @@ def checklist_states(
         elif answer is not None and answer.state == "done":
             state = PracticeState(
                 **common,
-                state="met",
+                state=State.MET,
                 source="checklist",
                 cells=(),
                 note=answer.note,
@@ -143,7 +136,7 @@ def checklist_states(
         elif bp.id in shown:
             state = PracticeState(
                 **common,
-                state="met",
+                state=State.MET,
                 source="evidence",
                 cells=tuple(sorted({e.cell_index for e in shown[bp.id]})),
                 note="; ".join(dict.fromkeys(e.note for e in shown[bp.id]))[:300],
@@ -151,14 +144,18 @@ def checklist_states(
         elif held.get(bp.id):
             state = PracticeState(
                 **common,
-                state="met",
+                state=State.MET,
                 source="rule",
                 cells=(),
                 note="no finding of " + ", ".join(held[bp.id]),
             )
         else:
             state = PracticeState(
-                **common, state="open", source=None, cells=(), note=answer.note if answer else ""
+                **common,
+                state=State.OPEN,
+                source=None,
+                cells=(),
+                note=answer.note if answer else "",
             )
         states.append(state)
     return tuple(states)

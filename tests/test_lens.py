@@ -180,12 +180,18 @@ def test_phases_come_in_lifecycle_order_and_group_the_fine_phases(lens: Lens) ->
     assert lens.phase("data-collection") is None
 
 
-def test_setup_and_other_belong_to_no_lens_phase() -> None:
+def test_setup_and_other_belong_to_no_lens_phase(lens: Lens) -> None:
+    # What the loaded lens says, cell phase by cell phase, not the table restated.
     assert tuple(FINE_TO_LENS_PHASE) == FINE_PHASE_IDS
     assert len(FINE_PHASE_IDS) == 12
-    assert FINE_TO_LENS_PHASE["setup"] is None
-    assert FINE_TO_LENS_PHASE["other"] is None
-    assert {v for v in FINE_TO_LENS_PHASE.values() if v} == set(LENS_PHASE_IDS)
+    for fine in FINE_PHASE_IDS:
+        owner = next((p.id for p in lens.phases if fine in p.fine_phases), None)
+        assert owner == FINE_TO_LENS_PHASE[fine], fine
+        practices = lens.for_fine_phase(fine)
+        assert {bp.phase for bp in practices} == ({owner} if owner else set()), fine
+    assert FINE_TO_LENS_PHASE["setup"] is None and lens.for_fine_phase("setup") == ()
+    assert FINE_TO_LENS_PHASE["other"] is None and lens.for_fine_phase("other") == ()
+    assert {p.id for p in lens.phases if p.fine_phases} == set(LENS_PHASE_IDS)
 
 
 def test_design_principles_are_the_ten_of_the_ml_lens(lens: Lens) -> None:

@@ -19,7 +19,7 @@ import type { CellReport, NotebookReport, Pillar, PracticeState } from './tokens
 
 type JSONObject = { [key: string]: unknown };
 
-export function isObject(value: unknown): value is JSONObject {
+export function isObject<T>(value: T): value is T & JSONObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -2,12 +2,13 @@
  * The front end's contract file: ids, the metadata shapes it writes, the kernel comm protocol,
  * the settings, and the report types (generated from the core's JSON Schema).
  *
- * Shapes here mirror Python sources of truth; change them together:
- * - notebook / cell metadata: mlwa_notebook/metadata.py
- * - kernel comm messages: mlwa_notebook/kernel/protocol.py
+ * The shapes are generated from the core's JSON Schemas (`jlpm generate:types`), never copied:
+ * - notebook / cell metadata: mlwa_notebook/schema/metadata.schema.json (src/_generated/metadata.ts)
+ * - kernel comm messages: mlwa_notebook/schema/protocol.schema.json (src/_generated/protocol.ts)
  * - the report: mlwa_notebook/schema/report.schema.json (src/_generated/report.ts)
+ * - the phase and pillar lists: src/_generated/vocabulary.ts
  */
-import type { Phase, Pillar } from './_generated/report';
+import type { ChecklistEntry } from './_generated/metadata';
 
 export type {
   CellReport,
@@ -46,33 +47,13 @@ export const METADATA_VERSION = 1;
 export const PHASE_TAG = 'mlwa-phase:';
 
 /** A checklist answer as stored: `metadata.mlwa.checklist[<best practice id>]`. */
-export type AnswerState = 'done' | 'na' | 'open';
+export type AnswerState = ChecklistEntry['state'];
 
-export interface IChecklistEntry {
-  state: AnswerState;
-  /** ISO time, `YYYY-MM-DDTHH:MM:SS.ffffffZ`; the newer entry wins when two writers meet. */
-  updated: string;
-  note?: string;
-  reason?: string;
-  /** Who gave the answer (JupyterLab's identity, or git user.name from the kernel). */
-  by?: string;
-}
-
-/** The notebook's `metadata.mlwa` block (only the parts this extension reads or writes). */
-export interface IMlwaNotebookBlock {
-  version?: number;
-  checklist?: { [bp: string]: IChecklistEntry };
-  ignore?: { [code: string]: string };
-  [key: string]: unknown;
-}
-
-/** A cell's `metadata.mlwa` block. */
-export interface IMlwaCellBlock {
-  version?: number;
-  phase?: string;
-  ignore?: { [code: string]: string };
-  [key: string]: unknown;
-}
+export type {
+  ChecklistEntry as IChecklistEntry,
+  MlwaCellBlock as IMlwaCellBlock,
+  MlwaNotebookBlock as IMlwaNotebookBlock
+} from './_generated/metadata';
 
 /** The comm target the kernel registers on `%load_ext mlwa_notebook`. */
 export const LIVE_CELLS_TARGET = 'mlwa.live_cells';
@@ -81,23 +62,11 @@ export const PROTOCOL_VERSION = 1;
 /** kernel/protocol.py ACTION_READY: the kernel accepted a comm of the live-cells target. */
 export const ACTION_READY = 'ready';
 
-/** Front end → kernel, before each execution: the notebook as it is in the editor. */
-export interface ILiveCellsMessage {
-  action: 'live_cells';
-  version: number;
-  path: string;
-  cells: ReadonlyArray<{ [key: string]: unknown }>;
-  metadata: { [key: string]: unknown };
-}
-
-/** Kernel → front end: metadata the user set from the kernel (`%mlwa`, widgets). */
-export interface ISetMetadataMessage {
-  action: 'set_metadata';
-  version: number;
-  path: string;
-  notebook: { checklist?: { [bp: string]: IChecklistEntry }; ignore?: { [code: string]: string } };
-  cells: { [cellId: string]: { phase?: string | null; ignore?: { [code: string]: string } } };
-}
+/** Front end → kernel, before each execution; kernel → front end, metadata to write. */
+export type {
+  LiveCellsMessage as ILiveCellsMessage,
+  SetMetadataMessage as ISetMetadataMessage
+} from './_generated/protocol';
 
 /** The user's settings (schema/plugin.json). */
 export interface ISettings {
@@ -112,40 +81,7 @@ export const DEFAULT_SETTINGS: ISettings = {
   debounceMs: 600
 };
 
-/** The fine phases a user can set on a cell, in lifecycle order (schema `$defs.Phase`). */
-export const PHASES: readonly Phase[] = [
-  'business-goal',
-  'problem-framing',
-  'data-collection',
-  'data-preprocessing',
-  'feature-engineering',
-  'model-training',
-  'model-tuning',
-  'model-evaluation',
-  'deployment',
-  'monitoring',
-  'setup',
-  'other'
-];
-
-/** The six pillars in the framework's order (schema `$defs.Pillar`), with display names. */
-export const PILLARS: readonly Pillar[] = [
-  'operational-excellence',
-  'security',
-  'reliability',
-  'performance-efficiency',
-  'cost-optimization',
-  'sustainability'
-];
-
-export const PILLAR_NAMES: { readonly [P in Pillar]: string } = {
-  'operational-excellence': 'Operational excellence',
-  security: 'Security',
-  reliability: 'Reliability',
-  'performance-efficiency': 'Performance efficiency',
-  'cost-optimization': 'Cost optimization',
-  sustainability: 'Sustainability'
-};
+export { PHASES, PILLARS, PILLAR_NAMES } from './_generated/vocabulary';
 
 /** The plotly mime type; JupyterLab renders it when plotly's renderer is installed. */
 export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mlwa_notebook.errors import NotebookError
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.metadata import KEY
 
 GENERATED_TAG = "mlwa-generated"
@@ -69,7 +70,7 @@ def strip_generated(raw: Mapping[str, Any], path: str = "<notebook>") -> dict[st
     cells: list[dict[str, Any]] = []
     for cell in cells_raw:
         if not isinstance(cell, dict):
-            raise NotebookError(path, f"cell {len(cells) + 1} is not a JSON object")
+            raise NotebookError(path, f"{cell_label(len(cells))} is not a JSON object")
         if is_generated(cell):
             continue
         meta = cell.get("metadata")

@@ -32,17 +32,18 @@ from mlwa_notebook.export.annotate import (
 )
 from mlwa_notebook.export.formats import FORMATS, MEDIA_TYPES, SUFFIXES
 from mlwa_notebook.export.redact import redact_cells, redact_metadata
-from mlwa_notebook.export.summary import (
+from mlwa_notebook.lens import Lens, load_lens
+from mlwa_notebook.notebook import check_json
+from mlwa_notebook.report import NotebookReport, Report
+from mlwa_notebook.rules.base import DataTracking
+from mlwa_notebook.views.radar_geometry import axes
+from mlwa_notebook.views.summary import (
     coverage_text,
     note_markdown,
     pillar_name,
     summary_markdown,
 )
-from mlwa_notebook.export.svgradar import radar_svg
-from mlwa_notebook.lens import Lens, load_lens
-from mlwa_notebook.notebook import check_json
-from mlwa_notebook.report import NotebookReport, Report
-from mlwa_notebook.rules.base import DataTracking
+from mlwa_notebook.views.svgradar import radar_svg
 
 __all__ = [
     "FORMATS",
@@ -139,11 +140,12 @@ def annotated_notebook(
     annotate_cells(cells, [_annotation(report, i) for i in range(len(cells))])
     cell_ids = [str(c["id"]) for c in cells]
     summary_id, radar_id = head_ids(cells)
+    shares = axes(report.pillar_scores)
     svg = radar_svg(
-        [pillar_name(lens, s.pillar) for s in report.pillar_scores],
-        [s.score for s in report.pillar_scores],
+        [pillar_name(lens, a.pillar) for a in shares],
+        [a.coverage for a in shares],
         "Coverage of the six Well-Architected pillars",
-        checked=[s.checked_met / s.checked if s.checked else 0.0 for s in report.pillar_scores],
+        checked=[a.checked for a in shares],
     )
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
     head = [
@@ -257,12 +259,12 @@ def export_notebook(
         if fmt == "ipynb":
             data = serialize_notebook(annotated)
         else:
-            from mlwa_notebook.export.html import notebook_html
+            from mlwa_notebook.views.notebook_page import notebook_html
 
             title = f"mlwa review: {Path(path).name}"
             data = notebook_html(annotated, title).encode("utf-8")
     elif fmt == "markdown":
-        from mlwa_notebook.export.prcomment import pr_comment
+        from mlwa_notebook.views.prcomment import pr_comment
 
         data = pr_comment(report, lens, __version__).encode("utf-8")
     elif fmt == "json":
@@ -304,11 +306,15 @@ def write_export(
     in_place: bool = False,
     config: Config | None = None,
     notes: bool = True,
+    live: Mapping[str, Any] | None = None,
+    lens: Lens | None = None,
 ) -> tuple[Path, ExportResult]:
     """Read ``source``, export it and write the result; returns where it went and what it was.
 
-    The source is written only with ``in_place`` (ipynb only); any other existing file only with
-    ``force``. Writes are atomic: readers see the old file or the new one, never half.
+    ``live`` is the notebook as a kernel holds it (unsaved edits included): it is exported
+    instead of the file's content, under the same file rules. The source is written only with
+    ``in_place`` (ipynb only); any other existing file only with ``force``. Writes are atomic:
+    readers see the old file or the new one, never half.
     """
     from mlwa_notebook.atomic import write_bytes_atomic
     from mlwa_notebook.config import find_config
@@ -336,24 +342,27 @@ def write_export(
             )
         if target.exists() and not force:
             raise ExportError(f"{target} exists; use --force to overwrite it")
-    try:
-        data = read_regular(source)
-    except FileNotFoundError as exc:
-        raise NotebookError(str(source), "no such file") from exc
-    except IsADirectoryError as exc:
-        raise NotebookError(str(source), "is a folder, not a notebook") from exc
-    except OSError as exc:
-        raise NotebookError(str(source), f"cannot read the file: {exc.strerror}") from exc
-    raw = parse_json(data, str(source))
+    text: str | None = None
+    if live is None:
+        try:
+            data = read_regular(source)
+        except FileNotFoundError as exc:
+            raise NotebookError(str(source), "no such file") from exc
+        except IsADirectoryError as exc:
+            raise NotebookError(str(source), "is a folder, not a notebook") from exc
+        except OSError as exc:
+            raise NotebookError(str(source), f"cannot read the file: {exc.strerror}") from exc
+        live, text = parse_json(data, str(source)), data.decode("utf-8-sig")
     config = config or find_config(source)
     result = export_notebook(
-        raw,
+        live,
         str(source),
         fmt,
         config=config,
+        lens=lens,
         tracking=data_tracking(source),
         notes=notes,
-        text=data.decode("utf-8-sig"),
+        text=text,
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(target, result.data)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlwa_notebook.lens import BestPractice, Lens
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import NotebookReport, PracticeState
 
 SCHEMA_VERSION = "2021-11-01"
@@ -240,7 +241,7 @@ def lens_problems(lens_doc: dict[str, Any]) -> list[str]:
 
 
 def _choice_note(state: PracticeState, codes: Sequence[str]) -> str:
-    cells = ", ".join(f"cell {i + 1}" for i in state.cells)
+    cells = ", ".join(cell_label(i) for i in state.cells)
     if state.state == "violated":
         return f"violated: {', '.join(codes)} in {cells}"
     if state.state == "met" and state.source == "checklist":

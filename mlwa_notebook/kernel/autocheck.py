@@ -40,8 +40,7 @@ def finding_key(finding: Finding) -> FindingKey:
     The message's location prefix (``cell 12, line 3: ``) is left out: it changes when cells
     move or when an unsaved cell is saved, and the finding is still the same one.
     """
-    _where, _sep, what = finding.message.partition(": ")
-    return (finding.code, finding.cell_id, what or finding.message)
+    return (finding.code, finding.cell_id, finding.text)
 
 
 def running_of(info: Any) -> RunningCell | None:

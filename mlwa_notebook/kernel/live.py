@@ -15,7 +15,6 @@ from typing import Any
 
 from mlwa_notebook.kernel.changes import Change, apply_all
 from mlwa_notebook.kernel.protocol import (
-    ACTION_LIVE_CELLS,
     ACTION_READY,
     ACTION_SET_METADATA,
     LIVE_CELLS_TARGET,
@@ -25,6 +24,7 @@ from mlwa_notebook.kernel.protocol import (
     ReadyMessage,
     SetMetadataMessage,
 )
+from mlwa_notebook.schema import problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +134,12 @@ class LiveCells:
         if self._comm is None:
             return False
         notebook_patch, cell_patch = change.patch()
-        self._comm.send(self.message(notebook_patch, cell_patch))
+        message = self.message(notebook_patch, cell_patch)
+        found = problems("protocol", message, "SetMetadataMessage")
+        if found:
+            # A bug on this side: send nothing rather than a message the front end misreads.
+            raise ValueError(f"set_metadata message out of protocol: {'; '.join(found)}")
+        self._comm.send(message)
         self._sent.append(change)
         if self.snapshot is not None:
             updated = apply_all(self.snapshot.notebook, [change])
@@ -162,17 +167,12 @@ def data_as_notebook(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _problem(data: Any) -> str | None:
+    """Why ``data`` is not a live-cells message this kernel reads (schema/protocol.schema.json)."""
     if not isinstance(data, Mapping):
         return "the data is not a JSON object"
-    if data.get("action", ACTION_LIVE_CELLS) != ACTION_LIVE_CELLS:
-        return f"unknown action {data.get('action')!r}"
-    if not isinstance(data.get("path"), str):
-        return "'path' is missing or not a string"
-    cells = data.get("cells")
-    if not isinstance(cells, list) or not all(isinstance(c, Mapping) for c in cells):
-        return "'cells' is missing or not a list of cell objects"
-    if not isinstance(data.get("metadata", {}), Mapping):
-        return "'metadata' is not an object"
+    found = problems("protocol", dict(data), "LiveCellsMessage")
+    if found:
+        return "; ".join(found[:3])
     version = data.get("version", PROTOCOL_VERSION)
     if isinstance(version, int) and version > PROTOCOL_VERSION:
         return f"protocol version {version} is newer than this kernel reads ({PROTOCOL_VERSION})"

@@ -1,7 +1,9 @@
 """The comm protocol between the kernel and the JupyterLab extension: the one place it is written.
 
-The TypeScript side (``labextension/``) reads this file; change both sides together and bump
-``PROTOCOL_VERSION`` when a shape changes.
+The shapes are ``schema/protocol.schema.json``: the kernel validates what it receives and what it
+sends against it, the TypedDicts below type them in Python (a test holds them to the schema),
+and the TypeScript types are generated from it (``labextension/src/_generated/protocol.ts``).
+Change the schema first and bump ``PROTOCOL_VERSION`` when a shape changes.
 
 Target
     ``LIVE_CELLS_TARGET`` = ``"mlwa.live_cells"``, registered on the kernel by
@@ -83,7 +85,7 @@ class LiveCellsMessage(TypedDict):
 
     path: str
     cells: list[dict[str, Any]]
-    metadata: dict[str, Any]
+    metadata: NotRequired[dict[str, Any]]
     version: NotRequired[int]
     action: NotRequired[Literal["live_cells"]]
 

@@ -18,6 +18,7 @@ from mlwa_notebook.errors import MlwaError
 from mlwa_notebook.files import read_regular
 from mlwa_notebook.kernel.live import LiveCells, Snapshot
 from mlwa_notebook.kernel.locate import NotebookLocation, same_notebook
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.notebook import parse_json
 
 
@@ -134,7 +135,7 @@ def with_running_cell(raw: Mapping[str, Any], running: RunningCell | None, what:
         return _Overlay(raw, index, None, None)
     replaced = {**cells[index], "source": running.source}
     note = (
-        f"{what} is older than what ran: cell {index + 1} is checked as it ran; save the "
+        f"{what} is older than what ran: {cell_label(index)} is checked as it ran; save the "
         "notebook so the other cells are checked as they are now"
     )
     return _Overlay(

@@ -24,21 +24,9 @@ from mlwa_notebook.phases.learned import (
     shipped_model,
 )
 from mlwa_notebook.phases.signals import OT
+from mlwa_notebook.vocabulary import FINE_PHASE_IDS, Phase, PhaseSource
 
-PHASES = (
-    "business-goal",
-    "problem-framing",
-    "data-collection",
-    "data-preprocessing",
-    "feature-engineering",
-    "model-training",
-    "model-tuning",
-    "model-evaluation",
-    "deployment",
-    "monitoring",
-    "setup",
-    "other",
-)
+PHASES = FINE_PHASE_IDS
 #: Reasons kept per label.
 EVIDENCE_MAX = 5
 #: Features of a code cell's own (not of its context), and the first stage's reading of the cell
@@ -75,18 +63,18 @@ _OWN_PREFIXES = (
 class PhaseLabel:
     """A cell's phase, where it came from, how sure, and why."""
 
-    phase: str
-    source: str  # explicit, code, heading, context, default
+    phase: Phase
+    source: PhaseSource
     confidence: float
     evidence: tuple[str, ...]
 
 
-def _source(cell: CellInput, top: Sequence[tuple[float, str]], heading: bool) -> str:
+def _source(cell: CellInput, top: Sequence[tuple[float, str]], heading: bool) -> PhaseSource:
     if cell.cell_type == "markdown":
-        return "heading" if heading else "context"
+        return PhaseSource.HEADING if heading else PhaseSource.CONTEXT
     if top and top[0][1].startswith(_OWN_PREFIXES):
-        return "code"
-    return "context"
+        return PhaseSource.CODE
+    return PhaseSource.CONTEXT
 
 
 def _evidence(
@@ -136,24 +124,28 @@ def classify(
     path = decode(model, scores, fixed)
     labels: list[PhaseLabel] = []
     for i, j in enumerate(path):
-        phase = model.phases[j]
+        phase = Phase(model.phases[j])
         chosen = explicit[i]
         if chosen is not None and fixed[i] is not None:
             labels.append(
-                PhaseLabel(chosen[0], "explicit", 1.0, (f"set by the user ({chosen[1]})",))
+                PhaseLabel(
+                    Phase(chosen[0]), PhaseSource.EXPLICIT, 1.0, (f"set by the user ({chosen[1]})",)
+                )
             )
             continue
         if i in inherited:
             h = inherited[i]
             text = nf.outline.heads[h][-1][1][:60]
             labels.append(
-                PhaseLabel(phase, "heading", 1.0, (f"under heading “{text}” (set by the user)",))
+                PhaseLabel(
+                    phase, PhaseSource.HEADING, 1.0, (f"under heading “{text}” (set by the user)",)
+                )
             )
             continue
         cell = cells[i]
         feats = {**nf.own_part[i], **nf.context[i], **stacked[i]} if own_in_stage2 else stacked[i]
         if "empty" in feats or "md-empty" in feats:
-            labels.append(PhaseLabel(OT, "default", 1.0, ("no code or text",)))
+            labels.append(PhaseLabel(OT, PhaseSource.DEFAULT, 1.0, ("no code or text",)))
             continue
         top = contributions(model, feats, j)
         conf = round(min(1.0, max(0.0, math.exp(scores[i][j]))), 3)

@@ -23,6 +23,7 @@ from functools import lru_cache
 
 from mlwa_notebook.cellcode import CodeFacts
 from mlwa_notebook.dataflow_names import held_out_name
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.phases.signals import (
     EV,
     HYPERPARAMETER_KEYS,
@@ -118,7 +119,9 @@ def prescan(
         if scored and (reads_heldout or any(c.attr in SCORING_CALLS for c in f.calls)):
             for n in scored:
                 j = predictions[n]
-                out.add(j, EV, SCORED_WEIGHT, f"predicts on held-out data, scored in cell {i + 1}")
+                out.add(
+                    j, EV, SCORED_WEIGHT, f"predicts on held-out data, scored in {cell_label(i)}"
+                )
             out.add(
                 i,
                 EV,
@@ -166,10 +169,10 @@ def _script_uses(
             j = scripts.get(key)
             if j is not None and j != i and j not in seen:
                 seen.add(j)
-                out.add(j, phase, SCRIPT_USE_WEIGHT, f"run by the job in cell {i + 1} ({phase})")
+                out.add(j, phase, SCRIPT_USE_WEIGHT, f"run by the job in {cell_label(i)} ({phase})")
                 script_phase = own_best[j]
                 if script_phase is not None and script_phase not in INERT_PHASES:
-                    out.add(i, script_phase, LAUNCHER_WEIGHT, f"runs the script of cell {j + 1}")
+                    out.add(i, script_phase, LAUNCHER_WEIGHT, f"runs the script of {cell_label(j)}")
 
 
 def _path_keys(path: str) -> list[str]:

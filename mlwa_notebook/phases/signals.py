@@ -35,11 +35,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Phase ids, spelled once.
-BG, PF = "business-goal", "problem-framing"
-DC, DP, FE = "data-collection", "data-preprocessing", "feature-engineering"
-TR, TU, EV = "model-training", "model-tuning", "model-evaluation"
-DE, MO, SE, OT = "deployment", "monitoring", "setup", "other"
+from mlwa_notebook.vocabulary import Phase
+
+# Short names for the phases (mlwa_notebook.vocabulary), for the dense tables below.
+BG, PF = Phase.BUSINESS_GOAL, Phase.PROBLEM_FRAMING
+DC, DP, FE = Phase.DATA_COLLECTION, Phase.DATA_PREPROCESSING, Phase.FEATURE_ENGINEERING
+TR, TU, EV = Phase.MODEL_TRAINING, Phase.MODEL_TUNING, Phase.MODEL_EVALUATION
+DE, MO, SE, OT = Phase.DEPLOYMENT, Phase.MONITORING, Phase.SETUP, Phase.OTHER
 
 
 @dataclass(frozen=True, slots=True)

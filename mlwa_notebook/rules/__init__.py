@@ -1,49 +1,39 @@
-"""The rule registry: one module per rule, listed here explicitly (no import-time magic)."""
+"""The rule registry: every public module of this package is one rule and defines ``RULE``.
+
+A rule module is named after its rule (``unversioned_data.py`` holds ``unversioned-data``);
+modules whose names start with ``_`` are helpers shared by rules, and ``base`` holds the
+records. Adding a rule is adding its module (and its fixtures): the registry lists the package
+once, in code order, and checks each module's name against its rule's.
+"""
 
 from __future__ import annotations
 
-from mlwa_notebook.rules import (
-    absolute_local_path,
-    deployment_without_monitoring,
-    deployment_without_registry,
-    endpoint_not_deleted,
-    evaluation_on_training_data,
-    hardcoded_secret,
-    missing_evaluation,
-    out_of_order_execution,
-    oversized_endpoint,
-    preprocessing_before_split,
-    public_or_unencrypted_storage,
-    tls_verification_disabled,
-    unbounded_training_job,
-    unparsable_cell,
-    unpinned_install,
-    unseeded_randomness,
-    untrusted_pickle_load,
-    unversioned_data,
-)
+import importlib
+import pkgutil
+
 from mlwa_notebook.rules.base import Rule
 
-ALL_RULES: tuple[Rule, ...] = (
-    unparsable_cell.RULE,
-    unversioned_data.RULE,
-    missing_evaluation.RULE,
-    hardcoded_secret.RULE,
-    unseeded_randomness.RULE,
-    unpinned_install.RULE,
-    endpoint_not_deleted.RULE,
-    deployment_without_monitoring.RULE,
-    evaluation_on_training_data.RULE,
-    preprocessing_before_split.RULE,
-    out_of_order_execution.RULE,
-    absolute_local_path.RULE,
-    tls_verification_disabled.RULE,
-    untrusted_pickle_load.RULE,
-    unbounded_training_job.RULE,
-    oversized_endpoint.RULE,
-    public_or_unencrypted_storage.RULE,
-    deployment_without_registry.RULE,
-)
+#: Modules of this package that are not rules.
+_NOT_RULES = frozenset({"base"})
+
+
+def _discover() -> tuple[Rule, ...]:
+    found: list[Rule] = []
+    for info in pkgutil.iter_modules(__path__):
+        if info.name.startswith("_") or info.name in _NOT_RULES:
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        rule = getattr(module, "RULE", None)
+        if not isinstance(rule, Rule):
+            raise TypeError(f"{module.__name__} defines no RULE: name helpers with a leading _")
+        if rule.name.replace("-", "_") != info.name:
+            # One place to look for a rule: its file carries its name.
+            raise NameError(f"{module.__name__} holds {rule.name!r}: name the file after it")
+        found.append(rule)
+    return tuple(sorted(found, key=lambda r: r.code))
+
+
+ALL_RULES: tuple[Rule, ...] = _discover()
 
 
 def rule_by_key(key: str) -> Rule | None:

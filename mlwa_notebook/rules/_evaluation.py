@@ -147,16 +147,13 @@ def trainings(unit: Unit) -> list[Site]:
 
 
 #: Keyword arguments by which a notebook reads a managed job's metrics back.
-_JOB_METRIC_KWARGS = frozenset(
+JOB_METRIC_KWARGS = frozenset(
     "metric_definitions objective_metric_name metric_spec objective_metric".split()
 )
 
 
 def _reads_job_metrics(unit: Unit) -> bool:
-    return unit.memo(
-        "reads_job_metrics",
-        lambda u: any(k in _JOB_METRIC_KWARGS for s in u.sites for k in s.call.kwargs),
-    )
+    return unit.reads_job_metrics
 
 
 def _held_out_by_kind(unit: Unit, site: Site) -> str:
@@ -249,10 +246,11 @@ def _metric_object(unit: Unit, site: Site) -> bool:
 
 def scorings(unit: Unit) -> list[Scoring]:
     """Places where the unit computes a metric, on held-out or on training data."""
-    return unit.memo("scorings", _scorings)
+    return unit.scorings
 
 
-def _scorings(unit: Unit) -> list[Scoring]:
+def find_scorings(unit: Unit) -> list[Scoring]:
+    """What ``Unit.scorings`` caches."""
     flow = unit.flow
     found: list[Scoring] = []
     predicting = {

@@ -8,15 +8,17 @@ which hold predictions, without parsing anything again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING
 
 from mlwa_notebook.cellcode import Assign, Call, CodeFacts, Value, resolve
 from mlwa_notebook.dataflow_names import PREDICTORS, held_out_name, train_name
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from mlwa_notebook.rules._evaluation import Scoring
+    from mlwa_notebook.rules._serving import Endpoint
 
 #: Methods only models have: their receivers are models, not data.
 _MODEL_METHODS = frozenset(
@@ -66,14 +68,49 @@ class Unit:
     strings: tuple[tuple[int, int, str], ...]
     shells: tuple[tuple[int, int, str], ...] = ()
     defs: frozenset[str] = field(default_factory=frozenset)
-    #: Results several rules share (endpoints, scorings), computed once per analysis.
-    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def memo(self, key: str, compute: Callable[[Unit], T]) -> T:
-        """``compute(self)``, once: rules that need the same derived facts share them."""
-        if key not in self._memo:
-            self._memo[key] = compute(self)
-        return cast(T, self._memo[key])
+    # Facts several rules share are cached properties: computed once per analysis, typed, and
+    # named where they are defined. The serving and evaluation facts live beside the rules that
+    # read them; they are imported when first asked for, as those modules build on Unit.
+
+    @cached_property
+    def literals(self) -> Mapping[str, str]:
+        """The last string or number literal bound to each name."""
+        return _literals(self)
+
+    @cached_property
+    def version_cells(self) -> frozenset[int]:
+        """Cells that set an object version (``VersionId``, ``generation``)."""
+        return frozenset(c for c, a in self.assigns if a.target in ("VersionId", "generation"))
+
+    @cached_property
+    def endpoints(self) -> list[Endpoint]:
+        """Every endpoint the unit creates, in order (see ``_serving.endpoints``)."""
+        from mlwa_notebook.rules._serving import find_endpoints
+
+        return find_endpoints(self)
+
+    @cached_property
+    def scorings(self) -> list[Scoring]:
+        """Places where the unit computes a metric (see ``_evaluation.scorings``)."""
+        from mlwa_notebook.rules._evaluation import find_scorings
+
+        return find_scorings(self)
+
+    @cached_property
+    def first_training(self) -> int | None:
+        """The cell of the unit's first training call, if any (see ``_evaluation.trainings``)."""
+        from mlwa_notebook.rules._evaluation import trainings
+
+        fits = trainings(self)
+        return fits[0].cell if fits else None
+
+    @cached_property
+    def reads_job_metrics(self) -> bool:
+        """Whether a managed job's metrics are read back (metric definitions, objectives)."""
+        from mlwa_notebook.rules._evaluation import JOB_METRIC_KWARGS
+
+        return any(k in JOB_METRIC_KWARGS for s in self.sites for k in s.call.kwargs)
 
     def uses(self, *modules: str) -> bool:
         """Whether the unit imports any of these top-level modules (or their submodules)."""
@@ -117,7 +154,7 @@ class Unit:
 
     def literal(self, name: str) -> str:
         """The last string or number literal bound to ``name`` (empty if none)."""
-        return self.memo("literals", _literals).get(name, "")
+        return self.literals.get(name, "")
 
     def value_text(self, value: Value | None) -> str:
         """A literal argument's text, or the literal its name was bound to (empty if unknown)."""

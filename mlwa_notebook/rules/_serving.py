@@ -179,10 +179,11 @@ def _serverless(site: Site, unit: Unit) -> bool:
 
 def endpoints(unit: Unit) -> list[Endpoint]:
     """Every endpoint the unit creates, in order; a deploy into an existing endpoint merges."""
-    return unit.memo("endpoints", _endpoints)
+    return unit.endpoints
 
 
-def _endpoints(unit: Unit) -> list[Endpoint]:
+def find_endpoints(unit: Unit) -> list[Endpoint]:
+    """What ``Unit.endpoints`` caches."""
     found: list[Endpoint] = []
     for site in unit.sites:
         if not is_creation(site):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re2  # type: ignore[import-untyped]
 
 from mlwa_notebook.cellcode import CodeFacts
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.rules.base import CellView, CheckResult, Hit, NotebookContext, Rule
 from mlwa_notebook.rules.unpinned_install import is_install
 
@@ -68,7 +69,7 @@ def check(ctx: NotebookContext) -> CheckResult:
         yield Hit(
             view.index,
             1,
-            f"ran as [{n}], before cell {above.index + 1} above it ([{m}]): the saved outputs "
+            f"ran as [{n}], before {cell_label(above.index)} above it ([{m}]): the saved outputs "
             f"do not come from running the notebook top to bottom{more}",
         )
     last_ran = max(v.index for v, _ in ran)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mlwa_notebook.dataflow_names import train_name
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
@@ -84,7 +85,7 @@ def check(ctx: NotebookContext) -> CheckResult:
                         fit.cell,
                         fit.call.line,
                         f"fits {cls} with {fit.call.func}() on {', '.join(sorted(shared)[:3])} "
-                        f"before it is split ({split.call.func}() in cell {split.cell + 1}): "
+                        f"before it is split ({split.call.func}() in {cell_label(split.cell)}): "
                         "statistics of the held-out rows leak into training",
                     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from mlwa_notebook.cellcode import Call
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
 
@@ -101,7 +102,7 @@ def check(ctx: NotebookContext) -> CheckResult:
                 yield _hit(site, f"`{path[:80]}` straight from the network")
             elif path and _base(path) in files:
                 cell, how = files[_base(path)]
-                yield _hit(site, f"`{path[:80]}`, fetched with {how} in cell {cell + 1},")
+                yield _hit(site, f"`{path[:80]}`, fetched with {how} in {cell_label(cell)},")
             elif any(n in names for n in call.names):
                 yield _hit(site, "a downloaded file")
             elif (

@@ -90,12 +90,7 @@ def written_files(unit: Unit) -> set[str]:
 def _pinned_call(call: Call, unit: Unit, cell: int) -> bool:
     if set(call.kwargs) & _PIN_KWARGS:
         return True
-    return cell in unit.memo("version_cells", _version_cells)
-
-
-def _version_cells(unit: Unit) -> frozenset[int]:
-    """Cells that set an object version (``VersionId``, ``generation``)."""
-    return frozenset(c for c, a in unit.assigns if a.target in ("VersionId", "generation"))
+    return cell in unit.version_cells
 
 
 def _hashed_cells(unit: Unit) -> set[int]:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from mlwa_notebook.location import cell_label, cell_number
 from mlwa_notebook.report import Report, to_dict
 from mlwa_notebook.rules import ALL_RULES
 
@@ -67,8 +68,8 @@ def sarif_log(report: Report, regions: Regions | None = None) -> dict[str, Any]:
                         "physicalLocation": _physical(nb.path, f.cell_index, f.line, regions),
                         "logicalLocations": [
                             {
-                                "name": f"cell {f.cell_index + 1}",
-                                "fullyQualifiedName": f"{nb.path}#cell={f.cell_index + 1}&line={f.line}",
+                                "name": f"{cell_label(f.cell_index)}",
+                                "fullyQualifiedName": f"{nb.path}#cell={cell_number(f.cell_index)}&line={f.line}",
                                 "kind": "cell",
                             }
                         ],

@@ -12,17 +12,10 @@ import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import CellReport, Finding, NotebookReport, PillarScore, PracticeState
 from mlwa_notebook.scoring import checked_and_answered, whole_percent
-
-PILLAR_NAMES = {
-    "operational-excellence": "Operational excellence",
-    "security": "Security",
-    "reliability": "Reliability",
-    "performance-efficiency": "Performance efficiency",
-    "cost-optimization": "Cost optimization",
-    "sustainability": "Sustainability",
-}
+from mlwa_notebook.vocabulary import PILLAR_NAMES
 
 #: Mid-tone colours that read on white and on dark backgrounds alike.
 PHASE_COLOURS = {
@@ -141,7 +134,7 @@ def phase_map_html(cells: Sequence[CellReport], running_index: int | None = None
     for cell in cells:
         colour = PHASE_COLOURS.get(cell.phase, "#999")
         how = "set by you" if cell.phase_source == "explicit" else f"{cell.phase_source}"
-        title = f"cell {cell.index + 1}: {cell.phase} ({how}, {percent(cell.confidence)})"
+        title = f"{cell_label(cell.index)}: {cell.phase} ({how}, {percent(cell.confidence)})"
         ring = (
             "outline: 2px solid var(--jp-brand-color1, #1976d2);"
             if cell.index == running_index
@@ -253,7 +246,9 @@ def findings_block(report: NotebookReport) -> Rendered:
     if report.suppressed:
         line = (
             f"{len(report.suppressed)} suppressed ("
-            + ", ".join(sorted({f"{f.code} in cell {f.cell_index + 1}" for f in report.suppressed}))
+            + ", ".join(
+                sorted({f"{f.code} in {cell_label(f.cell_index)}" for f in report.suppressed})
+            )
             + ")"
         )
         text.append(line)

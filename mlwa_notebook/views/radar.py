@@ -23,6 +23,7 @@ from mlwa_notebook.views.notebook_html import (
     table_html,
     table_text,
 )
+from mlwa_notebook.views.radar_geometry import DIRECTION, START_DEGREES, axes, closed
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 NEUTRAL = "rgb(128, 128, 128)"
@@ -54,12 +55,11 @@ def hover_counts(score: PillarScore) -> str:
 def _trace(report: NotebookReport, name: str, colours: tuple[str, str], dash: str) -> Any:
     import plotly.graph_objects as go
 
-    scores = list(report.pillar_scores)
-    closed = [*scores, scores[0]] if scores else []
+    ring = closed(report.pillar_scores)
     return go.Scatterpolar(
-        r=[round(s.score * 100, 1) for s in closed],
-        theta=[pillar_name(s.pillar) for s in closed],
-        customdata=[hover_counts(s) for s in closed],
+        r=[round(a.coverage * 100, 1) for a in closed(axes(report.pillar_scores))],
+        theta=[pillar_name(s.pillar) for s in ring],
+        customdata=[hover_counts(s) for s in ring],
         name=name,
         mode="lines+markers",
         fill="toself",
@@ -75,23 +75,18 @@ CHECKED_NAME = "shown by the notebook"
 
 def checked_values(report: NotebookReport) -> list[float]:
     """Per pillar (closed ring): checked practices met / counted, in percent."""
-    values = [
-        round(100 * s.checked_met / s.checked, 1) if s.checked else 0.0
-        for s in report.pillar_scores
-    ]
-    return [*values, values[0]] if values else []
+    return [round(100 * a.checked, 1) for a in closed(axes(report.pillar_scores))]
 
 
 def _checked_trace(report: NotebookReport) -> Any:
     """What the notebook shows by itself (rules and evidence), apart from checklist answers."""
     import plotly.graph_objects as go
 
-    scores = list(report.pillar_scores)
-    closed = [*scores, scores[0]] if scores else []
+    ring = closed(report.pillar_scores)
     return go.Scatterpolar(
         r=checked_values(report),
-        theta=[pillar_name(s.pillar) for s in closed],
-        customdata=[checked_and_answered(s) for s in closed],
+        theta=[pillar_name(s.pillar) for s in ring],
+        customdata=[checked_and_answered(s) for s in ring],
         name=CHECKED_NAME,
         mode="lines",
         line={"color": NEUTRAL, "width": 1.5, "dash": "dot"},
@@ -132,7 +127,7 @@ def radar_figure(
             "bgcolor": TRANSPARENT,
             # The scale sits between the first two pillars, where it covers no axis label.
             "radialaxis": {**axis, "range": [0, 100], "ticksuffix": "%", "angle": 60},
-            "angularaxis": {**axis, "direction": "clockwise"},
+            "angularaxis": {**axis, "direction": DIRECTION, "rotation": START_DEGREES},
         },
     )
     return figure

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from mlwa_notebook.lens import PILLAR_SHORT
-from mlwa_notebook.report import Report
+from mlwa_notebook.location import cell_label, cell_number
+from mlwa_notebook.report import Finding, Report
 from mlwa_notebook.scoring import checked_and_answered
 
 
@@ -46,7 +47,7 @@ def render_text(report: Report, show_fixes: bool = True) -> str:
         suppressed += len(nb.suppressed)
         lines.append("")
     for e in report.errors:
-        where = f"{e.path}, cell {e.cell_index + 1}" if e.cell_index is not None else e.path
+        where = f"{e.path}, {cell_label(e.cell_index)}" if e.cell_index is not None else e.path
         lines.append(f"error: {where}: {e.message}")
     lines.append(
         f"{total} finding{'s' if total != 1 else ''} in {len(report.notebooks)} "
@@ -75,12 +76,13 @@ def render_statistics(report: Report) -> str:
     return "\n".join(lines)
 
 
-def _bare(message: str, line: int) -> str:
+def _bare(f: Finding) -> str:
     """The message without its "cell N, line L: " lead, which the concise prefix already says.
 
-    A finding in an output (line 0) keeps its "output of cell N" lead: that is not in the prefix.
+    A finding in an output (line 0), or at a place its rule named, keeps its lead: that is not
+    in the prefix.
     """
-    return (message.partition(": ")[2] or message) if line else message
+    return f.text if f.line and not f.where else f.message
 
 
 def render_concise(report: Report) -> str:
@@ -90,11 +92,11 @@ def render_concise(report: Report) -> str:
     one line too, so a script that counts lines counts it.
     """
     lines = [
-        f"{nb.path}:{f.cell_index + 1}:{f.line}: {f.code} [{f.severity}] {_bare(f.message, f.line)}"
+        f"{nb.path}:{cell_number(f.cell_index)}:{f.line}: {f.code} [{f.severity}] {_bare(f)}"
         for nb in report.notebooks
         for f in nb.findings
     ]
     for e in report.errors:
-        cell = f"{e.cell_index + 1}:" if e.cell_index is not None else ""
+        cell = f"{cell_number(e.cell_index)}:" if e.cell_index is not None else ""
         lines.append(f"{e.path}:{cell} error: {e.message}")
     return "\n".join(lines)

@@ -16,9 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from mlwa_notebook.location import cell_number
 from mlwa_notebook.report import NotebookReport, PracticeState
 from mlwa_notebook.views.notebook_html import (
-    PILLAR_NAMES,
     esc,
     findings_block,
     percent,
@@ -27,6 +27,7 @@ from mlwa_notebook.views.notebook_html import (
     pillar_table,
     table_html,
 )
+from mlwa_notebook.vocabulary import PILLAR_NAMES
 
 TAB_TITLES = ("Overview", "Phases", "Checklist", "Findings")
 ANSWER_OPTIONS = (("done", "done"), ("n/a", "na"), ("open", "open"))
@@ -85,7 +86,7 @@ def phases_html(report: NotebookReport) -> str:
         how = "★ set by you" if c.phase_source == "explicit" else c.phase_source
         rows.append(
             (
-                str(c.index + 1),
+                str(cell_number(c.index)),
                 c.cell_type,
                 c.phase,
                 how,

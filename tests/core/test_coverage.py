@@ -73,12 +73,12 @@ def test_empty_notebook_scores_zero_everywhere() -> None:
 
 def test_a_half_point_score_reads_the_same_in_every_view() -> None:
     """1 met of 8 is 12.5 %: Python's round() said 12 where the sidebar's Math.round said 13."""
-    from mlwa_notebook.export.prcomment import pr_comment
-    from mlwa_notebook.export.summary import coverage_text, summary_markdown
-    from mlwa_notebook.export.svgradar import radar_svg
     from mlwa_notebook.report import PracticeState, Report
     from mlwa_notebook.scoring import pillar_scores, whole_percent
     from mlwa_notebook.views import notebook_html, radar, text
+    from mlwa_notebook.views.prcomment import pr_comment
+    from mlwa_notebook.views.summary import coverage_text, summary_markdown
+    from mlwa_notebook.views.svgradar import radar_svg
 
     states = tuple(
         PracticeState(
@@ -181,11 +181,11 @@ def test_with_its_answers_the_well_architected_example_reads_high_and_the_messy_
 
 
 def test_every_view_shows_what_is_checked_apart_from_what_is_answered() -> None:
-    from mlwa_notebook.export.prcomment import pr_comment
-    from mlwa_notebook.export.summary import summary_markdown
     from mlwa_notebook.report import Report
     from mlwa_notebook.scoring import checked_and_answered
     from mlwa_notebook.views import notebook_html, radar, text
+    from mlwa_notebook.views.prcomment import pr_comment
+    from mlwa_notebook.views.summary import summary_markdown
 
     report = analyze_notebook(make_notebook(TRAIN))
     lens = load_lens()

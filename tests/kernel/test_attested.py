@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 
 from mlwa_notebook.engine import analyze_notebook
-from mlwa_notebook.export.summary import summary_markdown
 from mlwa_notebook.lens import load_lens
 from mlwa_notebook.metadata import Answer, checklist_answers, set_answer
+from mlwa_notebook.views.summary import summary_markdown
 from tests.conftest import make_notebook
 from tests.kernel.harness import KernelNotebook, text_of
 

@@ -129,6 +129,9 @@ export interface Finding {
    * 1-based line in the cell; 0 means the cell's output
    */
   line: number;
+  /**
+   * Where the finding is, then what it is: 'cell 3, line 2: ...' ('output of cell 3' for line 0, or a place the rule names such as 'metadata of cell 3'). The place is formatted from cell_index and line by mlwa_notebook/location.py.
+   */
   message: string;
   fix: string;
   suppressed: Suppression | null;

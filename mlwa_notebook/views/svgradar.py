@@ -6,11 +6,11 @@ gives the same bytes (an export of an export is the same file).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from html import escape
 
 from mlwa_notebook.scoring import whole_percent
+from mlwa_notebook.views.radar_geometry import point
 
 WIDTH, HEIGHT = 620, 340
 _CX, _CY, _R = WIDTH / 2, HEIGHT / 2 + 4, 120
@@ -19,9 +19,7 @@ _FILL, _LINE, _GRID, _TEXT = "#2f6fb5", "#1d4f8a", "#c9ced6", "#222"
 
 
 def _point(axis: int, count: int, value: float) -> tuple[float, float]:
-    # Axis 0 points up; the others follow clockwise.
-    angle = -math.pi / 2 + 2 * math.pi * axis / count
-    return _CX + _R * value * math.cos(angle), _CY + _R * value * math.sin(angle)
+    return point(axis, count, value, (_CX, _CY), _R)
 
 
 def _fmt(x: float) -> str:

@@ -6,7 +6,11 @@ long lists are cut with a count of what was left out.
 
 from __future__ import annotations
 
-from mlwa_notebook.export.summary import (
+from mlwa_notebook.lens import PILLAR_SHORT, Lens
+from mlwa_notebook.location import cell_label, cell_number
+from mlwa_notebook.report import NotebookReport
+from mlwa_notebook.scoring import checked_and_answered
+from mlwa_notebook.views.summary import (
     md,
     phase_name,
     pillar_name,
@@ -14,9 +18,6 @@ from mlwa_notebook.export.summary import (
     what,
     where,
 )
-from mlwa_notebook.lens import PILLAR_SHORT, Lens
-from mlwa_notebook.report import NotebookReport
-from mlwa_notebook.scoring import checked_and_answered
 
 MAX_FINDINGS = 25
 MAX_PRACTICES_PER_PILLAR = 30
@@ -34,7 +35,7 @@ def pr_comment(report: NotebookReport, lens: Lens, tool_version: str) -> str:
         lines += ["| | Where | Rule | Finding |", "| --- | --- | --- | --- |"]
         for f in findings[:MAX_FINDINGS]:
             lines.append(
-                f"| {f.severity} | cell {f.cell_index + 1}, {where(f)} | `{f.code}` {f.name} | "
+                f"| {f.severity} | {cell_label(f.cell_index)}, {where(f)} | `{f.code}` {f.name} | "
                 f"{md(what(f))} |"
             )
         if len(findings) > MAX_FINDINGS:
@@ -48,8 +49,8 @@ def pr_comment(report: NotebookReport, lens: Lens, tool_version: str) -> str:
         fixes: dict[str, tuple[str, str, list[int]]] = {}
         for f in findings:
             entry = fixes.setdefault(f.code, (f.name, f.fix, []))
-            if f.cell_index + 1 not in entry[2]:
-                entry[2].append(f.cell_index + 1)
+            if cell_number(f.cell_index) not in entry[2]:
+                entry[2].append(cell_number(f.cell_index))
         lines += ["<details><summary>How to fix</summary>", ""]
         for code, (name, fix, cells) in fixes.items():
             listed = ", ".join(str(c) for c in cells)
@@ -89,7 +90,7 @@ def pr_comment(report: NotebookReport, lens: Lens, tool_version: str) -> str:
             "<details><summary>Suppressed findings</summary>",
             "",
             *(
-                f"- `{f.code}` {f.name}, cell {f.cell_index + 1}: "
+                f"- `{f.code}` {f.name}, {cell_label(f.cell_index)}: "
                 f"{md(f.suppressed.reason if f.suppressed else '')}"
                 for f in report.suppressed
             ),

@@ -11,8 +11,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from mlwa_notebook.lens import Lens
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import Finding, NotebookReport, PillarScore, PracticeState
 from mlwa_notebook.scoring import checked_and_answered
+from mlwa_notebook.vocabulary import SEVERITIES
 
 #: Open findings listed in the summary; the rest are counted (each flagged cell has its note).
 MAX_SUMMARY_FINDINGS = 30
@@ -37,13 +39,9 @@ def md(text: str) -> str:
 
 
 def what(f: Finding) -> str:
-    """A finding's message without the location prefix the engine puts in front of it."""
-    prefix = (
-        f"cell {f.cell_index + 1}, line {f.line}: "
-        if f.line
-        else f"output of cell {f.cell_index + 1}: "
-    )
-    return f.message[len(prefix) :] if f.message.startswith(prefix) else f.message
+    """What a finding says, for a row that shows its cell and line already; a place the rule
+    named itself (``metadata of cell 3``) stays in front, as no column says it."""
+    return f.message if f.where else f.text
 
 
 def where(f: Finding) -> str:
@@ -67,9 +65,7 @@ def severity_counts(findings: Sequence[Finding]) -> str:
     """ "2 errors, 5 warnings" (or "no open findings")."""
     counts = Counter(f.severity for f in findings)
     words = [
-        f"{counts[s]} {s if counts[s] == 1 else s + 's'}"
-        for s in ("error", "warning", "info")
-        if counts[s]
+        f"{counts[s]} {s if counts[s] == 1 else s + 's'}" for s in reversed(SEVERITIES) if counts[s]
     ]
     return ", ".join(words) if words else "no open findings"
 
@@ -97,7 +93,7 @@ def _pillar_table(scores: Sequence[PillarScore], lens: Lens) -> list[str]:
 def _findings_table(findings: Sequence[Finding], cell_ids: Sequence[str]) -> list[str]:
     rows = ["| Severity | Cell | Rule | Finding |", "| --- | --- | --- | --- |"]
     for f in findings[:MAX_SUMMARY_FINDINGS]:
-        link = f"[cell {f.cell_index + 1}](#cell-id={cell_ids[f.cell_index]})"
+        link = f"[{cell_label(f.cell_index)}](#cell-id={cell_ids[f.cell_index]})"
         rows.append(f"| {f.severity} | {link}, {where(f)} | `{f.code}` {f.name} | {md(what(f))} |")
     if len(findings) > MAX_SUMMARY_FINDINGS:
         rows.append(
@@ -111,7 +107,7 @@ def _practice_line(state: PracticeState, cell_ids: Sequence[str]) -> str:
     label = _STATE_LABEL.get(state.state, state.state)
     line = f"- **{label}** `{state.id}` {md(state.title)}"
     if state.cells:
-        links = ", ".join(f"[cell {i + 1}](#cell-id={cell_ids[i]})" for i in state.cells[:8])
+        links = ", ".join(f"[{cell_label(i)}](#cell-id={cell_ids[i]})" for i in state.cells[:8])
         line += f" ({links})"
     if state.state == "not-applicable" and state.reason:
         line += f": {md(state.reason)}"
@@ -175,7 +171,9 @@ def summary_markdown(
     ]
     if masked_cells:
         total = sum(masked_cells.values())
-        cells = ", ".join(f"[cell {i + 1}](#cell-id={cell_ids[i]})" for i in sorted(masked_cells))
+        cells = ", ".join(
+            f"[{cell_label(i)}](#cell-id={cell_ids[i]})" for i in sorted(masked_cells)
+        )
         lines += [
             f"> **Secrets masked in this copy:** {total} credential "
             f"{'value' if total == 1 else 'values'} in {cells}. The source notebook still "
@@ -202,7 +200,7 @@ def note_markdown(report: NotebookReport, cell_index: int) -> str | None:
         return None
     cell = report.cells[cell_index]
     lines = [
-        f"> **mlwa review · cell {cell_index + 1}** · phase `{cell.phase}` "
+        f"> **mlwa review · {cell_label(cell_index)}** · phase `{cell.phase}` "
         f"({cell.phase_source}, {round(cell.confidence * 100)}%)",
         ">",
     ]
