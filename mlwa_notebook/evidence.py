@@ -184,13 +184,13 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         calls=("WarmStartConfig",),
         keywords=("warm_start_config", "checkpoint_s3_uri"),
     ),
-    # Cost allocation tags live on cloud resources (SageMaker, boto3, Vertex labels); tags on a
-    # model version or a run describe it and allocate nothing.
+    # Cost allocation tags live on ML resources (SageMaker jobs and endpoints, Vertex labels);
+    # tags on a model version, a run or a secret describe it and allocate nothing.
     PracticeSignal(
         "MLCOST04-BP12",
         "tags cloud resources for cost tracking",
         keywords=("tags", "Tags"),
-        modules=("sagemaker", "boto3"),
+        modules=("sagemaker",),
     ),
     PracticeSignal(
         "MLCOST04-BP12",
