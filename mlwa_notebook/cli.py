@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -280,9 +281,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format == "jsonl":
         return _check_streamed(args, config, paths, fail_on)
     show = not args.no_progress and sys.stderr.isatty() and len(paths) > 1
-    report = check_paths_progress(
-        paths, config, args.jobs, _progress if show else None, **_engine_of(args, config)
-    )
+    with _engine_of(args, config) as engine:
+        report = check_paths_progress(
+            paths, config, args.jobs, _progress if show else None, **engine
+        )
     baselined = 0
     if args.baseline is not None:
         report, baselined = _apply_baseline(report, args.baseline)
@@ -306,17 +308,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     return _exit_code(report, fail_on)
 
 
-def _engine_of(args: argparse.Namespace, config: Config) -> dict[str, Any]:
+@contextmanager
+def _engine_of(args: argparse.Namespace, config: Config) -> Iterator[dict[str, Any]]:
     """The result cache and the Dask client a check runs with, as ``check_paths`` takes them."""
     from mlwa_notebook.resultcache import ResultCache
 
-    results = None if args.no_cache else ResultCache.for_config(config)
-    client = None
-    if args.dask:
-        from mlwa_notebook.distributed import connect
+    if not args.dask:
+        yield {"results": None if args.no_cache else ResultCache.for_config(config)}
+        return
+    # On a cluster the workers read the notebooks, wherever they are: no local result cache.
+    from mlwa_notebook.distributed import connect
 
-        client = connect(args.dask)
-    return {"results": results, "client": client}
+    client = connect(args.dask)
+    try:
+        yield {"client": client}
+    finally:
+        client.close()
 
 
 def _check_streamed(
@@ -329,28 +336,27 @@ def _check_streamed(
     """
     import json
 
-    from mlwa_notebook.report import ErrorRecord, notebook_to_dict, plain
+    from mlwa_notebook.report import ErrorRecord
 
     if args.baseline is not None:
         raise MlwaError("--baseline needs the whole run: use --format json")
-    engine = _engine_of(args, config)
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     notebooks = errors = failing = 0
     threshold = severity_rank(fail_on) if fail_on != "never" else None
     try:
-        for outcome in iter_outcomes_of(paths, config, args.jobs, **engine):
-            if isinstance(outcome, ErrorRecord):
-                errors += 1
-                line = {"error": plain(outcome)}
-                print(f"mlwa: {outcome.path}: {outcome.message}", file=sys.stderr)
-            else:
-                notebooks += 1
-                line = notebook_to_dict(outcome)
-                if threshold is not None and any(
-                    severity_rank(f.severity) >= threshold for f in outcome.findings
-                ):
-                    failing += 1
-            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        with _engine_of(args, config) as engine:
+            for outcome in iter_outcomes_of(paths, config, args.jobs, **engine):
+                line = _streamed_line(outcome)
+                if isinstance(outcome, ErrorRecord):
+                    errors += 1
+                    print(f"mlwa: {outcome.path}: {outcome.message}", file=sys.stderr)
+                else:
+                    notebooks += 1
+                    if threshold is not None and any(
+                        severity_rank(f.severity) >= threshold for f in outcome.findings
+                    ):
+                        failing += 1
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
     finally:
         if out is not sys.stdout:
             out.close()
@@ -359,6 +365,14 @@ def _check_streamed(
     if threshold is None:
         return EXIT_OK
     return EXIT_FINDINGS if errors or failing else EXIT_OK
+
+
+def _streamed_line(outcome: Outcome) -> dict[str, Any]:
+    from mlwa_notebook.report import ErrorRecord, notebook_to_dict, plain
+
+    if isinstance(outcome, ErrorRecord):
+        return {"error": plain(outcome)}
+    return notebook_to_dict(outcome)
 
 
 def _notebook_prints(report: Report) -> dict[str, dict[str, str]]:
