@@ -142,6 +142,11 @@ def scale_rows(paths: list[Path], tmp: Path) -> None:
         print(f"  at {len(files)} notebooks: {c / f:.2f}x the floor ({c * 1000:.0f} ms)")
         shutil.rmtree(sub)
 
+    one = [mlwa_check(many[0], tmp / f"cache-one{i}", "--no-cache") for i in range(5)]
+    print(
+        f"  mlwa check on one notebook, whole process: median {statistics.median(one) * 1000:.0f} ms"
+    )
+
     # Row 4: the same folder again, every result cached.
     mlwa_check(folder, tmp / "cache-warm")
     read = best_of(json_floor, many)
