@@ -94,15 +94,22 @@ def settings_key(config: Config) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def outside_inputs(path: str) -> str:
+def outside_inputs(path: str, seen: dict[str, str] | None = None) -> str:
     """What the analysis of the notebook at ``path`` reads besides its bytes and the settings.
 
     Today: the git/DVC tracking of its repository. Add here whatever a new analysis reads from
     outside the notebook (sibling notebooks, project files), so that a change there is a miss.
+    ``seen`` keeps the tracking per folder for one run: a folder's notebooks share it.
     """
     from mlwa_notebook.repo import tracking_stamp
 
-    return f"path={os.path.abspath(path)}\0tracking={tracking_stamp(path)}"
+    full = os.path.abspath(path)
+    folder = os.path.dirname(full)
+    seen = {} if seen is None else seen
+    tracking = seen.get(folder)
+    if tracking is None:
+        tracking = seen[folder] = tracking_stamp(full)
+    return f"path={full}\0tracking={tracking}"
 
 
 def content_digest(data: bytes) -> str:
@@ -148,9 +155,10 @@ class _Decoder:
             found = self._states[key] = PracticeState(*key)
         return found
 
-    def report(self, a: list[Any]) -> NotebookReport:
+    def report(self, a: list[Any], path: str) -> NotebookReport:
+        """The stored report, named as this run names the file (``./a.ipynb`` or ``a.ipynb``)."""
         return NotebookReport(
-            path=a[0],
+            path=path,
             cells=tuple(map(_cell, a[1])),
             findings=tuple(map(_finding, a[2])),
             suppressed=tuple(map(_finding, a[3])),
@@ -186,6 +194,7 @@ class ResultCache:
         self.root = root
         self.folder = root / settings
         self._decoder = _Decoder()
+        self._folders: dict[str, str] = {}  # tracking per folder, for this run
 
     @classmethod
     def for_config(cls, config: Config) -> ResultCache:
@@ -214,10 +223,10 @@ class ResultCache:
                 or entry["size"] != stat.size
                 or entry["mtime_ns"] != stat.mtime_ns
                 or stat.mtime_ns >= entry["written_ns"] - _RACY_NS
-                or entry["outside"] != outside_inputs(path)
+                or entry["outside"] != outside_inputs(path, self._folders)
             ):
                 return None
-            return self._decoder.report(entry["report"])
+            return self._decoder.report(entry["report"], path)
         except (KeyError, TypeError, IndexError, ValueError, AttributeError):
             return None  # an entry of another shape: a miss, written over after the analysis
 
@@ -228,10 +237,10 @@ class ResultCache:
             if (
                 entry is None
                 or entry["content"] != digest
-                or entry["outside"] != outside_inputs(path)
+                or entry["outside"] != outside_inputs(path, self._folders)
             ):
                 return None
-            return self._decoder.report(entry["report"])
+            return self._decoder.report(entry["report"], path)
         except (KeyError, TypeError, IndexError, ValueError, AttributeError):
             return None
 
@@ -242,7 +251,7 @@ class ResultCache:
             "mtime_ns": stat.mtime_ns,
             "written_ns": time.time_ns(),
             "content": digest,
-            "outside": outside_inputs(path),
+            "outside": outside_inputs(path, self._folders),
             "report": _encode(report),
         }
         target = self._entry_path(path)

@@ -54,6 +54,11 @@ def test_an_unchanged_notebook_is_answered_from_the_cache(
     assert "FROM THE CACHE" in again[1] and again[0] == first[0]
     fresh = run_cli(capsys, "check", "--no-cache", "--format", "concise", str(nb))
     assert fresh[1] == first[1]
+    # The same file named another way: the report names it as this run does.
+    other = f"{nb.parent}/./{nb.name}"
+    named = json.loads(run_cli(capsys, "check", "--format", "json", other)[1])
+    assert named["notebooks"][0]["path"] == other
+    assert "FROM THE CACHE" in named["notebooks"][0]["findings"][0]["message"]
 
 
 def test_a_touched_file_with_the_same_bytes_is_still_a_hit_and_an_edit_is_not(
