@@ -143,6 +143,17 @@ def core_only(nb: dict[str, Any]) -> list[float]:
 
 
 def main() -> int:
+    """Print the figures; with ``--json`` (``make bench``) print them on stderr and the
+    medians as one JSON line on stdout."""
+    as_json = "--json" in sys.argv[1:]
+    with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
+        medians = measure()
+    if as_json:
+        print(json.dumps(medians))
+    return 0
+
+
+def measure() -> dict[str, float]:
     nb = notebook_of(CELLS)
     print(
         f"after-cell check (%load_ext mlwa_notebook), {CELLS}-cell notebook, cost per executed cell:"
@@ -160,7 +171,7 @@ def main() -> int:
     for label, median in medians.items():
         verdict = "within" if median < AIM_MS else "above"
         print(f"  {label}: {verdict} the {AIM_MS:.0f} ms aim")
-    return 0
+    return medians
 
 
 if __name__ == "__main__":

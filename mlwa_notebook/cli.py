@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mlwa_notebook import __version__
 from mlwa_notebook.config import Config, find_config
@@ -17,6 +19,10 @@ from mlwa_notebook.discovery import find_notebooks
 from mlwa_notebook.errors import MlwaError
 from mlwa_notebook.report import Report
 from mlwa_notebook.vocabulary import SEVERITIES, severity_rank
+
+if TYPE_CHECKING:
+    from mlwa_notebook.resultcache import ResultCache
+    from mlwa_notebook.runner import Outcome
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -40,10 +46,10 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         "--output-format",
         dest="format",
-        choices=("text", "concise", "json", "sarif", "github"),
+        choices=("text", "concise", "json", "jsonl", "sarif", "github"),
         default="text",
         help="text (default), concise (one `path:cell:line: CODE message` a finding), json, "
-        "sarif or github",
+        "jsonl (one notebook report a line, streamed as each is ready), sarif or github",
     )
     check.add_argument(
         "--fail-on",
@@ -72,6 +78,17 @@ def _parser() -> argparse.ArgumentParser:
         "--jobs", type=int, default=None, help="worker processes (default: all cores)"
     )
     check.add_argument("--no-progress", action="store_true", help="no progress bar on a terminal")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="analyse every notebook; neither read nor write .mlwa_cache/",
+    )
+    check.add_argument(
+        "--dask",
+        default=None,
+        metavar="SCHEDULER",
+        help="analyse on a Dask cluster (tcp://scheduler:8786); needs mlwa-notebook[dask]",
+    )
     check.add_argument(
         "--statistics",
         action="store_true",
@@ -105,6 +122,8 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=("text", "json"), default="text")
     validate = lens_sub.add_parser("validate", help="check a custom lens file")
     validate.add_argument("file", type=Path)
+    clean = sub.add_parser("clean", help="remove the result cache (.mlwa_cache/) here and below")
+    clean.add_argument("paths", nargs="*", metavar="PATH", default=["."])
     _export_parser(sub)
     _baseline_parser(sub)
     return parser
@@ -230,21 +249,43 @@ def _exit_code(report: Report, fail_on: str) -> int:
     return EXIT_FINDINGS if any(w >= threshold for w in worst) else EXIT_OK
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _check_config(args: argparse.Namespace) -> Config:
     if args.config is not None:
         from mlwa_notebook.config import parse_config_file
 
         config = parse_config_file(args.config)
     else:
-        config = find_config(Path(args.paths[0]))
+        config = find_config(Path(_first_local(args.paths)))
     config = config.with_overrides(args.select, args.ignore)
     _check_selection(config)
+    return config
+
+
+def _first_local(paths: Sequence[str]) -> str:
+    """Where to look for the configuration: the first path on this machine, else here."""
+    from mlwa_notebook.files import local_path
+
+    for given in paths:
+        local = local_path(given)
+        if local is not None:
+            return local
+    return "."
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    config = _check_config(args)
     paths = list(find_notebooks(args.paths, config.exclude))
     if not paths:
         print(f"mlwa: no notebooks found in {', '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE
+    fail_on = "never" if args.exit_zero else args.fail_on or config.fail_on
+    if args.format == "jsonl":
+        return _check_streamed(args, config, paths, fail_on)
     show = not args.no_progress and sys.stderr.isatty() and len(paths) > 1
-    report = check_paths_progress(paths, config, args.jobs, _progress if show else None)
+    with _engine_of(args, config) as engine:
+        report = check_paths_progress(
+            paths, config, args.jobs, _progress if show else None, **engine
+        )
     baselined = 0
     if args.baseline is not None:
         report, baselined = _apply_baseline(report, args.baseline)
@@ -265,7 +306,74 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.format not in ("text", "concise"):
         for e in report.errors:
             print(f"mlwa: {e.path}: {e.message}", file=sys.stderr)
-    return _exit_code(report, "never" if args.exit_zero else args.fail_on or config.fail_on)
+    return _exit_code(report, fail_on)
+
+
+@contextmanager
+def _engine_of(args: argparse.Namespace, config: Config) -> Iterator[dict[str, Any]]:
+    """The result cache and the Dask client a check runs with, as ``check_paths`` takes them."""
+    from mlwa_notebook.resultcache import ResultCache
+
+    if not args.dask:
+        yield {"results": None if args.no_cache else ResultCache.for_config(config)}
+        return
+    # On a cluster the workers read the notebooks, wherever they are: no local result cache.
+    from mlwa_notebook.distributed import connect
+
+    client = connect(args.dask)
+    try:
+        yield {"client": client}
+    finally:
+        client.close()
+
+
+def _check_streamed(
+    args: argparse.Namespace, config: Config, paths: Sequence[str], fail_on: str
+) -> int:
+    """``--format jsonl``: each notebook's report on its own line as soon as it is ready.
+
+    Nothing but the exit code's inputs is kept, so memory stays flat over any number of
+    notebooks; an error is a line too (``{"error": ...}``) and is repeated on stderr.
+    """
+    import json
+
+    from mlwa_notebook.report import ErrorRecord
+
+    if args.baseline is not None:
+        raise MlwaError("--baseline needs the whole run: use --format json")
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    notebooks = errors = failing = 0
+    threshold = severity_rank(fail_on) if fail_on != "never" else None
+    try:
+        with _engine_of(args, config) as engine:
+            for outcome in iter_outcomes_of(paths, config, args.jobs, **engine):
+                line = _streamed_line(outcome)
+                if isinstance(outcome, ErrorRecord):
+                    errors += 1
+                    print(f"mlwa: {outcome.path}: {outcome.message}", file=sys.stderr)
+                else:
+                    notebooks += 1
+                    if threshold is not None and any(
+                        severity_rank(f.severity) >= threshold for f in outcome.findings
+                    ):
+                        failing += 1
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if not notebooks:
+        return EXIT_USAGE
+    if threshold is None:
+        return EXIT_OK
+    return EXIT_FINDINGS if errors or failing else EXIT_OK
+
+
+def _streamed_line(outcome: Outcome) -> dict[str, Any]:
+    from mlwa_notebook.report import ErrorRecord, notebook_to_dict, plain
+
+    if isinstance(outcome, ErrorRecord):
+        return {"error": plain(outcome)}
+    return notebook_to_dict(outcome)
 
 
 def _notebook_prints(report: Report) -> dict[str, dict[str, str]]:
@@ -305,6 +413,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
         print("mlwa: baseline takes a subcommand: write", file=sys.stderr)
         return EXIT_USAGE
     from mlwa_notebook.baseline import keys_of, write_baseline
+    from mlwa_notebook.resultcache import ResultCache
 
     if args.config is not None:
         from mlwa_notebook.config import parse_config_file
@@ -316,7 +425,7 @@ def cmd_baseline(args: argparse.Namespace) -> int:
     if not paths:
         print(f"mlwa: no notebooks found in {', '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE
-    report = check_paths_progress(paths, config, None, None)
+    report = check_paths_progress(paths, config, None, None, ResultCache.for_config(config))
     prints = _notebook_prints(report)
     root = args.output.parent
     keys = [k for nb in report.notebooks for k in keys_of(nb, prints[nb.path], root, nb.findings)]
@@ -336,13 +445,39 @@ def check_paths_progress(
     config: Config,
     jobs: int | None,
     progress: Callable[[int, int], None] | None,
+    results: ResultCache | None = None,
+    client: Any = None,
 ) -> Report:
-    from mlwa_notebook.runner import check_paths
+    from mlwa_notebook.runner import collect
 
-    return check_paths(paths, config, jobs, progress)
+    outcomes = []
+    for outcome in iter_outcomes_of(paths, config, jobs, results, client):
+        outcomes.append(outcome)
+        if progress:
+            progress(len(outcomes), len(paths))
+    return collect(outcomes)
+
+
+def iter_outcomes_of(
+    paths: Sequence[str],
+    config: Config,
+    jobs: int | None,
+    results: ResultCache | None = None,
+    client: Any = None,
+) -> Iterator[Outcome]:
+    """Outcomes in path order: on this machine's cores, or on a Dask cluster with ``client``."""
+    if client is not None:
+        from mlwa_notebook.distributed import iter_outcomes_on
+
+        return iter_outcomes_on(client, paths, config)
+    from mlwa_notebook.runner import iter_outcomes
+
+    return iter_outcomes(paths, config, jobs, results)
 
 
 def _check_selection(config: Config) -> None:
+    if not config.select and not config.ignore:
+        return  # nothing to check: a cached run need not load the rules
     from mlwa_notebook.rules import ALL_RULES
 
     keys = {r.code for r in ALL_RULES} | {r.name for r in ALL_RULES}
@@ -445,6 +580,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_clean(args: argparse.Namespace) -> int:
+    import shutil
+
+    from mlwa_notebook.resultcache import cache_root, clean
+
+    folders = [Path(p) for p in args.paths]
+    removed = clean(folders)
+    # MLWA_CACHE_DIR, or the cache beside the configuration of a folder below the project root.
+    configured = cache_root(find_config(folders[0]))
+    if configured.is_dir():
+        shutil.rmtree(configured, ignore_errors=True)
+        removed.append(configured)
+    for folder in removed:
+        print(f"mlwa: removed {folder}", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check,
     "rules": cmd_rules,
@@ -452,6 +604,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "lens": cmd_lens,
     "export": cmd_export,
     "baseline": cmd_baseline,
+    "clean": cmd_clean,
 }
 
 

@@ -16,7 +16,9 @@ def _excluded(path: str, patterns: Sequence[str]) -> bool:
 def find_notebooks(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterator[str]:
     """Notebook paths, each spelled as the user gave it (or joined onto the folder they gave)."""
     for given in paths:
-        if os.path.isdir(given):
+        if "://" in given:
+            yield from _find_in_url(given, exclude)
+        elif os.path.isdir(given):
             for folder, dirs, files in os.walk(given):
                 dirs[:] = sorted(
                     d
@@ -30,6 +32,32 @@ def find_notebooks(paths: Sequence[str], exclude: Sequence[str] = ()) -> Iterato
                             yield path
         elif not _excluded(given, exclude):
             yield given
+
+
+def _find_in_url(url: str, exclude: Sequence[str]) -> Iterator[str]:
+    """Notebooks under an fsspec URL (``s3://bucket/prefix``), by fsspec's own listing.
+
+    A URL that names a file is yielded as given (even when it does not exist: the run then
+    says so); under a folder, the notebooks in sorted order, hidden folders skipped as above.
+    """
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(url)
+    if not fs.isdir(root):
+        if not _excluded(url, exclude):
+            yield url
+        return
+    protocol = url.split("://", 1)[0]
+    for found in sorted(fs.find(root)):
+        relative = found[len(root.rstrip("/")) + 1 :] if found.startswith(root) else found
+        parts = relative.split("/")
+        if not found.endswith(".ipynb") or any(
+            p.startswith(".") or p in ("node_modules", "__pycache__") for p in parts[:-1]
+        ):
+            continue
+        full = fs.unstrip_protocol(found) if protocol != "file" else f"file://{found}"
+        if not _excluded(full, exclude):
+            yield full
 
 
 def is_notebook_folder(path: str) -> bool:

@@ -31,3 +31,38 @@ def read_regular(path: str | Path) -> bytes:
     finally:
         if fd >= 0:
             os.close(fd)
+
+
+def is_url(path: str) -> bool:
+    """Whether ``path`` is an fsspec URL (``s3://``, ``gs://``, ``az://``, ``memory://``...)."""
+    return "://" in path
+
+
+def local_path(path: str) -> str | None:
+    """The file system path of ``path``: itself, a ``file://`` URL's path, or None when remote."""
+    if not is_url(path):
+        return path
+    import fsspec
+    from fsspec.implementations.local import LocalFileSystem
+
+    fs, inner = fsspec.core.url_to_fs(path)
+    return str(inner) if isinstance(fs, LocalFileSystem) else None
+
+
+def read_notebook_bytes(path: str) -> bytes:
+    """The bytes of a notebook named by a path or an fsspec URL.
+
+    Local files (``file://`` too) go through ``read_regular``, so a FIFO never blocks a run;
+    anything else is read by the fsspec file system of its protocol (s3fs, gcsfs, adlfs are
+    optional extras: fsspec names the one to install when it is missing).
+    """
+    local = local_path(path)
+    if local is not None:
+        return read_regular(local)
+    import fsspec
+
+    fs, inner = fsspec.core.url_to_fs(path)
+    if fs.isdir(inner):
+        raise IsADirectoryError(errno.EISDIR, "is a folder", path)
+    data: bytes = fs.cat_file(inner)
+    return data

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mlwa_notebook.cellcode import CodeFacts, analyse_code
-from mlwa_notebook.errors import NotebookError
-from mlwa_notebook.notebook import read_notebook
-from mlwa_notebook.rules._flow import build_unit
-from mlwa_notebook.rules._serving import deletions, endpoints
-from mlwa_notebook.rules.base import Neighbours
-from mlwa_notebook.rules.unversioned_data import written_files
+if TYPE_CHECKING:  # the rules load only when a neighbour is summarised (not on a cached run)
+    from mlwa_notebook.rules.base import Neighbours
 
 #: A folder with more notebooks than this is a collection, not one project.
 MAX_NEIGHBOURS = 100
@@ -28,6 +24,13 @@ MAX_NEIGHBOURS = 100
 def _summary(path: str, size: int, mtime_ns: int) -> tuple[bool, frozenset[str]]:
     """Whether the notebook deletes endpoints, and the files it writes (``size``/``mtime_ns``
     key the cache: an edited neighbour is read again)."""
+    from mlwa_notebook.cellcode import CodeFacts, analyse_code
+    from mlwa_notebook.errors import NotebookError
+    from mlwa_notebook.notebook import read_notebook
+    from mlwa_notebook.rules._flow import build_unit
+    from mlwa_notebook.rules._serving import deletions, endpoints
+    from mlwa_notebook.rules.unversioned_data import written_files
+
     try:
         nb = read_notebook(path)
     except NotebookError:
@@ -44,15 +47,46 @@ def _summary(path: str, size: int, mtime_ns: int) -> tuple[bool, frozenset[str]]
     return deletes, frozenset(w.rsplit("/", 1)[-1] for w in written_files(unit))
 
 
+def _others(notebook_path: str | Path) -> list[Path]:
+    """The other ``.ipynb`` files in the notebook's folder (none beyond ``MAX_NEIGHBOURS``)."""
+    own = Path(notebook_path).resolve()
+    return [p for p in folder_notebooks(own.parent) if p != own]
+
+
+def folder_notebooks(folder: Path) -> list[Path]:
+    """The ``.ipynb`` files of a folder, or none when it holds more than a project would."""
+    try:
+        found = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+    except OSError:
+        return []
+    return found if len(found) <= MAX_NEIGHBOURS + 1 else []
+
+
+def folder_stamps(folder: Path) -> dict[str, str]:
+    """Each notebook of a folder with its size and time: what ``neighbours`` would read."""
+    stamps: dict[str, str] = {}
+    for path in folder_notebooks(folder):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        stamps[path.name] = f"{stat.st_size}:{stat.st_mtime_ns}"
+    return stamps
+
+
+def neighbours_stamp(notebook_path: str | Path, stamps: dict[str, str] | None = None) -> str:
+    """A stamp of the notebooks beside this one (names, sizes, times), for result caches;
+    ``stamps`` is its folder's ``folder_stamps`` when the caller already has it."""
+    own = Path(notebook_path).resolve()
+    stamps = folder_stamps(own.parent) if stamps is None else stamps
+    return "|".join(f"{name}:{s}" for name, s in sorted(stamps.items()) if name != own.name)
+
+
 def neighbours(notebook_path: str | Path) -> Neighbours:
     """The neighbours of a notebook file: the other ``.ipynb`` files in its folder."""
-    own = Path(notebook_path).resolve()
-    try:
-        others = sorted(p for p in own.parent.glob("*.ipynb") if p != own and p.is_file())
-    except OSError:
-        return Neighbours()
-    if len(others) > MAX_NEIGHBOURS:
-        return Neighbours()
+    from mlwa_notebook.rules.base import Neighbours
+
+    others = _others(notebook_path)
     cleans_up: list[str] = []
     writes: list[tuple[str, str]] = []
     for other in others:

@@ -12,9 +12,10 @@ import re
 import subprocess
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mlwa_notebook.neighbours import neighbours
-from mlwa_notebook.rules.base import DataTracking
+if TYPE_CHECKING:  # the rules are not imported by a run whose every result is cached
+    from mlwa_notebook.rules.base import DataTracking
 
 _DVC_OUT = re.compile(r"^\s*-?\s*path:\s*(\S+)\s*$", re.M)
 
@@ -65,9 +66,26 @@ def _git_root(folder: str) -> str:
     return ""
 
 
+def tracking_stamp(notebook_path: str | Path) -> str:
+    """What ``data_tracking`` would read, as a short stamp, without running git.
+
+    The repository root, the notebook's folder in it and the state of git's index: the same key
+    under which ``_repo_files`` keeps what git listed, so a cached result is reused exactly
+    when the tracking it was computed with still holds.
+    """
+    folder = Path(notebook_path).resolve().parent
+    root = _git_root(str(folder))
+    if not root:
+        return ""
+    return f"{root}\0{os.path.relpath(folder, root)}\0{_index_stamp(root)}"
+
+
 def data_tracking(notebook_path: str | Path) -> DataTracking:
     """Git and DVC tracking for the repository that holds ``notebook_path`` (empty outside one),
     and what the notebooks beside it do."""
+    from mlwa_notebook.neighbours import neighbours
+    from mlwa_notebook.rules.base import DataTracking
+
     folder = Path(notebook_path).resolve().parent
     around = neighbours(notebook_path)
     root = _git_root(str(folder))

@@ -80,3 +80,11 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
     code = main(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def _result_cache_of_its_own(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each test's `mlwa check` keeps its result cache apart: no test sees another's results."""
+    monkeypatch.setenv("MLWA_CACHE_DIR", str(tmp_path_factory.mktemp("mlwa-cache")))

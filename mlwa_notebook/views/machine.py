@@ -8,7 +8,6 @@ from typing import Any
 
 from mlwa_notebook.location import cell_label, cell_number
 from mlwa_notebook.report import Report, to_dict
-from mlwa_notebook.rules import ALL_RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -39,6 +38,8 @@ def sarif_log(report: Report, regions: Regions | None = None) -> dict[str, Any]:
     With ``regions`` (``export.positions`` computes them from a file's text), each result also
     points at the line of the notebook file where the finding's cell line is stored.
     """
+    from mlwa_notebook.rules import ALL_RULES  # here: JSON output of cached results needs no rules
+
     rules = [
         {
             "id": r.code,

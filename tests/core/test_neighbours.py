@@ -81,3 +81,14 @@ def test_project_false_judges_each_notebook_alone(
     (tmp_path / "pyproject.toml").write_text("[tool.mlwa]\nproject = 'no'\n", encoding="utf-8")
     code, _, err = run_cli(capsys, "check", str(tmp_path))
     assert code == 2 and "'project' is 'no'; use true or false" in err
+
+
+def test_a_cached_result_is_analysed_again_when_a_neighbour_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deploy = write_notebook(tmp_path / "05-deploy.ipynb", make_notebook(*DEPLOY))
+    assert "endpoint-not-deleted" in _codes(capsys, deploy)["05-deploy.ipynb"]
+    write_notebook(tmp_path / "99-clean-up.ipynb", make_notebook(*CLEAN_UP))
+    assert "endpoint-not-deleted" not in _codes(capsys, deploy)["05-deploy.ipynb"]
+    (tmp_path / "99-clean-up.ipynb").unlink()
+    assert "endpoint-not-deleted" in _codes(capsys, deploy)["05-deploy.ipynb"]

@@ -1,0 +1,314 @@
+"""The result cache of ``mlwa check``, kept as ruff keeps its own: ``.mlwa_cache/`` at the root.
+
+A notebook's report is stored under what it was computed from: the notebook's bytes, the
+tool, the configuration and lenses (the *settings*, one folder each), and what the analysis
+read outside the notebook (its git/DVC tracking). An unchanged file is recognised by its size
+and modification time without reading it; a file whose time changed but whose bytes did not
+is recognised by their hash. Every input a new kind of analysis reads outside the notebook
+goes into ``outside_inputs``, the one place that says what a result depends on beyond its bytes.
+
+Nothing here imports the analysis: a run whose every result is cached never loads the rules,
+the lens or the phase model. Entries are JSON (never pickle: a cache folder can come with a
+cloned repository), written by rename so a reader sees a whole entry or none; an entry that
+cannot be read is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from mlwa_notebook import __version__
+from mlwa_notebook.config import Config
+from mlwa_notebook.report import (
+    CellReport,
+    Evidence,
+    Finding,
+    NotebookReport,
+    PillarScore,
+    PracticeState,
+    Suppression,
+)
+
+CACHE_DIR = ".mlwa_cache"
+#: Bumped when the entry layout changes: older entries are then simply not found.
+LAYOUT = 1
+#: A file changed this close to when its entry was written may have changed again within the
+#: file system's time resolution with the same size: its bytes are compared (git's "racy" rule).
+_RACY_NS = 2_000_000_000
+
+
+def cache_root(config: Config) -> Path:
+    """Where the cache lives: ``MLWA_CACHE_DIR``, else beside the configuration, else here."""
+    env = os.environ.get("MLWA_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = config.source.parent if config.source is not None else Path.cwd()
+    return base / CACHE_DIR
+
+
+def _tool_stamp() -> str:
+    """The version, and in a source checkout the state of the package's own files.
+
+    An installed release changes only with its version; an editable install changes with every
+    edit of a rule or of the lens data, so their sizes and times are part of the stamp too.
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    folders = [package, package.parent / "lens_data"]
+    for folder in folders:
+        for current, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if d not in ("labextension", "__pycache__"))
+            for name in sorted(files):
+                if name.endswith((".py", ".json")):
+                    st = os.stat(os.path.join(current, name))
+                    digest.update(f"{current}/{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return digest.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"  # the run itself reports the lens; the key only has to differ
+
+
+def settings_key(config: Config) -> str:
+    """Everything every notebook's result depends on, besides the notebook: one folder each."""
+    data = {
+        "layout": LAYOUT,
+        "tool": _tool_stamp(),
+        "select": sorted(config.select) if config.select is not None else None,
+        "ignore": sorted(config.ignore),
+        "severity": sorted(config.severity.items()),
+        "lenses": [(str(p), _file_digest(Path(p))) for p in config.lenses],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def outside_inputs(path: str, seen: dict[str, str] | None = None) -> str:
+    """What the analysis of the notebook at ``path`` reads besides its bytes and the settings.
+
+    The git/DVC tracking of its repository, and the notebooks beside it (a project's clean-up
+    notebook, the files its neighbours write): a change in any of them is a miss. Add here
+    whatever a new analysis reads from outside the notebook. ``seen`` keeps the tracking per
+    folder for one run: a folder's notebooks share it.
+    """
+    from mlwa_notebook.neighbours import folder_stamps, neighbours_stamp
+    from mlwa_notebook.repo import tracking_stamp
+
+    full = os.path.abspath(path)
+    folder = os.path.dirname(full)
+    seen = {} if seen is None else seen
+    tracking = seen.get(folder)
+    if tracking is None:
+        tracking = seen[folder] = tracking_stamp(full)
+    # The folder's notebooks, listed once per run and folder: stat-ing them for each of its
+    # notebooks again would cost a folder of n notebooks n squared calls.
+    listed = seen.get("\0notebooks:" + folder)
+    if listed is None:
+        listed = seen["\0notebooks:" + folder] = json.dumps(folder_stamps(Path(folder)))
+    around = neighbours_stamp(full, json.loads(listed))
+    return f"path={full}\0tracking={tracking}\0neighbours={around}"
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# The stored form of a report: each record as the list of its fields, in order. Far smaller
+# and faster to read back than the published JSON shape; the layout number guards it.
+
+
+def _encode(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return [_encode(getattr(value, f.name)) for f in fields(value)]
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    return value
+
+
+def _finding(a: list[Any]) -> Finding:
+    why = Suppression(*a[10]) if a[10] is not None else None
+    return Finding(a[0], a[1], a[2], tuple(a[3]), tuple(a[4]), a[5], a[6], a[7], a[8], a[9], why)
+
+
+def _cell(a: list[Any]) -> CellReport:
+    return CellReport(
+        a[0], a[1], a[2], a[3], a[4], a[5], a[6], tuple(a[7]), a[8], a[9], a[10], tuple(a[11])
+    )
+
+
+class _Decoder:
+    """Builds reports back from entries; identical checklist states are built once a run (most
+    practices are open and the same in every notebook)."""
+
+    def __init__(self) -> None:
+        self._states: dict[tuple[Any, ...], PracticeState] = {}
+
+    def _state(self, a: list[Any]) -> PracticeState:
+        key = (*a[:8], tuple(a[8]), *a[9:])
+        found = self._states.get(key)
+        if found is None:
+            found = self._states[key] = PracticeState(*key)
+        return found
+
+    def report(self, a: list[Any], path: str) -> NotebookReport:
+        """The stored report, named as this run names the file (``./a.ipynb`` or ``a.ipynb``)."""
+        return NotebookReport(
+            path=path,
+            cells=tuple(map(_cell, a[1])),
+            findings=tuple(map(_finding, a[2])),
+            suppressed=tuple(map(_finding, a[3])),
+            coverage=a[4],
+            pillar_scores=tuple(PillarScore(*p) for p in a[5]),
+            phase_coverage=a[6],
+            phases_present=tuple(a[7]),
+            checklist=tuple(map(self._state, a[8])),
+            evidence=tuple(Evidence(*e) for e in a[9]),
+            lenses=tuple(a[10]),
+            coverage_formula=a[11],
+        )
+
+
+@dataclass(frozen=True)
+class Stat:
+    size: int
+    mtime_ns: int
+
+
+def stat_of(path: str) -> Stat | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return Stat(st.st_size, st.st_mtime_ns)
+
+
+class ResultCache:
+    """The entries of one settings key: one small JSON file per notebook path."""
+
+    def __init__(self, root: Path, settings: str) -> None:
+        self.root = root
+        self.folder = root / settings
+        self._decoder = _Decoder()
+        self._folders: dict[str, str] = {}  # tracking per folder, for this run
+
+    @classmethod
+    def for_config(cls, config: Config) -> ResultCache:
+        return cls(cache_root(config), settings_key(config))
+
+    def _entry_path(self, path: str) -> Path:
+        name = hashlib.sha1(os.path.abspath(path).encode(), usedforsecurity=False).hexdigest()
+        return self.folder / name[:2] / f"{name[2:]}.json"
+
+    def _read(self, path: str) -> dict[str, Any] | None:
+        try:
+            entry = json.loads(self._entry_path(path).read_bytes())
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) else None
+
+    def lookup(self, path: str) -> NotebookReport | None:
+        """The stored report when the file is unchanged by its size and time, else None."""
+        stat = stat_of(path)
+        if stat is None:
+            return None
+        entry = self._read(path)
+        try:
+            if (
+                entry is None
+                or entry["size"] != stat.size
+                or entry["mtime_ns"] != stat.mtime_ns
+                or stat.mtime_ns >= entry["written_ns"] - _RACY_NS
+                or entry["outside"] != outside_inputs(path, self._folders)
+            ):
+                return None
+            return self._decoder.report(entry["report"], path)
+        except (KeyError, TypeError, IndexError, ValueError, AttributeError):
+            return None  # an entry of another shape: a miss, written over after the analysis
+
+    def lookup_content(self, path: str, digest: str) -> NotebookReport | None:
+        """The stored report when the file's bytes are those it was computed from."""
+        entry = self._read(path)
+        try:
+            if (
+                entry is None
+                or entry["content"] != digest
+                or entry["outside"] != outside_inputs(path, self._folders)
+            ):
+                return None
+            return self._decoder.report(entry["report"], path)
+        except (KeyError, TypeError, IndexError, ValueError, AttributeError):
+            return None
+
+    def store(self, path: str, stat: Stat, digest: str, report: NotebookReport) -> None:
+        """Keep ``report``; a failure to write only costs the next run an analysis."""
+        entry = {
+            "size": stat.size,
+            "mtime_ns": stat.mtime_ns,
+            "written_ns": time.time_ns(),
+            "content": digest,
+            "outside": outside_inputs(path, self._folders),
+            "report": _encode(report),
+        }
+        target = self._entry_path(path)
+        try:
+            self._prepare(target.parent)
+            _replace_into(target, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass
+
+    def _prepare(self, folder: Path) -> None:
+        if folder.is_dir():
+            return
+        new_root = not self.root.exists()
+        folder.mkdir(parents=True, exist_ok=True)
+        if new_root or not (self.root / ".gitignore").exists():
+            # Never committed, never archived: the cache describes this machine's files.
+            (self.root / ".gitignore").write_text("# Created by mlwa.\n*\n", encoding="utf-8")
+            (self.root / "CACHEDIR.TAG").write_text(
+                "Signature: 8a477f597d28d172789f06886806bc55\n"
+                "# This file is a cache directory tag created by mlwa.\n",
+                encoding="utf-8",
+            )
+
+
+def _replace_into(target: Path, data: bytes) -> None:
+    """Write by renaming a complete temporary file over ``target``.
+
+    Unlike ``atomic.write_bytes_atomic`` (for the user's files) there is no fsync and no sweep
+    for orphans per write: an entry lost in a crash is only a miss, and a sweep of a folder of
+    thousands of entries per write would cost more than the analysis it saves.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=".entry-", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def clean(folders: Iterable[Path]) -> list[Path]:
+    """Remove the ``.mlwa_cache`` folders in and under ``folders``; returns those removed."""
+    removed: list[Path] = []
+    for start in folders:
+        for current, dirs, _files in os.walk(start):
+            if CACHE_DIR in dirs:
+                target = Path(current) / CACHE_DIR
+                shutil.rmtree(target, ignore_errors=True)
+                removed.append(target)
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "node_modules"]
+    return removed
