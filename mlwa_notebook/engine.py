@@ -19,7 +19,7 @@ from mlwa_notebook.errors import MlwaError, NotebookError
 from mlwa_notebook.evidence import SIGNALS, practice_evidence
 from mlwa_notebook.lens import FINE_TO_LENS_PHASE, Lens, load_lens
 from mlwa_notebook.metadata import (
-    cell_ignores,
+    cell_ignore_sources,
     checklist_answers,
     explicit_phase,
     is_generated,
@@ -29,6 +29,7 @@ from mlwa_notebook.notebook import Notebook, from_dict
 from mlwa_notebook.phases import PHASES, classify
 from mlwa_notebook.phases.features import cell_inputs
 from mlwa_notebook.report import (
+    SEVERITIES,
     CellReport,
     ErrorRecord,
     Evidence,
@@ -91,15 +92,22 @@ def _finding(rule: Rule, hit: Hit, nb: Notebook, config: Config) -> Finding:
 
 
 def _suppression(
-    f: Finding, cell_ignored: Mapping[str, str], nb_ignored: Mapping[str, str]
+    f: Finding, cell_ignored: Mapping[str, tuple[str, str]], nb_ignored: Mapping[str, str]
 ) -> Suppression | None:
     for key in (f.code, f.name):
         if key in cell_ignored:
-            return Suppression("cell", hide_secrets(cell_ignored[key]))
+            reason, via = cell_ignored[key]
+            return Suppression("cell", hide_secrets(reason), via, key)
     for key in (f.code, f.name):
         if key in nb_ignored:
-            return Suppression("notebook", hide_secrets(nb_ignored[key]))
+            return Suppression("notebook", hide_secrets(nb_ignored[key]), "metadata", key)
     return None
+
+
+def _finding_counts(findings: list[Finding]) -> dict[str, int]:
+    """Open findings per severity, most severe first (the order every view lists them in)."""
+    counts = {s: sum(f.severity == s for f in findings) for s in reversed(SEVERITIES)}
+    return {s: n for s, n in counts.items() if n}
 
 
 def analyze_notebook(
@@ -135,7 +143,7 @@ def analyze_notebook(
     suppressed: list[Finding] = []
     evidence: list[Evidence] = []
     nb_ignored = notebook_ignores(nb.metadata)
-    ignores_by_cell = [cell_ignores(c) for c in nb.cells]
+    ignores_by_cell = [cell_ignore_sources(c) for c in nb.cells]
     for rule in ALL_RULES:
         if not config.enabled(rule.code, rule.name):
             continue
@@ -211,6 +219,7 @@ def analyze_notebook(
         evidence=tuple(evidence),
         lenses=tuple(s.lens_id for s in lens.sources),
         coverage_formula=FORMULA,
+        finding_counts=_finding_counts(findings),
     )
 
 

@@ -172,6 +172,7 @@ def _score(states: Sequence[PracticeState], key: str) -> PillarScore:
     denominator = len(states) - na
     checked = [s for s in states if s.kind == "checked" and s.state != "not-applicable"]
     attested = [s for s in states if s.kind == "attested"]
+    checked_met = sum(s.state == "met" for s in checked)
     return PillarScore(
         key,
         round(met / denominator, 4) if denominator else 0.0,
@@ -182,9 +183,11 @@ def _score(states: Sequence[PracticeState], key: str) -> PillarScore:
         open_,
         _exact_percent(met, denominator),
         checked=len(checked),
-        checked_met=sum(s.state == "met" for s in checked),
+        checked_met=checked_met,
         attested=len(attested),
         answered=sum(s.source == "checklist" for s in attested),
+        counted=denominator,
+        checked_score=round(checked_met / len(checked), 4) if checked else 0.0,
     )
 
 

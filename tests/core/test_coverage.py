@@ -23,6 +23,10 @@ def test_score_is_met_over_applicable_minus_not_applicable() -> None:
         denominator = score.applicable - score.not_applicable
         expected = round(score.met / denominator, 4) if denominator else 0.0
         assert score.score == expected
+        # the views show the denominator and the notebook's own share as computed here
+        assert score.counted == denominator
+        shown = round(score.checked_met / score.checked, 4) if score.checked else 0.0
+        assert score.checked_score == shown
         assert score.met + score.not_applicable + score.violated + score.open == score.applicable
         assert report.coverage[score.pillar] == score.score
 
