@@ -4,8 +4,8 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 
 import { AnalysisRegistry } from './analysis';
 import { addCommands } from './commands';
@@ -32,13 +32,13 @@ const sidebarPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Checks notebooks against the AWS Well-Architected ML Lens while you work.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ISettingRegistry, ILayoutRestorer, IRenderMimeRegistry, ICommandPalette],
+  optional: [ISettingRegistry, ILayoutRestorer, IStateDB, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     registry: ISettingRegistry | null,
     restorer: ILayoutRestorer | null,
-    rendermime: IRenderMimeRegistry | null,
+    stateDB: IStateDB | null,
     palette: ICommandPalette | null
   ) => {
     let settings: ISettings = { ...DEFAULT_SETTINGS };
@@ -46,10 +46,11 @@ const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     const analyses = new AnalysisRegistry(current);
     analyses.added.connect((_, analysis) => new CellBadges(analysis));
 
-    const sidebar = new MlwaSidebar(tracker, analyses, app.commands, current, rendermime);
+    const sidebar = new MlwaSidebar(tracker, analyses, app.commands, current, stateDB);
     // The right area exists in JupyterLab and in Notebook 7's notebook view alike.
     app.shell.add(sidebar, 'right', { rank: 850 });
     restorer?.add(sidebar, SIDEBAR_ID);
+    void app.restored.then(() => sidebar.restoreState());
 
     addCommands(app, tracker, analyses, SIDEBAR_ID);
     for (const command of [CommandIDs.analyse, CommandIDs.exportNotebook, CommandIDs.showPanel]) {

@@ -33,6 +33,7 @@ export namespace CommandIDs {
   export const setPhase = 'mlwa:set-phase';
   export const setAnswer = 'mlwa:set-answer';
   export const suppress = 'mlwa:suppress';
+  export const unsuppress = 'mlwa:unsuppress';
   export const goToCell = 'mlwa:go-to-cell';
   export const exportNotebook = 'mlwa:export';
   export const showPanel = 'mlwa:show-panel';
@@ -44,6 +45,8 @@ export const METADATA_KEY = 'mlwa';
 export const METADATA_VERSION = 1;
 /** Cell tags that set a phase (metadata.PHASE_TAG); writing a phase drops them. */
 export const PHASE_TAG = 'mlwa-phase:';
+/** Cell tags that suppress a code or rule for the cell (metadata.IGNORE_TAG). */
+export const IGNORE_TAG = 'mlwa-ignore:';
 
 /** A checklist answer as stored: `metadata.mlwa.checklist[<best practice id>]`. */
 export type AnswerState = 'done' | 'na' | 'open';
@@ -146,6 +149,3 @@ export const PILLAR_NAMES: { readonly [P in Pillar]: string } = {
   'cost-optimization': 'Cost optimization',
   sustainability: 'Sustainability'
 };
-
-/** The plotly mime type; JupyterLab renders it when plotly's renderer is installed. */
-export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';

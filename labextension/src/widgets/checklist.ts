@@ -2,7 +2,7 @@
  * The checklist of one lens phase (the active cell's, or one the user picks), grouped by
  * pillar: each best practice with its state in the report and the user's answer.
  */
-import { checklistByPillar } from '../model';
+import { checklistByPillar } from '../reportlookup';
 import { AnswerState, IChecklistEntry, PILLAR_NAMES, PracticeState } from '../tokens';
 import { IViewContext, cellLabel } from './context';
 import { h } from './dom';
