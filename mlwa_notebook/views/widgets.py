@@ -114,8 +114,9 @@ class ChecklistRow:
             options=list(ANSWER_OPTIONS),
             value=stored_answer(state),
             tooltips=["done", "not applicable (give a reason)", "open"],
-            style={"button_width": "52px"},
-            layout=w.Layout(width="auto"),
+            # sized to their labels: a fixed width cut "done" and "open" to "do…" and "op…"
+            style={"button_width": "auto"},
+            layout=w.Layout(width="auto", flex="0 0 auto"),
         )
         self.text = w.Text(
             value=state.reason if state.state == "not-applicable" else user_note(state),
@@ -123,11 +124,14 @@ class ChecklistRow:
             continuous_update=False,
             layout=w.Layout(width="28%"),
         )
-        self.label = w.HTML(layout=w.Layout(width="45%"))
+        self.label = w.HTML(layout=w.Layout(flex="1 1 40%", min_width="12em"))
         self.update(state)
         self.answer.observe(self._changed, names="value")
         self.text.observe(self._changed, names="value")
-        self.widget = w.HBox([self.answer, self.label, self.text])
+        # a narrow output wraps the row rather than squeezing the buttons
+        self.widget = w.HBox(
+            [self.answer, self.label, self.text], layout=w.Layout(flex_flow="row wrap")
+        )
 
     def update(self, state: PracticeState) -> None:
         """Show the practice's derived state after a new report."""

@@ -381,3 +381,36 @@ test.describe('Notebook 7', () => {
     await notebook7.close();
   });
 });
+
+test.describe('%mlwa panel', () => {
+  test("the checklist's answer buttons show their whole labels", async ({ page, tmpPath }) => {
+    // Given the example, with a cell that shows the ipywidgets panel
+    await openExample(page, tmpPath);
+    await page.notebook.addCell('code', '%load_ext mlwa_notebook\n%mlwa panel');
+    const count = await page.notebook.getCellCount();
+
+    // When it runs
+    await page.notebook.runCell(count - 1);
+
+    // Then no answer button of the checklist is cut ("do…", "op…")
+    const output = page
+      .locator('.jp-Notebook .jp-Cell')
+      .nth(count - 1)
+      .locator('.jp-OutputArea');
+    await output.getByRole('tab', { name: 'Checklist' }).click({ timeout: 60_000 });
+    const buttons = output.locator('.widget-toggle-button');
+    await expect(buttons.first()).toBeVisible();
+    const cut = await buttons.evaluateAll(nodes =>
+      nodes
+        .filter(n => (n as HTMLElement).offsetParent !== null)
+        .filter(n => n.scrollWidth > n.clientWidth + 1)
+        .map(n => n.textContent)
+    );
+    expect(cut).toEqual([]);
+    expect(await buttons.allTextContents()).toEqual(
+      expect.arrayContaining(['done', 'n/a', 'open'])
+    );
+    await buttons.first().scrollIntoViewIfNeeded();
+    await output.screenshot({ path: path.join(LOOK, 'mlwa-panel.png') });
+  });
+});
