@@ -10,6 +10,7 @@ import { IStateDB } from '@jupyterlab/statedb';
 import { AnalysisRegistry } from './analysis';
 import { addCommands } from './commands';
 import { LiveCells } from './livecells';
+import { fetchRuleChoices, withRuleChoices } from './rulechoices';
 import { CommandIDs, DEFAULT_SETTINGS, ISettings, LIVE_CELLS_PLUGIN_ID, PLUGIN_ID } from './tokens';
 import { CellBadges } from './widgets/badges';
 import { MlwaSidebar, SIDEBAR_ID } from './widgets/sidebar';
@@ -61,8 +62,15 @@ const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     tracker.forEach(panel => void analyses.get(panel));
 
     if (registry) {
-      void registry
-        .load(PLUGIN_ID)
+      // The schema waits for this transform (`jupyter.lab.transform`): it adds the rule list.
+      void fetchRuleChoices()
+        .then(rules => {
+          registry.transform(PLUGIN_ID, {
+            fetch: plugin => withRuleChoices(plugin, rules),
+            compose: plugin => plugin
+          });
+          return registry.load(PLUGIN_ID);
+        })
         .then(loaded => {
           const apply = (): void => {
             const before = JSON.stringify(settings);

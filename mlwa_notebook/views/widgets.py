@@ -122,7 +122,7 @@ class ChecklistRow:
             value=state.reason if state.state == "not-applicable" else user_note(state),
             placeholder="reason (needed for n/a) or note",
             continuous_update=False,
-            layout=w.Layout(width="28%"),
+            layout=w.Layout(flex="1 1 12em", min_width="10em"),
         )
         self.label = w.HTML(layout=w.Layout(flex="1 1 40%", min_width="12em"))
         self.update(state)

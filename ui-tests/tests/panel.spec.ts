@@ -414,3 +414,30 @@ test.describe('%mlwa panel', () => {
     await output.screenshot({ path: path.join(LOOK, 'mlwa-panel.png') });
   });
 });
+
+test.describe('settings', () => {
+  test('"Rules switched off" offers the rule list', async ({ page }) => {
+    // When the settings of the extension are opened in the settings editor
+    await page.evaluate(async () => {
+      const app = (
+        window as unknown as {
+          jupyterapp: { commands: { execute(id: string, args?: object): Promise<unknown> } };
+        }
+      ).jupyterapp;
+      await app.commands.execute('settingeditor:open', { query: 'ML Well-Architected' });
+    });
+    const form = page.locator('.jp-SettingsPanel, .jp-SettingsEditor').first();
+    await expect(form.getByText('Rules switched off').first()).toBeVisible();
+
+    // Then the field names the rules and suggests their codes and names
+    await expect(form.getByText(/MLW005 unpinned-install/).first()).toBeVisible();
+    // (an item's text field carries the suggestions)
+    await form.getByRole('button', { name: 'Add item' }).first().click();
+    await expect(page.locator('input[list]').first()).toBeVisible();
+    const suggestions = await page
+      .locator('datalist option')
+      .evaluateAll(nodes => nodes.map(n => (n as HTMLOptionElement).value));
+    expect(suggestions).toEqual(expect.arrayContaining(['MLW005', 'unpinned-install']));
+    await page.screenshot({ path: path.join(LOOK, 'settings.png') });
+  });
+});
