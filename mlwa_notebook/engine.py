@@ -43,6 +43,7 @@ from mlwa_notebook.rules._secrets import hide_secrets
 from mlwa_notebook.rules.base import CellView, DataTracking, Hit, NotebookContext, Proof, Rule
 from mlwa_notebook.scoring import (
     FORMULA,
+    checklist_counts,
     checklist_states,
     lens_phases_present,
     phase_scores,
@@ -220,6 +221,7 @@ def analyze_notebook(
         lenses=tuple(s.lens_id for s in lens.sources),
         coverage_formula=FORMULA,
         finding_counts=_finding_counts(findings),
+        checklist_counts=checklist_counts(states),
     )
 
 

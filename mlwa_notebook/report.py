@@ -149,6 +149,8 @@ class NotebookReport:
     coverage_formula: str
     #: Open findings per severity, most severe first, severities without findings left out.
     finding_counts: dict[str, int] = field(default_factory=dict)
+    #: Per lens phase and pillar: ``{"met": n, "total": n}`` practices of the checklist.
+    checklist_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,3 +199,14 @@ def pillar_scores(states: Sequence[PracticeState]) -> tuple[PillarScore, ...]:
 def phase_scores(states: Sequence[PracticeState], phases: Sequence[str]) -> dict[str, float]:
     """Coverage of each lens phase present."""
     return {p: _score([s for s in states if s.phase == p], p).score for p in phases}
+
+
+def checklist_counts(states: Sequence[PracticeState]) -> dict[str, dict[str, dict[str, int]]]:
+    """Per lens phase and pillar, how many practices the checklist lists and how many are met
+    (what a view shows beside each pillar's group: "2/5 met")."""
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    for s in states:
+        cell = counts.setdefault(s.phase, {}).setdefault(s.pillar, {"met": 0, "total": 0})
+        cell["total"] += 1
+        cell["met"] += s.state == "met"
+    return counts

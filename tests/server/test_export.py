@@ -99,3 +99,14 @@ async def test_export_says_where_each_format_goes_and_what_exists(
     assert [f for f, v in found.items() if v["exists"]] == ["html"]
     code, error = await fail(jp_fetch, "mlwa", "api", "export", method="GET")
     assert code == 400 and "'path' is required" in error["message"]
+    # And strangers learn nothing
+    code, _ = await fail(
+        jp_fetch,
+        "mlwa",
+        "api",
+        "export",
+        method="GET",
+        params={"path": MESSY},
+        headers={"Authorization": ""},
+    )
+    assert code == 403

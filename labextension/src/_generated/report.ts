@@ -92,6 +92,21 @@ export interface NotebookReport {
   finding_counts: {
     [k: string]: number | undefined;
   };
+  /**
+   * per lens phase and pillar, the practices of the checklist and how many are met
+   */
+  checklist_counts: {
+    [k: string]:
+      | {
+          [k: string]:
+            | {
+                met: number;
+                total: number;
+              }
+            | undefined;
+        }
+      | undefined;
+  };
 }
 /**
  * This interface was referenced by `MlwaReport`'s JSON-Schema
