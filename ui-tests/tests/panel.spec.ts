@@ -106,6 +106,26 @@ test.describe('the panel, in the order a reviewer reads it', () => {
     expect(checklistTop).toBeLessThan(radarTop);
     expect(radarTop).toBeLessThan(allTop);
 
+    // And nothing in the panel is wider than the panel
+    const widths = await sidebar.evaluate(node => {
+      const wide = [...node.querySelectorAll<HTMLElement>('*')].filter(
+        e =>
+          e.getBoundingClientRect().right >
+          Math.min(
+            node.getBoundingClientRect().right,
+            node.parentElement?.getBoundingClientRect().right ?? Infinity
+          ) +
+            0.5
+      );
+      return {
+        scroll: node.scrollWidth,
+        client: node.clientWidth,
+        wide: wide.slice(0, 5).map(e => e.className)
+      };
+    });
+    expect(widths.wide).toEqual([]);
+    expect(widths.scroll).toBeLessThanOrEqual(widths.client);
+
     // And the radar's labels are inside the radar and the panel (nothing clipped), with a legend
     const radar = await box(sidebar.locator('.mlwa-Radar'));
     const panel = await box(sidebar);
