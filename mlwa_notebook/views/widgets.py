@@ -153,9 +153,10 @@ class MlwaPanel:
         self.actions = actions
         self.view = view
         self.status = w.HTML()
-        self.notes = w.HTML()
+        # the notes take the room left; the button keeps its label ("Refresh", never "…")
+        self.notes = w.HTML(layout=w.Layout(flex="1 1 auto", min_width="0"))
         self.refresh_button = w.Button(
-            description="Refresh", icon="refresh", layout=w.Layout(width="auto")
+            description="Refresh", icon="refresh", layout=w.Layout(width="auto", flex="0 0 auto")
         )
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.scores = w.HTML()
