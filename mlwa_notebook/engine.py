@@ -19,7 +19,7 @@ from mlwa_notebook.errors import MlwaError, NotebookError
 from mlwa_notebook.evidence import SIGNALS, practice_evidence
 from mlwa_notebook.lens import FINE_TO_LENS_PHASE, Lens, load_lens
 from mlwa_notebook.metadata import (
-    cell_ignores,
+    cell_ignore_sources,
     checklist_answers,
     explicit_phase,
     is_generated,
@@ -50,12 +50,13 @@ from mlwa_notebook.rules.base import (
 )
 from mlwa_notebook.scoring import (
     FORMULA,
+    checklist_counts,
     checklist_states,
     lens_phases_present,
     phase_scores,
     pillar_scores,
 )
-from mlwa_notebook.vocabulary import Severity
+from mlwa_notebook.vocabulary import SEVERITIES, Severity
 
 _PHASE_SET = frozenset(PHASES)
 
@@ -98,15 +99,22 @@ def _finding(rule: Rule, hit: Hit, nb: Notebook, config: Config) -> Finding:
 
 
 def _suppression(
-    f: Finding, cell_ignored: Mapping[str, str], nb_ignored: Mapping[str, str]
+    f: Finding, cell_ignored: Mapping[str, tuple[str, str]], nb_ignored: Mapping[str, str]
 ) -> Suppression | None:
     for key in (f.code, f.name):
         if key in cell_ignored:
-            return Suppression("cell", hide_secrets(cell_ignored[key]))
+            reason, via = cell_ignored[key]
+            return Suppression("cell", hide_secrets(reason), via, key)
     for key in (f.code, f.name):
         if key in nb_ignored:
-            return Suppression("notebook", hide_secrets(nb_ignored[key]))
+            return Suppression("notebook", hide_secrets(nb_ignored[key]), "metadata", key)
     return None
+
+
+def _finding_counts(findings: list[Finding]) -> dict[str, int]:
+    """Open findings per severity, most severe first (the order every view lists them in)."""
+    counts = {str(s): sum(f.severity == s for f in findings) for s in reversed(SEVERITIES)}
+    return {s: n for s, n in counts.items() if n}
 
 
 def analyze_notebook(
@@ -146,7 +154,7 @@ def analyze_notebook(
     evidence: list[Evidence] = []
     credited: set[tuple[str, int]] = set()
     nb_ignored = notebook_ignores(nb.metadata)
-    ignores_by_cell = [cell_ignores(c) for c in nb.cells]
+    ignores_by_cell = [cell_ignore_sources(c) for c in nb.cells]
     for rule in ALL_RULES:
         if not config.enabled(rule.code, rule.name):
             continue
@@ -228,6 +236,8 @@ def analyze_notebook(
         evidence=tuple(evidence),
         lenses=tuple(s.lens_id for s in lens.sources),
         coverage_formula=FORMULA,
+        finding_counts=_finding_counts(findings),
+        checklist_counts=checklist_counts(states),
     )
 
 

@@ -87,20 +87,26 @@ def explicit_phase(cell: Cell, phases: frozenset[str]) -> tuple[str, str] | None
 
 def cell_ignores(cell: Cell) -> dict[str, str]:
     """Codes (or rule names) suppressed for one cell, with the reason given."""
-    found: dict[str, str] = {}
+    return {key: reason for key, (reason, _) in cell_ignore_sources(cell).items()}
+
+
+def cell_ignore_sources(cell: Cell) -> dict[str, tuple[str, str]]:
+    """Codes (or rule names) suppressed for one cell: the reason and where it is said
+    (``"metadata"``, ``"tag"`` or ``"comment"``), so a view knows how it can be undone."""
+    found: dict[str, tuple[str, str]] = {}
     value = _mlwa(cell.metadata).get("ignore")
     if isinstance(value, Mapping):
-        found.update({str(k): str(v) for k, v in value.items()})
+        found.update({str(k): (str(v), "metadata") for k, v in value.items()})
     elif isinstance(value, list):
-        found.update({str(k): "" for k in value})
+        found.update({str(k): ("", "metadata") for k in value})
     for tag in cell.tags:
         if tag.startswith(IGNORE_TAG):
-            found.setdefault(tag[len(IGNORE_TAG) :], "cell tag")
+            found.setdefault(tag[len(IGNORE_TAG) :], ("cell tag", "tag"))
     if cell.cell_type == "code" and "mlwa:" in cell.source:
         for match in _IGNORE_COMMENT.finditer(cell.source):
             for code in match.group(1).split(","):
                 if code.strip():
-                    found.setdefault(code.strip(), match.group(2).strip())
+                    found.setdefault(code.strip(), (match.group(2).strip(), "comment"))
     return found
 
 

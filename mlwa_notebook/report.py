@@ -22,6 +22,11 @@ class Suppression:
 
     scope: str  # "cell" (tag, metadata or comment) or "notebook" (metadata)
     reason: str
+    #: Where it is said: ``"metadata"`` (``mlwa.ignore``), ``"tag"`` (``mlwa-ignore:``) or
+    #: ``"comment"`` (``# mlwa: ignore[...]`` in the code), and the key it is said under (the
+    #: code or the rule name): what a view needs to offer its undoing.
+    via: str = "metadata"
+    key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +135,10 @@ class PillarScore:
     #: (done, or not applicable with a reason).
     attested: int = 0
     answered: int = 0
+    #: The denominator of ``score``: ``applicable - not_applicable``.
+    counted: int = 0
+    #: The part the notebook shows by itself: ``checked_met / checked`` (0 when none).
+    checked_score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +157,10 @@ class NotebookReport:
     evidence: tuple[Evidence, ...]
     lenses: tuple[str, ...]
     coverage_formula: str
+    #: Open findings per severity, most severe first, severities without findings left out.
+    finding_counts: dict[str, int] = field(default_factory=dict)
+    #: Per lens phase and pillar: ``{"met": n, "total": n}`` practices of the checklist.
+    checklist_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -169,6 +169,7 @@ def _score(states: Sequence[PracticeState], key: str) -> PillarScore:
     denominator = len(states) - na
     checked = [s for s in states if s.kind == "checked" and s.state != "not-applicable"]
     attested = [s for s in states if s.kind == "attested"]
+    checked_met = sum(s.state == "met" for s in checked)
     return PillarScore(
         key,
         round(met / denominator, 4) if denominator else 0.0,
@@ -179,9 +180,11 @@ def _score(states: Sequence[PracticeState], key: str) -> PillarScore:
         open_,
         _exact_percent(met, denominator),
         checked=len(checked),
-        checked_met=sum(s.state == "met" for s in checked),
+        checked_met=checked_met,
         attested=len(attested),
         answered=sum(s.source == "checklist" for s in attested),
+        counted=denominator,
+        checked_score=round(checked_met / len(checked), 4) if checked else 0.0,
     )
 
 
@@ -193,3 +196,14 @@ def pillar_scores(states: Sequence[PracticeState]) -> tuple[PillarScore, ...]:
 def phase_scores(states: Sequence[PracticeState], phases: Sequence[str]) -> dict[str, float]:
     """Coverage of each lens phase present."""
     return {p: _score([s for s in states if s.phase == p], p).score for p in phases}
+
+
+def checklist_counts(states: Sequence[PracticeState]) -> dict[str, dict[str, dict[str, int]]]:
+    """Per lens phase and pillar, how many practices the checklist lists and how many are met
+    (what a view shows beside each pillar's group: "2/5 met")."""
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    for s in states:
+        cell = counts.setdefault(s.phase, {}).setdefault(s.pillar, {"met": 0, "total": 0})
+        cell["total"] += 1
+        cell["met"] += s.state == "met"
+    return counts

@@ -7,7 +7,8 @@ import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { ApiError, analyzeNotebook } from './api';
-import { Debouncer, trimOutputs } from './model';
+import { Debouncer } from './debouncer';
+import { trimOutputs } from './trim';
 import type { ErrorRecord, ISettings, NotebookReport } from './tokens';
 
 /** Where the analysis of one notebook stands. */
@@ -39,11 +40,6 @@ export class NotebookAnalysis implements IDisposable {
 
   get report(): NotebookReport | null {
     return this._report;
-  }
-
-  /** The plotly radar figure the server built, when it did. */
-  get radar(): { [key: string]: unknown } | null {
-    return this._radar;
   }
 
   /** Problems the server reported (an unreadable notebook, a bad configuration). */
@@ -96,7 +92,6 @@ export class NotebookAnalysis implements IDisposable {
         return;
       }
       this._report = answer.notebooks[0] ?? null;
-      this._radar = (answer.radar as { [key: string]: unknown } | undefined) ?? null;
       this._errors = answer.errors;
       this._error = null;
       this._setStatus('done', true);
@@ -141,7 +136,6 @@ export class NotebookAnalysis implements IDisposable {
   private _debouncer: Debouncer;
   private _inFlight: AbortController | null = null;
   private _report: NotebookReport | null = null;
-  private _radar: { [key: string]: unknown } | null = null;
   private _errors: readonly ErrorRecord[] = [];
   private _error: ApiError | null = null;
   private _status: AnalysisStatus = 'idle';

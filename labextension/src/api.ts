@@ -68,7 +68,9 @@ export async function requestAPI<T>(
   init: RequestInit = {},
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<T> {
-  const url = URLExt.join(settings.baseUrl, 'mlwa', 'api', endpoint);
+  // the query is kept out of the path joining (which would normalise a path inside it)
+  const [name, query] = endpoint.split('?', 2);
+  const url = URLExt.join(settings.baseUrl, 'mlwa', 'api', name ?? '') + (query ? `?${query}` : '');
   let response: Response;
   try {
     response = await ServerConnection.makeRequest(url, init, settings);
@@ -119,17 +121,34 @@ export interface IExportAnswer {
   message: string;
 }
 
+/** One format `GET export` offers: where its export of the notebook goes, and whether a file
+ * is there already (an earlier review, replaced only when the user agrees). */
+export interface IExportTarget {
+  format: string;
+  path: string;
+  exists: boolean;
+}
+
+/** The formats of `mlwa export`, in its order, with their targets beside the notebook. */
+export async function exportTargets(path: string): Promise<IExportTarget[]> {
+  const query = new URLSearchParams({ path }).toString();
+  const answer = await requestAPI<{ formats: IExportTarget[] }>(`export?${query}`);
+  return answer.formats;
+}
+
 /**
- * Export the review of the notebook as it is in the editor (`mlwa export`), written beside it;
- * a previous export of the same format is replaced (it is generated, never the notebook).
+ * Export the review of the notebook as it is in the editor (`mlwa export`), written beside it.
+ * An existing file is replaced only with `overwrite` (else the server answers 409), as the CLI
+ * wants `--force`.
  */
 export function exportNotebook(
   notebook: unknown,
   path: string,
-  format = 'ipynb'
+  format = 'ipynb',
+  overwrite = false
 ): Promise<IExportAnswer> {
   return requestAPI<IExportAnswer>('export', {
     method: 'POST',
-    body: JSON.stringify({ notebook, path, format, overwrite: true })
+    body: JSON.stringify({ notebook, path, format, overwrite })
   });
 }

@@ -9,9 +9,16 @@ import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import type { AnalysisRegistry } from './analysis';
-import { ApiError, exportNotebook } from './api';
+import { ApiError, exportNotebook, exportTargets } from './api';
 import { AnswerState, CommandIDs, PHASES } from './tokens';
-import { setAnswer, setCellPhase, suppressInCell } from './writers';
+import { IExportChoice, chooseExport, confirmReplace } from './widgets/exportdialog';
+import {
+  setAnswer,
+  setCellPhase,
+  suppressInCell,
+  unsuppressInCell,
+  unsuppressInNotebook
+} from './writers';
 
 function text(args: ReadonlyPartialJSONObject, name: string): string | undefined {
   const value = args[name];
@@ -127,6 +134,29 @@ export function addCommands(
     }
   });
 
+  commands.addCommand(CommandIDs.unsuppress, {
+    label: 'Count a Suppressed Finding Again',
+    isEnabled: hasNotebook,
+    execute: args => {
+      const panel = current();
+      const key = text(args, 'key');
+      if (!panel || !key) {
+        return;
+      }
+      if (text(args, 'scope') === 'notebook') {
+        unsuppressInNotebook(panel.context.model, key);
+      } else {
+        const cellId = text(args, 'cellId');
+        const cell = cellId ? cellById(panel, cellId) : undefined;
+        if (!cell) {
+          return;
+        }
+        unsuppressInCell(cell, key, text(args, 'via') ?? 'metadata');
+      }
+      reanalyse(panel);
+    }
+  });
+
   commands.addCommand(CommandIDs.goToCell, {
     label: 'Go to Cell',
     isEnabled: hasNotebook,
@@ -139,25 +169,51 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.exportNotebook, {
     label: 'Export the Annotated Notebook (ML Lens review)',
-    caption: 'Write an annotated copy with phases, the pillar table and open findings',
+    caption:
+      'Write the review (ipynb, HTML, Markdown…) beside the notebook; asks before replacing one',
     isEnabled: hasNotebook,
     execute: async args => {
       const panel = current();
       if (!panel) {
         return;
       }
+      const path = panel.context.path;
       try {
-        const answer = await exportNotebook(
-          panel.context.model.toJSON(),
-          panel.context.path,
-          text(args, 'format') ?? 'ipynb'
-        );
+        // Asked for a format (a shortcut, a test): the file is replaced only when asked too.
+        const format = text(args, 'format');
+        let choice: IExportChoice | null;
+        if (format) {
+          choice = {
+            target: { format, path: '', exists: false },
+            overwrite: args['overwrite'] === true
+          };
+        } else {
+          choice = await chooseExport(await exportTargets(path));
+        }
+        if (!choice) {
+          return;
+        }
+        const notebook = panel.context.model.toJSON();
+        let answer;
+        try {
+          answer = await exportNotebook(notebook, path, choice.target.format, choice.overwrite);
+        } catch (error) {
+          // written meanwhile (another tab, the CLI): ask, as for a file that was there
+          if (!(error instanceof ApiError && error.status === 409 && !choice.overwrite)) {
+            throw error;
+          }
+          if (!(await confirmReplace(choice.target.path || error.message))) {
+            return;
+          }
+          answer = await exportNotebook(notebook, path, choice.target.format, true);
+        }
+        const written = answer.path;
         Notification.success(answer.message, {
           autoClose: 6000,
           actions: [
             {
               label: 'Open',
-              callback: () => void commands.execute('docmanager:open', { path: answer.path })
+              callback: () => void commands.execute('docmanager:open', { path: written })
             }
           ]
         });

@@ -4,12 +4,13 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 
 import { AnalysisRegistry } from './analysis';
 import { addCommands } from './commands';
 import { LiveCells } from './livecells';
+import { fetchRuleChoices, withRuleChoices } from './rulechoices';
 import { CommandIDs, DEFAULT_SETTINGS, ISettings, LIVE_CELLS_PLUGIN_ID, PLUGIN_ID } from './tokens';
 import { CellBadges } from './widgets/badges';
 import { MlwaSidebar, SIDEBAR_ID } from './widgets/sidebar';
@@ -32,13 +33,13 @@ const sidebarPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Checks notebooks against the AWS Well-Architected ML Lens while you work.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ISettingRegistry, ILayoutRestorer, IRenderMimeRegistry, ICommandPalette],
+  optional: [ISettingRegistry, ILayoutRestorer, IStateDB, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
     registry: ISettingRegistry | null,
     restorer: ILayoutRestorer | null,
-    rendermime: IRenderMimeRegistry | null,
+    stateDB: IStateDB | null,
     palette: ICommandPalette | null
   ) => {
     let settings: ISettings = { ...DEFAULT_SETTINGS };
@@ -46,10 +47,11 @@ const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     const analyses = new AnalysisRegistry(current);
     analyses.added.connect((_, analysis) => new CellBadges(analysis));
 
-    const sidebar = new MlwaSidebar(tracker, analyses, app.commands, current, rendermime);
+    const sidebar = new MlwaSidebar(tracker, analyses, app.commands, current, stateDB);
     // The right area exists in JupyterLab and in Notebook 7's notebook view alike.
     app.shell.add(sidebar, 'right', { rank: 850 });
     restorer?.add(sidebar, SIDEBAR_ID);
+    void app.restored.then(() => sidebar.restoreState());
 
     addCommands(app, tracker, analyses, SIDEBAR_ID);
     for (const command of [CommandIDs.analyse, CommandIDs.exportNotebook, CommandIDs.showPanel]) {
@@ -60,8 +62,15 @@ const sidebarPlugin: JupyterFrontEndPlugin<void> = {
     tracker.forEach(panel => void analyses.get(panel));
 
     if (registry) {
-      void registry
-        .load(PLUGIN_ID)
+      // The schema waits for this transform (`jupyter.lab.transform`): it adds the rule list.
+      void fetchRuleChoices()
+        .then(rules => {
+          registry.transform(PLUGIN_ID, {
+            fetch: plugin => withRuleChoices(plugin, rules),
+            compose: plugin => plugin
+          });
+          return registry.load(PLUGIN_ID);
+        })
         .then(loaded => {
           const apply = (): void => {
             const before = JSON.stringify(settings);

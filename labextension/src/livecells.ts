@@ -5,7 +5,7 @@
  * model, merged so no newer answer is overwritten. The protocol: mlwa_notebook/kernel/protocol.py.
  * A kernel without the target closes the comm. Until the kernel answers `ready` on a comm, each
  * execution opens a fresh one: in "Run All" every cell is scheduled before `%load_ext` runs, and
- * only a comm opened after the target exists reaches it.
+ * only a comm opened after the target exists reaches it. The newest comm is the one used.
  */
 import type { Cell } from '@jupyterlab/cells';
 import { INotebookTracker, Notebook, NotebookActions, NotebookPanel } from '@jupyterlab/notebook';
@@ -13,7 +13,8 @@ import type { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { JSONObject } from '@lumino/coreutils';
 import { IDisposable } from '@lumino/disposable';
 
-import { isObject, isSetMetadataMessage, liveCellsMessage } from './model';
+import { isObject } from './json';
+import { isSetMetadataMessage, liveCellsMessage } from './protocol';
 import { ACTION_READY, ILiveCellsMessage, LIVE_CELLS_TARGET } from './tokens';
 import { applyKernelMetadata } from './writers';
 
@@ -76,19 +77,26 @@ export class LiveCells implements IDisposable {
       }
       return;
     }
-    if (open) {
-      // Not answered yet: the kernel may have refused it before `%load_ext` ran.
-      link.closed = true;
-      link.comm.close();
-    }
+    // Not answered yet (the kernel may refuse it: `%load_ext` has not run): open a fresh one.
+    // The unanswered one is left to the kernel, which closes it when it refused it; closing it
+    // here too would make JupyterLab log "Comm not found" when the kernel's close arrives.
     const comm = kernel.createComm(LIVE_CELLS_TARGET);
     const fresh: ILink = { kernel, comm, closed: false, ready: false, last: text };
     comm.onMsg = (msg: KernelMessage.ICommMsgMsg) => {
+      const current = this._links.get(panel) === fresh;
       if (isObject(msg.content.data) && msg.content.data['action'] === ACTION_READY) {
-        fresh.ready = true;
+        if (current) {
+          fresh.ready = true;
+        } else if (!fresh.closed && !comm.isDisposed) {
+          // accepted, but a newer comm took its place: the kernel keeps one
+          fresh.closed = true;
+          comm.close();
+        }
         return;
       }
-      this._onKernelMessage(panel, msg);
+      if (current) {
+        this._onKernelMessage(panel, msg);
+      }
     };
     comm.onClose = () => {
       fresh.closed = true;

@@ -34,6 +34,7 @@ export namespace CommandIDs {
   export const setPhase = 'mlwa:set-phase';
   export const setAnswer = 'mlwa:set-answer';
   export const suppress = 'mlwa:suppress';
+  export const unsuppress = 'mlwa:unsuppress';
   export const goToCell = 'mlwa:go-to-cell';
   export const exportNotebook = 'mlwa:export';
   export const showPanel = 'mlwa:show-panel';
@@ -45,6 +46,8 @@ export const METADATA_KEY = 'mlwa';
 export const METADATA_VERSION = 1;
 /** Cell tags that set a phase (metadata.PHASE_TAG); writing a phase drops them. */
 export const PHASE_TAG = 'mlwa-phase:';
+/** Cell tags that suppress a code or rule for the cell (metadata.IGNORE_TAG). */
+export const IGNORE_TAG = 'mlwa-ignore:';
 
 /** A checklist answer as stored: `metadata.mlwa.checklist[<best practice id>]`. */
 export type AnswerState = ChecklistEntry['state'];
@@ -82,6 +85,3 @@ export const DEFAULT_SETTINGS: ISettings = {
 };
 
 export { PHASES, PILLARS, PILLAR_NAMES } from './_generated/vocabulary';
-
-/** The plotly mime type; JupyterLab renders it when plotly's renderer is installed. */
-export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';

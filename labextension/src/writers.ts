@@ -10,15 +10,18 @@ import {
   applySetMetadata,
   answerEntry,
   readAnswers,
+  tagsWithoutIgnore,
   tagsWithoutPhase,
   withAnswer,
   withCellPhase,
-  withIgnore
-} from './model';
+  withIgnore,
+  withoutIgnore
+} from './metadata';
 import {
   AnswerState,
   IChecklistEntry,
   IMlwaCellBlock,
+  IMlwaNotebookBlock,
   ISetMetadataMessage,
   METADATA_KEY
 } from './tokens';
@@ -48,6 +51,36 @@ export function suppressInCell(cell: ICellModel, code: string, reason: string): 
   shared.setMetadata(
     METADATA_KEY,
     asJSON(withIgnore<IMlwaCellBlock>(shared.getMetadata(METADATA_KEY), code, reason))
+  );
+}
+
+/**
+ * Count `key` again in one cell: drop it from the cell's `mlwa.ignore` or its `mlwa-ignore:` tag,
+ * where the report says it was said (one undoable step).
+ */
+export function unsuppressInCell(cell: ICellModel, key: string, via: string): void {
+  const shared = cell.sharedModel;
+  shared.transact(() => {
+    if (via === 'tag') {
+      const tags = tagsWithoutIgnore(shared.getMetadata('tags'), key);
+      if (tags) {
+        shared.setMetadata('tags', tags);
+      }
+    } else {
+      shared.setMetadata(
+        METADATA_KEY,
+        asJSON(withoutIgnore<IMlwaCellBlock>(shared.getMetadata(METADATA_KEY), key))
+      );
+    }
+  });
+}
+
+/** Count `key` again in the whole notebook (its `mlwa.ignore`). */
+export function unsuppressInNotebook(model: INotebookModel, key: string): void {
+  const shared = model.sharedModel;
+  shared.setMetadata(
+    METADATA_KEY,
+    asJSON(withoutIgnore<IMlwaNotebookBlock>(shared.getMetadata(METADATA_KEY), key))
   );
 }
 

@@ -2,24 +2,25 @@
  * The metadata writers agree with mlwa_notebook/metadata.py (same shapes, same merge rule), and
  * the shapes sent to the server and the kernel are what their protocols say.
  */
+import { Debouncer } from '../src/debouncer';
 import {
-  Debouncer,
   answerEntry,
   applySetMetadata,
-  checklistByPillar,
-  isSetMetadataMessage,
-  liveCellsMessage,
   mergeChecklist,
   notebookBlock,
   nowIso,
-  radarPoints,
   readAnswers,
+  tagsWithoutIgnore,
   tagsWithoutPhase,
-  trimOutputs,
   withAnswer,
   withCellPhase,
-  withIgnore
-} from '../src/model';
+  withIgnore,
+  withoutIgnore
+} from '../src/metadata';
+import { isSetMetadataMessage, liveCellsMessage } from '../src/protocol';
+import { checklistByPillar } from '../src/reportlookup';
+import { trimOutputs } from '../src/trim';
+import { radarPoints } from '../src/widgets/radargeometry';
 import type {
   IChecklistEntry,
   ISetMetadataMessage,
@@ -136,10 +137,33 @@ describe('cell metadata', () => {
     });
   });
 
+  it('should take a suppression back by the key the report names, from a map or a list', () => {
+    expect(withoutIgnore({ ignore: { MLW004: 'seeded', MLW001: 'x' } }, 'MLW004')).toEqual({
+      version: 1,
+      ignore: { MLW001: 'x' }
+    });
+    expect(
+      withoutIgnore({ ignore: ['unseeded-randomness', 'MLW001'] }, 'unseeded-randomness')
+    ).toEqual({
+      version: 1,
+      ignore: { MLW001: '' }
+    });
+    expect(withoutIgnore({ phase: 'setup' }, 'MLW004')).toEqual({ version: 1, phase: 'setup' });
+  });
+
+  it('should drop only the ignore tag of that key', () => {
+    expect(tagsWithoutIgnore(['mlwa-ignore:MLW004', 'mlwa-ignore:MLW001', 'x'], 'MLW004')).toEqual([
+      'mlwa-ignore:MLW001',
+      'x'
+    ]);
+    expect(tagsWithoutIgnore(['mlwa-ignore:MLW001'], 'MLW004')).toBeNull();
+  });
+
   it('should never change the block it was given', () => {
     const stored = { phase: 'setup', ignore: { A: 'x' } };
     withCellPhase(stored, 'deployment');
     withIgnore(stored, 'B', 'y');
+    withoutIgnore(stored, 'A');
     notebookBlock(stored);
     expect(stored).toEqual({ phase: 'setup', ignore: { A: 'x' } });
   });

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +29,7 @@ from mlwa_notebook.export.annotate import (
     output_cell,
     strip_generated,
 )
-from mlwa_notebook.export.formats import FORMATS, MEDIA_TYPES, SUFFIXES
+from mlwa_notebook.export.formats import FORMATS, MEDIA_TYPES, default_name
 from mlwa_notebook.export.redact import redact_cells, redact_metadata
 from mlwa_notebook.lens import Lens, load_lens
 from mlwa_notebook.notebook import check_json
@@ -86,14 +85,6 @@ class ExportResult:
     def text(self) -> str:
         """The artefact as text (every format is UTF-8)."""
         return self.data.decode("utf-8")
-
-
-def default_name(source: str, fmt: str) -> str:
-    """The file name an export of ``source`` gets: ``NAME.review.ipynb``, ``NAME.sarif``…"""
-    stem = re.sub(r"[^\w.+-]", "", Path(source).name)
-    for ending in (".ipynb", ".review"):
-        stem = stem.removesuffix(ending)
-    return f"{stem or 'notebook'}{SUFFIXES[fmt]}"
 
 
 def default_output(source: Path, fmt: str) -> Path:

@@ -1,6 +1,10 @@
-"""The export formats, their media types and default file names (no imports: the CLI reads it)."""
+"""The export formats, their media types and default file names (light imports: the CLI and
+the server read it)."""
 
 from __future__ import annotations
+
+import re
+from pathlib import PurePath
 
 #: Every format ``mlwa export --to`` knows; the first is the default.
 FORMATS: tuple[str, ...] = ("ipynb", "html", "markdown", "json", "sarif", "wa-tool")
@@ -23,3 +27,11 @@ SUFFIXES: dict[str, str] = {
     "sarif": ".sarif",
     "wa-tool": ".wa-tool.json",
 }
+
+
+def default_name(source: str, fmt: str) -> str:
+    """The file name an export of ``source`` gets: ``NAME.review.ipynb``, ``NAME.sarif``…"""
+    stem = re.sub(r"[^\w.+-]", "", PurePath(source).name)
+    for ending in (".ipynb", ".review"):
+        stem = stem.removesuffix(ending)
+    return f"{stem or 'notebook'}{SUFFIXES[fmt]}"

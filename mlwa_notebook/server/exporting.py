@@ -42,3 +42,10 @@ def export_for_server(
 def target_path(api_path: str, filename: str) -> str:
     """The contents API path of the export: beside the notebook."""
     return posixpath.join(posixpath.dirname(api_path.lstrip("/")), filename)
+
+
+def targets(api_path: str) -> list[tuple[str, str]]:
+    """Each format with the contents API path its export of ``api_path`` is written to."""
+    from mlwa_notebook.export.formats import FORMATS, default_name
+
+    return [(fmt, target_path(api_path, default_name(api_path, fmt))) for fmt in FORMATS]

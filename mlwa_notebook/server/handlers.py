@@ -222,7 +222,25 @@ class RulesHandler(MlwaHandler):
 
 
 class ExportHandler(PostOnly):
-    """``POST export``: the review export (``mlwa export``) of the notebook, written beside it."""
+    """``POST export``: the review export (``mlwa export``) of the notebook, written beside it.
+    ``GET export?path=``: the formats, where each would be written and whether that file exists
+    (so the sidebar can ask before replacing an earlier review, as the CLI wants ``--force``)."""
+
+    @tornado.web.authenticated
+    @may_read
+    async def get(self) -> None:
+        """Answer: ``{"formats": [{"format", "path", "exists"}]}`` in ``mlwa export``'s order."""
+        from mlwa_notebook.server import exporting
+
+        api_path, _ = self.confined(self.get_query_argument("path", ""))
+        if not api_path:
+            raise ApiError(400, "'path' is required: the export is written beside the notebook", "")
+        contents: Any = self.contents_manager
+        found = []
+        for fmt, target in exporting.targets(api_path):
+            exists = bool(await ensure_async(contents.file_exists(target)))
+            found.append({"format": fmt, "path": target, "exists": exists})
+        self.finish(json.dumps({"formats": found}))
 
     @tornado.web.authenticated
     @may_write

@@ -115,20 +115,24 @@ class ChecklistRow:
             options=list(ANSWER_OPTIONS),
             value=stored_answer(state),
             tooltips=["done", "not applicable (give a reason)", "open"],
-            style={"button_width": "52px"},
-            layout=w.Layout(width="auto"),
+            # sized to their labels: a fixed width cut "done" and "open" to "do…" and "op…"
+            style={"button_width": "auto"},
+            layout=w.Layout(width="auto", flex="0 0 auto"),
         )
         self.text = w.Text(
             value=state.reason if state.state == "not-applicable" else user_note(state),
             placeholder="reason (needed for n/a) or note",
             continuous_update=False,
-            layout=w.Layout(width="28%"),
+            layout=w.Layout(flex="1 1 12em", min_width="10em"),
         )
-        self.label = w.HTML(layout=w.Layout(width="45%"))
+        self.label = w.HTML(layout=w.Layout(flex="1 1 40%", min_width="12em"))
         self.update(state)
         self.answer.observe(self._changed, names="value")
         self.text.observe(self._changed, names="value")
-        self.widget = w.HBox([self.answer, self.label, self.text])
+        # a narrow output wraps the row rather than squeezing the buttons
+        self.widget = w.HBox(
+            [self.answer, self.label, self.text], layout=w.Layout(flex_flow="row wrap")
+        )
 
     def update(self, state: PracticeState) -> None:
         """Show the practice's derived state after a new report."""
@@ -150,9 +154,10 @@ class MlwaPanel:
         self.actions = actions
         self.view = view
         self.status = w.HTML()
-        self.notes = w.HTML()
+        # the notes take the room left; the button keeps its label ("Refresh", never "…")
+        self.notes = w.HTML(layout=w.Layout(flex="1 1 auto", min_width="0"))
         self.refresh_button = w.Button(
-            description="Refresh", icon="refresh", layout=w.Layout(width="auto")
+            description="Refresh", icon="refresh", layout=w.Layout(width="auto", flex="0 0 auto")
         )
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.scores = w.HTML()

@@ -23,6 +23,10 @@ def test_score_is_met_over_applicable_minus_not_applicable() -> None:
         denominator = score.applicable - score.not_applicable
         expected = round(score.met / denominator, 4) if denominator else 0.0
         assert score.score == expected
+        # the views show the denominator and the notebook's own share as computed here
+        assert score.counted == denominator
+        shown = round(score.checked_met / score.checked, 4) if score.checked else 0.0
+        assert score.checked_score == shown
         assert score.met + score.not_applicable + score.violated + score.open == score.applicable
         assert report.coverage[score.pillar] == score.score
 
@@ -225,3 +229,14 @@ def test_the_exported_radar_draws_what_the_notebook_shows_apart() -> None:
     area = re.findall(r'<polygon points="([^"]+)" fill="#2f6fb5"', svg)
     inner = re.findall(r'<polygon class="checked" points="([^"]+)"', svg)
     assert len(area) == len(inner) == 1 and area[0] != inner[0]
+
+
+def test_the_checklist_is_counted_per_phase_and_pillar_for_the_views() -> None:
+    report = analyze_notebook(make_notebook(TRAIN))
+    for phase, pillars in report.checklist_counts.items():
+        for pillar, count in pillars.items():
+            listed = [s for s in report.checklist if s.phase == phase and s.pillar == pillar]
+            assert count == {"met": sum(s.state == "met" for s in listed), "total": len(listed)}
+    assert sum(c["total"] for p in report.checklist_counts.values() for c in p.values()) == len(
+        report.checklist
+    )

@@ -326,6 +326,8 @@ def test_suppressed_by_comment_with_reason() -> None:
     assert fired(report, "MLW004") == []
     (hidden,) = [f for f in report.suppressed if f.code == "MLW004"]
     assert hidden.suppressed is not None and hidden.suppressed.reason == "toy example"
+    # the view that offers to undo it learns it is in the code (no metadata to remove)
+    assert (hidden.suppressed.via, hidden.suppressed.key) == ("comment", "MLW004")
 
 
 def test_suppressed_by_cell_tag() -> None:
@@ -333,6 +335,30 @@ def test_suppressed_by_cell_tag() -> None:
     nb["cells"][0]["metadata"]["tags"] = ["mlwa-ignore:MLW004"]
     report = analyze_notebook(nb)
     assert fired(report, "MLW004") == [] and report.suppressed
+    why = report.suppressed[0].suppressed
+    assert why is not None and (why.scope, why.via, why.key) == ("cell", "tag", "MLW004")
+
+
+def test_a_cell_metadata_suppression_says_its_key_by_name_or_code() -> None:
+    nb = make_notebook(UNSEEDED)
+    nb["cells"][0]["metadata"]["mlwa"] = {"ignore": {"unseeded-randomness": "fixed later"}}
+    report = analyze_notebook(nb)
+    why = report.suppressed[0].suppressed
+    assert why is not None
+    assert (why.scope, why.via, why.key, why.reason) == (
+        "cell",
+        "metadata",
+        "unseeded-randomness",
+        "fixed later",
+    )
+
+
+def test_open_findings_are_counted_per_severity_most_severe_first() -> None:
+    nb = make_notebook(UNSEEDED, f"key = '{ACCESS_KEY}'")
+    report = analyze_notebook(nb)
+    expected = {s: sum(f.severity == s for f in report.findings) for s in ("error", "warning")}
+    assert report.finding_counts == {s: n for s, n in expected.items() if n}
+    assert next(iter(report.finding_counts)) == "error" and "info" not in report.finding_counts
 
 
 def test_suppressed_by_notebook_metadata_by_code_or_name() -> None:
@@ -342,6 +368,7 @@ def test_suppressed_by_notebook_metadata_by_code_or_name() -> None:
         assert fired(report, "MLW004") == []
         assert report.suppressed[0].suppressed is not None
         assert report.suppressed[0].suppressed.scope == "notebook"
+        assert report.suppressed[0].suppressed.key == key
 
 
 def test_suppression_is_per_cell() -> None:

@@ -167,7 +167,8 @@ async def test_the_lens_and_configuration_are_named_relative_to_the_root(
 # --- methods -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("endpoint", ["analyze", "export"])
+# (``GET export`` lists where each format would be written: tests/server/test_export.py)
+@pytest.mark.parametrize("endpoint", ["analyze"])
 async def test_a_get_of_a_post_endpoint_is_refused_403_to_strangers_405_to_users(
     jp_fetch: Any, endpoint: str
 ) -> None:

@@ -82,3 +82,31 @@ async def test_export_refuses_what_it_cannot_do(
         jp_fetch, "mlwa", "api", "export", method="POST", body=body(path=REVIEW, overwrite=True)
     )
     assert code == 409 and "replace the notebook itself" in error["message"]
+
+
+async def test_export_says_where_each_format_goes_and_what_exists(
+    jp_fetch: Any, messy_in_root: Path, jp_root_dir: Path
+) -> None:
+    # Given an earlier review in HTML only
+    (jp_root_dir / MESSY.replace(".ipynb", ".review.html")).write_text("<p>earlier</p>")
+    # When the sidebar asks where an export would go
+    response = await jp_fetch("mlwa", "api", "export", params={"path": MESSY}, method="GET")
+    found = {f["format"]: f for f in json.loads(response.body)["formats"]}
+    # Then every format of `mlwa export` is offered, with its file beside the notebook
+    assert list(found)[:3] == ["ipynb", "html", "markdown"]
+    assert found["markdown"]["path"] == MESSY.replace(".ipynb", ".review.md")
+    # And only the HTML review exists, so only it needs the user's consent to be replaced
+    assert [f for f, v in found.items() if v["exists"]] == ["html"]
+    code, error = await fail(jp_fetch, "mlwa", "api", "export", method="GET")
+    assert code == 400 and "'path' is required" in error["message"]
+    # And strangers learn nothing
+    code, _ = await fail(
+        jp_fetch,
+        "mlwa",
+        "api",
+        "export",
+        method="GET",
+        params={"path": MESSY},
+        headers={"Authorization": ""},
+    )
+    assert code == 403

@@ -3,50 +3,15 @@
  * ticked item survives save and reload and is in the .ipynb on disk; a finding selects its cell;
  * a phase override changes the cell's badge (and undo takes it back).
  */
-import { IJupyterLabPageFixture, expect, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 
-const EXAMPLE = '02-messy-experiment.ipynb';
-const SOURCE = path.resolve(__dirname, '..', '..', 'example_notebooks', EXAMPLE);
-const ROOT = process.env.JUPYTERLAB_GALATA_ROOT_DIR ?? '';
-const SCREENSHOT = path.resolve(__dirname, '..', '..', 'docs', 'images', 'sidebar.png');
+import { EXAMPLE, ROOT, SCREENSHOTS, SOURCE, activeCellId, openExample } from './helpers';
+
+const SCREENSHOT = path.join(SCREENSHOTS, 'sidebar.png');
 
 test.use({ autoGoto: true });
-
-/** Open the example in the test's folder and show the sidebar once its report has arrived. */
-async function openExample(page: IJupyterLabPageFixture, tmpPath: string): Promise<void> {
-  const target = `${tmpPath}/${EXAMPLE}`;
-  if (!(await page.contents.fileExists(target))) {
-    await page.contents.uploadFile(SOURCE, target);
-  }
-  // open through the document manager: after a reload the file browser may show another folder
-  await page.evaluate(async file => {
-    const app = (
-      window as unknown as {
-        jupyterapp: { commands: { execute(id: string, args: object): Promise<unknown> } };
-      }
-    ).jupyterapp;
-    await app.commands.execute('docmanager:open', { path: file });
-  }, target);
-  await expect(page.locator('.jp-NotebookPanel .jp-Cell').first()).toBeVisible();
-  await page.notebook.activate(EXAMPLE);
-  await page.sidebar.openTab('mlwa-sidebar');
-  await page.sidebar.setWidth(420, 'right');
-  await expect(page.locator('.mlwa-Sidebar [data-testid="mlwa-finding"]').first()).toBeVisible();
-}
-
-/** The id of the notebook's active cell, from the application itself. */
-async function activeCellId(page: IJupyterLabPageFixture): Promise<string | undefined> {
-  return page.evaluate(() => {
-    const app = (window as unknown as { jupyterapp: { shell: { currentWidget: unknown } } })
-      .jupyterapp;
-    const panel = app.shell.currentWidget as {
-      content?: { activeCell?: { model: { id: string } } };
-    };
-    return panel.content?.activeCell?.model.id;
-  });
-}
 
 test.describe('the ML Well-Architected sidebar', () => {
   test('shows phases, checklist and findings; a ticked item is saved with the notebook', async ({
@@ -209,17 +174,28 @@ test.describe('the kernel and the sidebar', () => {
 
 test.describe('Run All', () => {
   test('cells after %load_ext see the live cells in the same run', async ({ page }) => {
-    // Given a new notebook whose cells are typed, not saved
+    const errors: string[] = [];
+    page.on('console', message => {
+      if (message.type() === 'error') {
+        errors.push(message.text());
+      }
+    });
+    // Given a new notebook whose cells are typed, not saved, some before the extension loads
     await page.notebook.createNew('runall.ipynb');
-    await page.notebook.setCell(0, 'code', '%load_ext mlwa_notebook');
+    await page.notebook.setCell(0, 'code', 'x = 1');
+    await page.notebook.addCell('code', 'y = 2');
+    await page.notebook.addCell('code', '%load_ext mlwa_notebook');
     await page.notebook.addCell('code', '%mlwa status');
 
     // When every cell runs in one go (all scheduled before the extension is loaded)
     await page.notebook.run();
 
     // Then the status says it analysed the live cells, not a saved file
-    const output = (await page.notebook.getCellTextOutput(1)) ?? [];
+    const output = (await page.notebook.getCellTextOutput(3)) ?? [];
     expect(output.join('\n')).toContain('analysed: the live cells of');
+    // And the comms the kernel refused before %load_ext left no error in the console
+    await page.waitForTimeout(500); // the kernel's last comm_close
+    expect(errors.filter(e => e.includes('Comm not found'))).toEqual([]);
   });
 });
 

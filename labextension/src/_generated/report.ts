@@ -86,6 +86,27 @@ export interface NotebookReport {
   evidence: Evidence[];
   lenses: string[];
   coverage_formula: string;
+  /**
+   * open findings per severity, most severe first; severities without findings left out
+   */
+  finding_counts: {
+    [k: string]: number | undefined;
+  };
+  /**
+   * per lens phase and pillar, the practices of the checklist and how many are met
+   */
+  checklist_counts: {
+    [k: string]:
+      | {
+          [k: string]:
+            | {
+                met: number;
+                total: number;
+              }
+            | undefined;
+        }
+      | undefined;
+  };
 }
 /**
  * This interface was referenced by `MlwaReport`'s JSON-Schema
@@ -145,6 +166,14 @@ export interface Finding {
 export interface Suppression {
   scope: 'cell' | 'notebook';
   reason: string;
+  /**
+   * where it is said: metadata mlwa.ignore, a mlwa-ignore: tag, or a # mlwa: ignore[...] comment in the code
+   */
+  via: 'metadata' | 'tag' | 'comment';
+  /**
+   * the key it is said under (the code or the rule name)
+   */
+  key: string;
 }
 /**
  * This interface was referenced by `MlwaReport`'s JSON-Schema
@@ -190,6 +219,14 @@ export interface PillarScore {
    * of the attested practices, those answered (done, or not applicable with a reason)
    */
   answered: number;
+  /**
+   * the denominator of score: applicable - not_applicable
+   */
+  counted: number;
+  /**
+   * what the notebook shows by itself: checked_met / checked (0 when nothing is checked)
+   */
+  checked_score: number;
 }
 /**
  * This interface was referenced by `MlwaReport`'s JSON-Schema

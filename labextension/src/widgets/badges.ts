@@ -9,6 +9,8 @@ import type { NotebookAnalysis } from '../analysis';
 import type { CellReport } from '../tokens';
 
 const BADGE_CLASS = 'mlwa-CellBadge';
+/** The input wrapper with a badge: it keeps a strip free for it under the editor. */
+const BADGED_CLASS = 'mlwa-mod-badged';
 
 export class CellBadges implements IDisposable {
   constructor(private readonly analysis: NotebookAnalysis) {
@@ -28,6 +30,7 @@ export class CellBadges implements IDisposable {
     this.analysis.changed.disconnect(this._update, this);
     for (const cell of this.analysis.panel.content.widgets) {
       cell.node.querySelector(`.${BADGE_CLASS}`)?.remove();
+      cell.node.querySelector(`.${BADGED_CLASS}`)?.classList.remove(BADGED_CLASS);
     }
   }
 
@@ -65,6 +68,7 @@ function place(cell: Cell, report: CellReport): void {
     badge.className = BADGE_CLASS;
     badge.setAttribute('role', 'note');
     host.appendChild(badge);
+    host.classList.add(BADGED_CLASS);
   }
   const explicit = report.phase_source === 'explicit';
   const findings = report.finding_count;

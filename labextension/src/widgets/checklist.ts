@@ -2,7 +2,7 @@
  * The checklist of one lens phase (the active cell's, or one the user picks), grouped by
  * pillar: each best practice with its state in the report and the user's answer.
  */
-import { checklistByPillar } from '../model';
+import { checklistByPillar } from '../reportlookup';
 import { AnswerState, IChecklistEntry, PILLAR_NAMES, PracticeState } from '../tokens';
 import { IViewContext, cellLabel } from './context';
 import { h } from './dom';
@@ -97,7 +97,8 @@ export function renderChecklist(ctx: IViewContext): HTMLElement {
     body.append(h('p', { class: 'mlwa-Muted' }, `No best practice of the lens covers ${phase}.`));
   }
   for (const [pillar, items] of groups) {
-    const met = items.filter(s => s.state === 'met').length;
+    // the report's count for the whole pillar of this phase (the cell's own come first above)
+    const count = report.checklist_counts[phase]?.[pillar];
     body.append(
       h(
         'div',
@@ -106,7 +107,7 @@ export function renderChecklist(ctx: IViewContext): HTMLElement {
           'h4',
           { class: 'mlwa-Pillar-title', 'data-pillar': pillar },
           PILLAR_NAMES[pillar],
-          h('span', { class: 'mlwa-Muted' }, ` · ${met}/${items.length} met`)
+          count ? h('span', { class: 'mlwa-Muted' }, ` · ${count.met}/${count.total} met`) : null
         ),
         h('ul', { class: 'mlwa-Items' }, ...items.map(item => renderItem(ctx, item)))
       )

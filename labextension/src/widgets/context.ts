@@ -9,10 +9,8 @@ import type { AnswerState, CellReport, IChecklistEntry, NotebookReport } from '.
 export interface IViewState {
   /** The lens phase the checklist shows: `null` follows the active cell. */
   checklistPhase: string | null;
-  /** The finding whose "suppress" form is open (`<cell id>/<code>/<line>`). */
+  /** The finding whose "suppress" form is open (`<list>-<cell id>/<code>/<line>`). */
   suppressing: string | null;
-  /** Sections the user closed. */
-  closed: Set<string>;
 }
 
 /** The actions a section may ask for; each goes through a command or the notebook model. */
@@ -20,6 +18,8 @@ export interface IActions {
   setPhase(cellId: string, phase: string | null): void;
   setAnswer(bp: string, state: AnswerState, note?: string, reason?: string): void;
   suppress(cellId: string, code: string, reason: string): void;
+  /** Undo a suppression the report lists (`finding.suppressed`), where it was said. */
+  unsuppress(cellId: string, scope: string, via: string, key: string): void;
   goToCell(cellId: string): void;
   analyse(): void;
   exportNotebook(): void;

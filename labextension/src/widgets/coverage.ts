@@ -1,11 +1,11 @@
 /**
- * Pillar coverage: a radar of the six scores the core computed, and the numbers behind each
- * (hover shows the formula). Rendering only: every number comes from the report.
+ * Pillar coverage: a radar of the six scores the core computed, its legend, and the numbers
+ * behind each (hover shows the formula). Rendering only: every number comes from the report.
  */
-import { radarPoints } from '../model';
 import { PILLARS, PILLAR_NAMES, Pillar, PillarScore } from '../tokens';
-import { IViewContext } from './context';
+import type { NotebookReport } from '../tokens';
 import { h, svg } from './dom';
+import { radarPoints } from './radargeometry';
 
 const SHORT: { readonly [P in Pillar]: string } = {
   'operational-excellence': 'Ops',
@@ -16,13 +16,9 @@ const SHORT: { readonly [P in Pillar]: string } = {
   sustainability: 'Sus'
 };
 
-export function renderCoverage(ctx: IViewContext, radarHost: HTMLElement | null): HTMLElement {
-  const body = h('div', { class: 'mlwa-Coverage' });
-  const report = ctx.report;
-  if (!report) {
-    return body;
-  }
-  const scores = PILLARS.map(
+/** The report's score of each pillar, in the framework's order (absent: nothing counted). */
+function scoresOf(report: NotebookReport): PillarScore[] {
+  return PILLARS.map(
     p =>
       report.pillar_scores.find(s => s.pillar === p) ?? {
         pillar: p,
@@ -36,10 +32,20 @@ export function renderCoverage(ctx: IViewContext, radarHost: HTMLElement | null)
         checked: 0,
         checked_met: 0,
         attested: 0,
-        answered: 0
+        answered: 0,
+        counted: 0,
+        checked_score: 0
       }
   );
-  body.append(radarHost ?? svgRadar(scores));
+}
+
+export function renderCoverage(report: NotebookReport | null): HTMLElement {
+  const body = h('div', { class: 'mlwa-Coverage' });
+  if (!report) {
+    return body;
+  }
+  const scores = scoresOf(report);
+  body.append(svgRadar(scores), renderLegend(scores.some(s => s.violated)));
   body.append(
     h(
       'ul',
@@ -51,8 +57,8 @@ export function renderCoverage(ctx: IViewContext, radarHost: HTMLElement | null)
             class: 'mlwa-Score',
             'data-pillar': s.pillar,
             title:
-              `${PILLAR_NAMES[s.pillar]}: ${s.met} met of ${s.applicable - s.not_applicable} ` +
-              `applicable (${s.not_applicable} not applicable, ${s.violated} violated, ${s.open} open).\n` +
+              `${PILLAR_NAMES[s.pillar]}: ${s.met} met of ${s.counted} counted ` +
+              `(${s.not_applicable} not applicable, ${s.violated} violated, ${s.open} open).\n` +
               report.coverage_formula
           },
           h('span', { class: 'mlwa-Score-name' }, PILLAR_NAMES[s.pillar]),
@@ -77,15 +83,18 @@ export function renderCoverage(ctx: IViewContext, radarHost: HTMLElement | null)
                 'checked: practices a rule or evidence signal sees in the notebook (met / counted); ' +
                 'answered: practices only a person can vouch for, answered in the checklist'
             },
-            `checked ${s.checked_met}/${s.checked} · answered ${s.answered}/${s.attested}`
-          ),
-          s.violated
-            ? h(
-                'span',
-                { class: 'mlwa-Score-violated', title: 'violated by open findings' },
-                `✗${s.violated}`
-              )
-            : null
+            `checked ${s.checked_met}/${s.checked} · answered ${s.answered}/${s.attested}`,
+            s.violated
+              ? h(
+                  'span',
+                  {
+                    class: 'mlwa-Score-violated',
+                    title: `${s.violated} practice${s.violated === 1 ? '' : 's'} violated by open findings`
+                  },
+                  ` · ✗${s.violated} violated`
+                )
+              : null
+          )
         )
       )
     )
@@ -93,21 +102,48 @@ export function renderCoverage(ctx: IViewContext, radarHost: HTMLElement | null)
   return body;
 }
 
-/** A six-axis radar of the scores, drawn with the theme's colours. */
+/** What the radar's two shapes and the ✗ marks mean. */
+function renderLegend(withViolations: boolean): HTMLElement {
+  const swatch = (kind: string): SVGSVGElement =>
+    svg(
+      'svg',
+      { class: 'mlwa-Legend-swatch', viewBox: '0 0 24 10', width: 24, height: 10 },
+      svg('line', { class: `mlwa-Radar-${kind}`, x1: 1, y1: 5, x2: 23, y2: 5 })
+    );
+  return h(
+    'ul',
+    { class: 'mlwa-Legend', 'aria-label': 'Legend', 'data-testid': 'mlwa-radar-legend' },
+    h('li', {}, swatch('area'), 'coverage: checked and answered'),
+    h('li', {}, swatch('checked'), 'shown by the notebook alone'),
+    withViolations
+      ? h(
+          'li',
+          {},
+          h('span', { class: 'mlwa-Score-violated' }, '✗N'),
+          ' practices violated by open findings'
+        )
+      : null
+  );
+}
+
+/** The radar's drawing area: labels sit inside the view box, so nothing is clipped. */
+const VIEW = { width: 280, height: 220, radius: 72, labelGap: 12 };
+
+/** A six-axis radar of the scores, drawn with the theme's colours; it scales with the panel. */
 export function svgRadar(scores: readonly PillarScore[]): SVGSVGElement {
-  const size = 220;
-  const c = size / 2;
-  const radius = 72;
-  const ring = (v: number) =>
+  const cx = VIEW.width / 2;
+  const cy = VIEW.height / 2;
+  const ring = (v: number): Array<[number, number]> =>
     radarPoints(
       scores.map(() => v),
-      radius,
-      c,
-      c
+      VIEW.radius,
+      cx,
+      cy
     );
   const chart = svg('svg', {
     class: 'mlwa-Radar',
-    viewBox: `0 0 ${size} ${size}`,
+    viewBox: `0 0 ${VIEW.width} ${VIEW.height}`,
+    preserveAspectRatio: 'xMidYMid meet',
     role: 'img',
     'aria-label':
       'Pillar coverage radar: ' +
@@ -126,39 +162,43 @@ export function svgRadar(scores: readonly PillarScore[]): SVGSVGElement {
   const ends = ring(1);
   const labels = radarPoints(
     scores.map(() => 1),
-    radius + 18,
-    c,
-    c
+    VIEW.radius + VIEW.labelGap,
+    cx,
+    cy
   );
   scores.forEach((s, i) => {
-    const [x, y] = ends[i] ?? [c, c];
-    chart.append(svg('line', { class: 'mlwa-Radar-axis', x1: c, y1: c, x2: x, y2: y }));
-    const [lx, ly] = labels[i] ?? [c, c];
+    const [x, y] = ends[i] ?? [cx, cy];
+    chart.append(svg('line', { class: 'mlwa-Radar-axis', x1: cx, y1: cy, x2: x, y2: y }));
+    const [lx, ly] = labels[i] ?? [cx, cy];
     const text = svg('text', {
       class: 'mlwa-Radar-label',
+      'data-pillar': s.pillar,
       x: lx,
       y: ly,
-      'text-anchor': Math.abs(lx - c) < 4 ? 'middle' : lx > c ? 'start' : 'end',
-      'dominant-baseline': 'middle'
+      'text-anchor': Math.abs(lx - cx) < 4 ? 'middle' : lx > cx ? 'start' : 'end',
+      'dominant-baseline': Math.abs(lx - cx) < 4 ? (ly < cy ? 'auto' : 'hanging') : 'middle'
     });
-    text.textContent = SHORT[s.pillar];
+    text.textContent = `${SHORT[s.pillar]} ${s.percent}%`;
+    const title = svg('title');
+    title.textContent = PILLAR_NAMES[s.pillar];
+    text.append(title);
     chart.append(text);
   });
   const points = radarPoints(
     scores.map(s => s.score),
-    radius,
-    c,
-    c
+    VIEW.radius,
+    cx,
+    cy
   );
   chart.append(
     svg('polygon', { class: 'mlwa-Radar-area', points: points.map(p => p.join(',')).join(' ') })
   );
-  // Dashed: the part the notebook shows by itself (checked practices met / counted).
+  // Dashed: the part the notebook shows by itself (the report's checked_score).
   const checked = radarPoints(
-    scores.map(s => (s.checked ? s.checked_met / s.checked : 0)),
-    radius,
-    c,
-    c
+    scores.map(s => s.checked_score),
+    VIEW.radius,
+    cx,
+    cy
   );
   chart.append(
     svg('polygon', {

@@ -12,13 +12,10 @@ export function renderFindings(ctx: IViewContext): HTMLElement {
   if (!report) {
     return body;
   }
-  const counts = new Map<string, number>();
-  for (const f of report.findings) {
-    counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
-  }
-  const parts = ['error', 'warning', 'info']
-    .filter(s => counts.get(s))
-    .map(s => `${counts.get(s)} ${s}${counts.get(s) === 1 ? '' : 's'}`);
+  // The counts and their order (most severe first) are the report's.
+  const parts = Object.entries(report.finding_counts).map(
+    ([severity, n]) => `${n} ${severity}${n === 1 ? '' : 's'}`
+  );
   body.append(
     h(
       'p',
@@ -28,20 +25,33 @@ export function renderFindings(ctx: IViewContext): HTMLElement {
     )
   );
   if (report.findings.length) {
-    body.append(
-      h(
-        'ul',
-        { class: 'mlwa-Findings', 'aria-label': 'Findings' },
-        ...report.findings.map(f => renderFinding(ctx, f))
-      )
-    );
+    body.append(renderFindingList(ctx, report.findings, 'all'));
   }
   return body;
 }
 
-function renderFinding(ctx: IViewContext, f: Finding): HTMLElement {
-  const key = findingKey(f);
-  const open = ctx.state.suppressing === key;
+/**
+ * A list of findings; `where` keeps the keys and ids of two lists of the same findings apart
+ * (the active cell's and the notebook's).
+ */
+export function renderFindingList(
+  ctx: IViewContext,
+  findings: readonly Finding[],
+  where: string
+): HTMLElement {
+  return h(
+    'ul',
+    {
+      class: 'mlwa-Findings',
+      'aria-label': where === 'all' ? 'Findings' : 'Findings of this cell'
+    },
+    ...findings.map(f => renderFinding(ctx, f, where))
+  );
+}
+
+function renderFinding(ctx: IViewContext, f: Finding, where: string): HTMLElement {
+  const mark = `${where}-${findingKey(f)}`;
+  const open = ctx.state.suppressing === mark;
   const li = h(
     'li',
     { class: 'mlwa-Finding', 'data-severity': f.severity, 'data-code': f.code },
@@ -52,7 +62,7 @@ function renderFinding(ctx: IViewContext, f: Finding): HTMLElement {
         class: 'mlwa-Finding-main',
         'data-testid': 'mlwa-finding',
         'data-cell-id': f.cell_id,
-        'data-mlwa-key': `finding-${key}`,
+        'data-mlwa-key': `finding-${mark}`,
         title: 'Select the cell',
         onclick: () => ctx.actions.goToCell(f.cell_id)
       },
@@ -72,9 +82,9 @@ function renderFinding(ctx: IViewContext, f: Finding): HTMLElement {
         type: 'button',
         class: 'mlwa-Link',
         'aria-expanded': open ? 'true' : 'false',
-        'data-mlwa-key': `suppress-${key}`,
+        'data-mlwa-key': `suppress-${mark}`,
         onclick: () => {
-          ctx.state.suppressing = open ? null : key;
+          ctx.state.suppressing = open ? null : mark;
           ctx.actions.refresh();
         }
       },
@@ -82,20 +92,20 @@ function renderFinding(ctx: IViewContext, f: Finding): HTMLElement {
     )
   );
   if (open) {
-    li.append(renderSuppressForm(ctx, f, key));
+    li.append(renderSuppressForm(ctx, f, mark));
   }
   return li;
 }
 
-function renderSuppressForm(ctx: IViewContext, f: Finding, key: string): HTMLElement {
-  const inputId = `mlwa-suppress-reason-${key}`;
+function renderSuppressForm(ctx: IViewContext, f: Finding, mark: string): HTMLElement {
+  const inputId = `mlwa-suppress-reason-${mark}`;
   const input = h('input', {
     id: inputId,
     type: 'text',
     class: 'jp-mod-styled mlwa-Text',
     placeholder: 'Why is this fine here?',
     required: true,
-    'data-mlwa-key': `suppress-reason-${key}`,
+    'data-mlwa-key': `suppress-reason-${mark}`,
     autofocus: true
   });
   const form = h(

@@ -4,22 +4,24 @@
  */
 import { PathExt } from '@jupyterlab/coreutils';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
-import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { IStateDB } from '@jupyterlab/statedb';
 import { LabIcon } from '@jupyterlab/ui-components';
 import type { CommandRegistry } from '@lumino/commands';
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import type { AnalysisRegistry, NotebookAnalysis } from '../analysis';
-import { cellReport, readAnswers } from '../model';
+import { readAnswers } from '../metadata';
+import { cellReport } from '../reportlookup';
 import { CommandIDs, ISettings, METADATA_KEY } from '../tokens';
+import type { Finding, NotebookReport } from '../tokens';
 import { renderCellPhase } from './cellphase';
 import { renderChecklist } from './checklist';
 import { IActions, IViewContext, IViewState } from './context';
 import { renderCoverage } from './coverage';
 import { h } from './dom';
-import { renderFindings } from './findings';
-import { RadarView } from './radar';
+import { renderFindingList, renderFindings } from './findings';
+import { renderSuppressed } from './suppressed';
 
 const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16">
 <polygon class="jp-icon3" fill="#616161" points="12,2 21,7.5 21,16.5 12,22 3,16.5 3,7.5" opacity="0.35"/>
@@ -30,13 +32,51 @@ export const mlwaIcon = new LabIcon({ name: 'mlwa-notebook:lens', svgstr: ICON_S
 
 export const SIDEBAR_ID = 'mlwa-sidebar';
 
+/** Where the sections the user closed are remembered (JupyterLab's state database). */
+const STATE_KEY = 'mlwa-notebook:sidebar';
+
+/** The sections, top to bottom: the active cell first, then what is about the whole notebook. */
+type SectionId = 'cell' | 'coverage' | 'findings' | 'suppressed';
+const SECTIONS: readonly SectionId[] = ['cell', 'coverage', 'findings', 'suppressed'];
+
+/**
+ * One part of the panel, rebuilt only when what it renders from changed: moving between cells
+ * rebuilds the active cell's section and nothing else. `data-renders` counts its rebuilds.
+ */
+class Part {
+  constructor(readonly node: HTMLElement) {}
+
+  /** Rebuild with `build` when `inputs` differ (by identity) from the last ones. */
+  update(inputs: readonly unknown[], build: () => Node[]): void {
+    if (this._inputs && sameInputs(this._inputs, inputs)) {
+      return;
+    }
+    this._inputs = inputs;
+    this.node.replaceChildren(...build());
+    this._renders += 1;
+    this.node.dataset['renders'] = String(this._renders);
+  }
+
+  /** Forget the inputs, so the next update rebuilds. */
+  invalidate(): void {
+    this._inputs = null;
+  }
+
+  private _inputs: readonly unknown[] | null = null;
+  private _renders = 0;
+}
+
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
 export class MlwaSidebar extends Widget {
   constructor(
     private readonly tracker: INotebookTracker,
     private readonly analyses: AnalysisRegistry,
     private readonly commands: CommandRegistry,
     private readonly settings: () => ISettings,
-    rendermime: IRenderMimeRegistry | null
+    private readonly stateDB: IStateDB | null
   ) {
     super();
     this.id = SIDEBAR_ID;
@@ -45,8 +85,23 @@ export class MlwaSidebar extends Widget {
     this.title.caption = 'ML Well-Architected review';
     this.node.setAttribute('role', 'region');
     this.node.setAttribute('aria-label', 'ML Well-Architected review');
-    this._radar = new RadarView(rendermime);
     this._actions = this._makeActions();
+    this._header = new Part(h('div', { class: 'mlwa-HeaderPart' }));
+    this._problems = new Part(h('div', { class: 'mlwa-ProblemsPart' }));
+    this._waiting = new Part(h('div', { class: 'mlwa-WaitingPart' }));
+    for (const id of SECTIONS) {
+      this._sections.set(id, this._makeSection(id));
+    }
+    const part = (testid: string, cls: string): Part =>
+      new Part(h('div', { class: cls, 'data-testid': testid }));
+    this._cellPhase = part('mlwa-part-cellphase', 'mlwa-CellPhasePart');
+    this._cellFindings = part('mlwa-cell-findings', 'mlwa-CellFindings');
+    this._checklist = part('mlwa-part-checklist', 'mlwa-CellChecklist');
+    this._sectionOf('cell').part.node.append(
+      this._cellPhase.node,
+      this._cellFindings.node,
+      this._checklist.node
+    );
   }
 
   protected override onAfterAttach(msg: Message): void {
@@ -68,11 +123,6 @@ export class MlwaSidebar extends Widget {
     this._scheduleRender();
   }
 
-  override dispose(): void {
-    this._radar.dispose();
-    super.dispose();
-  }
-
   private _onCurrentChanged(): void {
     const panel = this.tracker.currentWidget;
     this._follow(panel ? this.analyses.get(panel) : null);
@@ -86,20 +136,28 @@ export class MlwaSidebar extends Widget {
     }
     if (this._analysis) {
       this._analysis.changed.disconnect(this._scheduleRender, this);
-      this._analysis.panel.context.model?.metadataChanged.disconnect(this._scheduleRender, this);
+      this._analysis.panel.context.model?.metadataChanged.disconnect(this._onMetadata, this);
     }
     this._analysis = analysis;
     this._state.checklistPhase = null;
     this._state.suppressing = null;
+    this._answers = null;
     if (analysis) {
       analysis.changed.connect(this._scheduleRender, this);
       void analysis.panel.context.ready.then(() => {
         if (this._analysis === analysis) {
-          analysis.panel.context.model.metadataChanged.connect(this._scheduleRender, this);
+          analysis.panel.context.model.metadataChanged.connect(this._onMetadata, this);
+          this._answers = null;
           this._scheduleRender();
         }
       });
     }
+  }
+
+  /** The notebook's metadata changed: the stored answers are read again on the next render. */
+  private _onMetadata(): void {
+    this._answers = null;
+    this._scheduleRender();
   }
 
   private _scheduleRender(): void {
@@ -113,7 +171,7 @@ export class MlwaSidebar extends Widget {
   }
 
   private _render(): void {
-    // Keep the focused control, what is typed in it and the scroll position across re-renders.
+    // Keep the focused control, what is typed in it and the scroll position across rebuilds.
     const active = document.activeElement as HTMLElement | null;
     const inside = active !== null && this.node.contains(active);
     const key = inside ? active.dataset['mlwaKey'] : undefined;
@@ -123,11 +181,13 @@ export class MlwaSidebar extends Widget {
         : null;
     const scroll = this.node.scrollTop;
 
-    this._radar.unmount();
-    this.node.replaceChildren(...this._content());
-    this._radar.mount(this.node);
+    const start = performance.now();
+    this._update();
+    // The panel's own time, summed: the browser test prints it beside the time of a move.
+    this._renderMs += performance.now() - start;
+    this.node.dataset['renderMs'] = this._renderMs.toFixed(1);
 
-    if (key) {
+    if (key && (!active || !active.isConnected)) {
       const again = this.node.querySelector<HTMLElement>(`[data-mlwa-key="${CSS.escape(key)}"]`);
       if (again) {
         if (typed && again instanceof HTMLInputElement) {
@@ -140,58 +200,101 @@ export class MlwaSidebar extends Widget {
     this.node.scrollTop = scroll;
   }
 
-  private _content(): HTMLElement[] {
+  /** Bring every part up to date; parts whose inputs did not change are left as they are. */
+  private _update(): void {
     const analysis = this._analysis;
     if (!analysis) {
-      return [renderEmpty()];
+      this.node.replaceChildren(renderEmpty());
+      this._shown = null;
+      return;
     }
     const panel = analysis.panel;
     const report = analysis.report;
-    const activeCellId = panel.content.activeCell?.model.id ?? null;
-    const ctx: IViewContext = {
-      analysis,
-      report,
-      activeCellId,
-      activeCell: activeCellId ? cellReport(report, activeCellId) : undefined,
-      answers: panel.context.isReady
-        ? readAnswers(panel.context.model.sharedModel.getMetadata(METADATA_KEY))
-        : {},
-      state: this._state,
-      actions: this._actions
-    };
-    const parts: HTMLElement[] = [this._header(panel, analysis)];
-    const problems = this._problems(analysis);
-    if (problems) {
-      parts.push(problems);
+    const layout = report ? 'report' : 'waiting';
+    if (this._shown !== layout) {
+      // the parts stay the same nodes; only which ones are in the panel changes
+      const parts = [this._header.node, this._problems.node];
+      if (report) {
+        for (const id of SECTIONS) {
+          parts.push(this._sectionOf(id).details);
+        }
+      } else {
+        parts.push(this._waiting.node);
+      }
+      this.node.replaceChildren(...parts);
+      this._shown = layout;
     }
+    this._header.update([analysis, analysis.status, panel.context.path], () => [
+      this._renderHeader(panel, analysis)
+    ]);
+    this._problems.update([analysis.error, analysis.errors], () => this._renderProblems(analysis));
     if (!report) {
-      parts.push(
+      const auto = this.settings().autoAnalyse;
+      this._waiting.update([analysis.status, auto], () => [
         h(
           'p',
           { class: 'mlwa-Muted mlwa-Waiting' },
           analysis.status === 'failed'
             ? ''
-            : this.settings().autoAnalyse
+            : auto
               ? 'Analysing the notebook…'
               : 'Automatic analysis is off: press Analyse.'
         )
-      );
-      return parts;
+      ]);
+      return;
     }
-    parts.push(
-      this._section('cell', 'Active cell', renderCellPhase(ctx)),
-      this._section(
-        'coverage',
-        'Pillar coverage',
-        renderCoverage(ctx, this._radar.host(analysis.radar))
-      ),
-      this._section('findings', `Findings (${report.findings.length})`, renderFindings(ctx)),
-      this._section('checklist', 'Checklist', renderChecklist(ctx))
+    const activeCellId = panel.content.activeCell?.model.id ?? null;
+    if (this._answers === null) {
+      this._answers = panel.context.isReady
+        ? readAnswers(panel.context.model.sharedModel.getMetadata(METADATA_KEY))
+        : {};
+    }
+    const ctx: IViewContext = {
+      analysis,
+      report,
+      activeCellId,
+      activeCell: activeCellId ? cellReport(report, activeCellId) : undefined,
+      answers: this._answers,
+      state: this._state,
+      actions: this._actions
+    };
+    const state = this._state;
+    // The active cell's part in three, each rebuilt only when what it shows changed: moving
+    // between two cells of the same checklist rebuilds the phase line only.
+    const cell = ctx.activeCell;
+    const own = (activeCellId && findingsByCell(report).get(activeCellId)) || NO_FINDINGS;
+    this._cellPhase.update([report, activeCellId, cell], () => [renderCellPhase(ctx)]);
+    this._cellFindings.update([own, state.suppressing], () => this._renderCellFindings(ctx, own));
+    this._checklist.update(
+      [
+        report,
+        this._answers,
+        state.checklistPhase,
+        cell?.checklist_phase,
+        cell?.lens_phase,
+        cell?.phase,
+        cell ? cell.checklist.join(' ') : activeCellId
+      ],
+      () => [h('h3', { class: 'mlwa-Subtitle' }, 'Checklist'), renderChecklist(ctx)]
     );
-    return parts;
+    this._section('coverage').update([report], () => [renderCoverage(report)]);
+    this._section('findings').update([report, state.suppressing], () => [renderFindings(ctx)]);
+    this._section('suppressed').update([report], () => [renderSuppressed(ctx)]);
+    this._titles(report.findings.length, report.suppressed.length);
   }
 
-  private _header(panel: NotebookPanel, analysis: NotebookAnalysis): HTMLElement {
+  /** The active cell's own findings (nothing when it has none). */
+  private _renderCellFindings(ctx: IViewContext, own: readonly Finding[]): Node[] {
+    if (!own.length) {
+      return [];
+    }
+    return [
+      h('h3', { class: 'mlwa-Subtitle' }, `Findings in this cell (${own.length})`),
+      renderFindingList(ctx, own, 'cell')
+    ];
+  }
+
+  private _renderHeader(panel: NotebookPanel, analysis: NotebookAnalysis): HTMLElement {
     const status = {
       idle: 'Not analysed yet',
       waiting: 'Changes pending…',
@@ -247,40 +350,97 @@ export class MlwaSidebar extends Widget {
     );
   }
 
-  private _problems(analysis: NotebookAnalysis): HTMLElement | null {
+  private _renderProblems(analysis: NotebookAnalysis): Node[] {
     const error = analysis.error;
     const records = analysis.errors;
     if (!error && !records.length) {
-      return null;
+      return [];
     }
-    return h(
-      'div',
-      { class: 'mlwa-Alert', role: 'alert' },
-      error ? h('p', {}, h('strong', {}, error.message)) : null,
-      error ? h('p', {}, error.hint) : null,
-      ...records.map(r => h('p', {}, `${r.path}: ${r.message}`))
-    );
+    return [
+      h(
+        'div',
+        { class: 'mlwa-Alert', role: 'alert' },
+        error ? h('p', {}, h('strong', {}, error.message)) : null,
+        error ? h('p', {}, error.hint) : null,
+        ...records.map(r => h('p', {}, `${r.path}: ${r.message}`))
+      )
+    ];
   }
 
-  private _section(id: string, title: string, content: HTMLElement): HTMLElement {
+  private _section(id: SectionId): Part {
+    return this._sectionOf(id).part;
+  }
+
+  private _sectionOf(id: SectionId): {
+    details: HTMLDetailsElement;
+    summary: HTMLElement;
+    part: Part;
+  } {
+    const found = this._sections.get(id);
+    if (!found) {
+      throw new Error(`mlwa: no section ${id}`);
+    }
+    return found;
+  }
+
+  /** The section titles with the report's counts (cheap: text only). */
+  private _titles(findings: number, suppressed: number): void {
+    const titles: { [id in SectionId]: string } = {
+      cell: 'Active cell',
+      coverage: 'Pillar coverage',
+      findings: `All findings (${findings})`,
+      suppressed: `Suppressed (${suppressed})`
+    };
+    for (const [id, section] of this._sections) {
+      if (section.summary.textContent !== titles[id]) {
+        section.summary.textContent = titles[id];
+      }
+    }
+  }
+
+  /** A collapsible section whose open state is remembered across sessions. */
+  private _makeSection(id: SectionId): {
+    details: HTMLDetailsElement;
+    summary: HTMLElement;
+    part: Part;
+  } {
+    const summary = h('summary', { class: 'mlwa-Section-title', 'data-mlwa-key': `section-${id}` });
+    const content = h('div', { class: 'mlwa-Section-body', 'data-testid': `mlwa-section-${id}` });
     const details = h(
       'details',
-      {
-        class: 'mlwa-Section',
-        'data-section': id,
-        open: !this._state.closed.has(id)
-      },
-      h('summary', { class: 'mlwa-Section-title', 'data-mlwa-key': `section-${id}` }, title),
+      { class: 'mlwa-Section', 'data-section': id, open: true },
+      summary,
       content
     );
     details.addEventListener('toggle', () => {
-      if (details.open) {
-        this._state.closed.delete(id);
-      } else {
-        this._state.closed.add(id);
+      const closed = !details.open;
+      if (closed === this._closed.has(id)) {
+        return;
       }
+      if (closed) {
+        this._closed.add(id);
+      } else {
+        this._closed.delete(id);
+      }
+      void this.stateDB?.save(STATE_KEY, { closed: [...this._closed] });
     });
-    return details;
+    return { details, summary, part: new Part(content) };
+  }
+
+  /** Close the sections the user closed in an earlier session (once the state is restored). */
+  async restoreState(): Promise<void> {
+    try {
+      const saved = (await this.stateDB?.fetch(STATE_KEY)) as { closed?: unknown } | undefined;
+      const closed = Array.isArray(saved?.closed) ? saved.closed.map(String) : [];
+      for (const [id, section] of this._sections) {
+        if (closed.includes(id)) {
+          this._closed.add(id);
+          section.details.open = false;
+        }
+      }
+    } catch (reason) {
+      console.warn(`mlwa: the sidebar's state could not be read (${String(reason)})`);
+    }
   }
 
   private _makeActions(): IActions {
@@ -292,6 +452,8 @@ export class MlwaSidebar extends Widget {
       setAnswer: (bp, state, note, reason) =>
         run(CommandIDs.setAnswer, { bp, state, note: note ?? '', reason: reason ?? '' }),
       suppress: (cellId, code, reason) => run(CommandIDs.suppress, { cellId, code, reason }),
+      unsuppress: (cellId, scope, via, key) =>
+        run(CommandIDs.unsuppress, { cellId, scope, via, key }),
       goToCell: cellId => run(CommandIDs.goToCell, { cellId }),
       analyse: () => run(CommandIDs.analyse),
       exportNotebook: () => run(CommandIDs.exportNotebook),
@@ -301,9 +463,43 @@ export class MlwaSidebar extends Widget {
 
   private _analysis: NotebookAnalysis | null = null;
   private _actions: IActions;
+  private _answers: IViewContext['answers'] | null = null;
   private _frame = 0;
-  private _radar: RadarView;
-  private _state: IViewState = { checklistPhase: null, suppressing: null, closed: new Set() };
+  private _renderMs = 0;
+  private _shown: 'report' | 'waiting' | null = null;
+  private _header: Part;
+  private _cellPhase: Part;
+  private _cellFindings: Part;
+  private _checklist: Part;
+  private _problems: Part;
+  private _waiting: Part;
+  private _sections = new Map<
+    SectionId,
+    { details: HTMLDetailsElement; summary: HTMLElement; part: Part }
+  >();
+  private _closed = new Set<string>();
+  private _state: IViewState = { checklistPhase: null, suppressing: null };
+}
+
+const NO_FINDINGS: readonly Finding[] = [];
+const BY_CELL = new WeakMap<NotebookReport, Map<string, Finding[]>>();
+
+/** The open findings of each cell, grouped once a report (the same array for the same cell). */
+function findingsByCell(report: NotebookReport): Map<string, Finding[]> {
+  let found = BY_CELL.get(report);
+  if (!found) {
+    found = new Map();
+    for (const f of report.findings) {
+      const list = found.get(f.cell_id);
+      if (list) {
+        list.push(f);
+      } else {
+        found.set(f.cell_id, [f]);
+      }
+    }
+    BY_CELL.set(report, found);
+  }
+  return found;
 }
 
 function renderEmpty(): HTMLElement {

@@ -1,27 +1,19 @@
 /**
- * Pure helpers of the sidebar: the metadata writers (the same shapes and merge rules as
- * mlwa_notebook/metadata.py), the shapes sent to the server and the kernel, and the lookups
- * the widgets render from. Nothing here decides about the notebook: that is the core's job.
+ * The notebook's `mlwa` metadata as the sidebar writes it: the same shapes and merge rule as
+ * mlwa_notebook/metadata.py (tests/server/test_merge_contract.py runs the same cases on both).
+ * Pure functions: copies in, copies out; writers.ts puts them into the shared model.
  */
+import { isObject } from './json';
 import {
   AnswerState,
   IChecklistEntry,
-  ILiveCellsMessage,
   IMlwaCellBlock,
   IMlwaNotebookBlock,
   ISetMetadataMessage,
   METADATA_VERSION,
-  PHASE_TAG,
-  PILLARS,
-  PROTOCOL_VERSION
+  IGNORE_TAG,
+  PHASE_TAG
 } from './tokens';
-import type { CellReport, NotebookReport, Pillar, PracticeState } from './tokens';
-
-type JSONObject = { [key: string]: unknown };
-
-export function isObject<T>(value: T): value is T & JSONObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The time stamp writers put on what they write, in the core's format (microseconds, UTC). */
 export function nowIso(date: Date = new Date()): string {
@@ -166,6 +158,33 @@ export function withIgnore<T extends IMlwaCellBlock | IMlwaNotebookBlock>(
   return block;
 }
 
+/** A copy of a block (cell or notebook) with `key` (a code or rule name) no longer suppressed. */
+export function withoutIgnore<T extends IMlwaCellBlock | IMlwaNotebookBlock>(
+  value: unknown,
+  key: string
+): T {
+  const block = notebookBlock(value) as T;
+  const current = block.ignore as unknown;
+  if (isObject(current)) {
+    const { [key]: _dropped, ...rest } = current;
+    block.ignore = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, String(v)]));
+  } else if (Array.isArray(current)) {
+    block.ignore = Object.fromEntries(
+      current.filter(k => String(k) !== key).map(k => [String(k), ''])
+    );
+  }
+  return block;
+}
+
+/** The cell's tags without the `mlwa-ignore:<key>` one, or null when it has none. */
+export function tagsWithoutIgnore(tags: unknown, key: string): string[] | null {
+  if (!Array.isArray(tags)) {
+    return null;
+  }
+  const kept = tags.filter(t => String(t) !== `${IGNORE_TAG}${key}`);
+  return kept.length === tags.length ? null : kept.map(String);
+}
+
 /** The new blocks a kernel `set_metadata` message asks for, computed from the current ones. */
 export interface IPatchResult {
   notebook: IMlwaNotebookBlock | null;
@@ -211,140 +230,4 @@ export function applySetMetadata(
     cells.set(cellId, { block, dropPhaseTags });
   }
   return { notebook, cells };
-}
-
-/** Whether a comm message from the kernel is a `set_metadata` message we understand. */
-export function isSetMetadataMessage(data: unknown): data is ISetMetadataMessage {
-  return (
-    isObject(data) &&
-    data['action'] === 'set_metadata' &&
-    (data['version'] === undefined || data['version'] === PROTOCOL_VERSION) &&
-    (data['cells'] === undefined || isObject(data['cells'])) &&
-    (data['notebook'] === undefined || isObject(data['notebook']))
-  );
-}
-
-/**
- * A notebook's JSON for sending: outputs keep their text only (`text/*` mime data and streams),
- * so images and widget state do not travel; the analysis reads text outputs only.
- */
-export function trimOutputs<T>(notebook: T): T {
-  if (!isObject(notebook) || !Array.isArray(notebook['cells'])) {
-    return notebook;
-  }
-  const cells = notebook['cells'].map(cell => {
-    if (!isObject(cell) || !Array.isArray(cell['outputs'])) {
-      return cell;
-    }
-    const outputs = cell['outputs'].map(output => {
-      if (!isObject(output) || !isObject(output['data'])) {
-        return output;
-      }
-      const data = Object.fromEntries(
-        Object.entries(output['data']).filter(([mime]) => mime.startsWith('text/'))
-      );
-      return { ...output, data };
-    });
-    return { ...cell, outputs };
-  });
-  return { ...notebook, cells } as T;
-}
-
-/** The live-cells message for the kernel: cells without outputs, the notebook's metadata. */
-export function liveCellsMessage(path: string, notebook: unknown): ILiveCellsMessage {
-  const nb = isObject(notebook) ? notebook : {};
-  const cells = Array.isArray(nb['cells']) ? nb['cells'] : [];
-  return {
-    action: 'live_cells',
-    version: PROTOCOL_VERSION,
-    path,
-    cells: cells.filter(isObject).map(cell => {
-      const { outputs: _outputs, attachments: _attachments, ...rest } = cell;
-      return rest;
-    }),
-    metadata: isObject(nb['metadata']) ? nb['metadata'] : {}
-  };
-}
-
-/** The report of one cell, by id. */
-export function cellReport(report: NotebookReport | null, cellId: string): CellReport | undefined {
-  return report?.cells.find(c => c.id === cellId);
-}
-
-/** The checklist of one lens phase, grouped by pillar in the framework's order. */
-export function checklistByPillar(
-  report: NotebookReport,
-  lensPhase: string,
-  exclude: ReadonlySet<string> = new Set()
-): Array<[Pillar, PracticeState[]]> {
-  const groups: Array<[Pillar, PracticeState[]]> = [];
-  for (const pillar of PILLARS) {
-    const items = report.checklist.filter(
-      s => s.phase === lensPhase && s.pillar === pillar && !exclude.has(s.id)
-    );
-    if (items.length) {
-      groups.push([pillar, items]);
-    }
-  }
-  return groups;
-}
-
-/** Points of a radar polygon: one axis per value (0..1), the first pointing up. */
-export function radarPoints(
-  values: readonly number[],
-  radius: number,
-  cx: number,
-  cy: number
-): Array<[number, number]> {
-  return values.map((value, i) => {
-    const angle = -Math.PI / 2 + (2 * Math.PI * i) / values.length;
-    const r = radius * Math.max(0, Math.min(1, value));
-    return [round2(cx + r * Math.cos(angle)), round2(cy + r * Math.sin(angle))];
-  });
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-/**
- * Runs `action` once, `delay` ms after the last `schedule()`; typing keeps pushing it back, so
- * the analysis never competes with keystrokes.
- */
-export class Debouncer {
-  constructor(
-    private readonly action: () => void,
-    public delay: number
-  ) {}
-
-  /** (Re)start the wait. */
-  schedule(): void {
-    this.cancel();
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      this.action();
-    }, this.delay);
-  }
-
-  /** Run now if a run is waiting. */
-  flush(): void {
-    if (this._timer !== null) {
-      this.cancel();
-      this.action();
-    }
-  }
-
-  /** Drop the waiting run. */
-  cancel(): void {
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
-  }
-
-  get pending(): boolean {
-    return this._timer !== null;
-  }
-
-  private _timer: ReturnType<typeof setTimeout> | null = null;
 }
