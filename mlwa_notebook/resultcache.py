@@ -21,10 +21,10 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from mlwa_notebook import __version__
 from mlwa_notebook.config import Config
@@ -40,7 +40,7 @@ from mlwa_notebook.report import (
 
 CACHE_DIR = ".mlwa_cache"
 #: Bumped when the entry layout changes: older entries are then simply not found.
-LAYOUT = 1
+LAYOUT = 2
 #: A file changed this close to when its entry was written may have changed again within the
 #: file system's time resolution with the same size: its bytes are compared (git's "racy" rule).
 _RACY_NS = 2_000_000_000
@@ -138,14 +138,29 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _finding(a: list[Any]) -> Finding:
-    why = Suppression(*a[10]) if a[10] is not None else None
-    return Finding(a[0], a[1], a[2], tuple(a[3]), tuple(a[4]), a[5], a[6], a[7], a[8], a[9], why)
+T = TypeVar("T")
 
 
-def _cell(a: list[Any]) -> CellReport:
-    return CellReport(
-        a[0], a[1], a[2], a[3], a[4], a[5], a[6], tuple(a[7]), a[8], a[9], a[10], tuple(a[11])
+def _plain(value: Any) -> Any:
+    """A stored field back as the record holds it: JSON lists are the records' tuples."""
+    return tuple(_plain(v) for v in value) if isinstance(value, list) else value
+
+
+def _record(cls: type[T], stored: list[Any], nested: dict[str, Callable[[Any], Any]]) -> T:
+    """A record from its stored fields, in the order of its dataclass fields (so that a field
+    added to a record is read back with it); ``nested`` builds the fields that hold records."""
+    values = {
+        f.name: nested[f.name](v) if f.name in nested else _plain(v)
+        for f, v in zip(fields(cls), stored, strict=True)  # type: ignore[arg-type]
+    }
+    return cls(**values)
+
+
+def _finding(stored: list[Any]) -> Finding:
+    return _record(
+        Finding,
+        stored,
+        {"suppressed": lambda v: None if v is None else _record(Suppression, v, {})},
     )
 
 
@@ -154,30 +169,36 @@ class _Decoder:
     practices are open and the same in every notebook)."""
 
     def __init__(self) -> None:
-        self._states: dict[tuple[Any, ...], PracticeState] = {}
+        self._states: dict[str, PracticeState] = {}
 
-    def _state(self, a: list[Any]) -> PracticeState:
-        key = (*a[:8], tuple(a[8]), *a[9:])
+    def _state(self, stored: list[Any]) -> PracticeState:
+        key = json.dumps(stored)
         found = self._states.get(key)
         if found is None:
-            found = self._states[key] = PracticeState(*key)
+            found = self._states[key] = _record(PracticeState, stored, {})
         return found
 
-    def report(self, a: list[Any], path: str) -> NotebookReport:
+    def report(self, stored: list[Any], path: str) -> NotebookReport:
         """The stored report, named as this run names the file (``./a.ipynb`` or ``a.ipynb``)."""
-        return NotebookReport(
-            path=path,
-            cells=tuple(map(_cell, a[1])),
-            findings=tuple(map(_finding, a[2])),
-            suppressed=tuple(map(_finding, a[3])),
-            coverage=a[4],
-            pillar_scores=tuple(PillarScore(*p) for p in a[5]),
-            phase_coverage=a[6],
-            phases_present=tuple(a[7]),
-            checklist=tuple(map(self._state, a[8])),
-            evidence=tuple(Evidence(*e) for e in a[9]),
-            lenses=tuple(a[10]),
-            coverage_formula=a[11],
+
+        def each(build: Callable[[list[Any]], Any]) -> Callable[[list[Any]], tuple[Any, ...]]:
+            return lambda items: tuple(map(build, items))
+
+        return _record(
+            NotebookReport,
+            [path, *stored[1:]],
+            {
+                "cells": each(lambda c: _record(CellReport, c, {})),
+                "findings": each(_finding),
+                "suppressed": each(_finding),
+                "pillar_scores": each(lambda p: _record(PillarScore, p, {})),
+                "checklist": each(self._state),
+                "evidence": each(lambda e: _record(Evidence, e, {})),
+                "coverage": dict,
+                "phase_coverage": dict,
+                "finding_counts": dict,
+                "checklist_counts": dict,
+            },
         )
 
 

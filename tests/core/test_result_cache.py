@@ -173,3 +173,16 @@ def test_clean_removes_the_cache(
     assert not (project / "sub" / ".mlwa_cache").exists()
     assert not (tmp_path / "elsewhere").exists()
     assert (project / "sub" / "keep.ipynb").exists()
+
+
+def test_every_field_of_a_finding_survives_the_cache(tmp_path: Path) -> None:
+    """A finding placed by the rule (a secret in notebook metadata) reads back with its place."""
+    nb = make_notebook(
+        "x = 1", credentials={"aws_secret_access_key": "wJalrXUtnFEMI" + "K7MDENG" * 3}
+    )
+    path = _written(tmp_path / "a.ipynb", nb)
+    results = ResultCache(tmp_path / "cache", "k")
+    fresh = check_paths([str(path)], Config(), jobs=1, results=results)
+    cached = check_paths([str(path)], Config(), jobs=1, results=results)
+    assert [f.message for f in fresh.notebooks[0].findings][0].startswith("notebook metadata:")
+    assert cached.notebooks[0].findings == fresh.notebooks[0].findings
