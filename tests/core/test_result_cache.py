@@ -184,5 +184,5 @@ def test_every_field_of_a_finding_survives_the_cache(tmp_path: Path) -> None:
     results = ResultCache(tmp_path / "cache", "k")
     fresh = check_paths([str(path)], Config(), jobs=1, results=results)
     cached = check_paths([str(path)], Config(), jobs=1, results=results)
-    assert [f.message for f in fresh.notebooks[0].findings][0].startswith("notebook metadata:")
+    assert fresh.notebooks[0].findings[0].message.startswith("notebook metadata:")
     assert cached.notebooks[0].findings == fresh.notebooks[0].findings
