@@ -112,24 +112,15 @@ def checklist_states(
                 cells=tuple(sorted(set(violated[bp.id]))),
                 note=answer.note if answer else "",
             )
-        elif answer is not None and answer.state == "na":
+        elif answer is not None and answer.state in ("na", "done"):
+            na = answer.state == "na"  # only "not applicable" carries its reason
             state = PracticeState(
                 **common,
-                state=State.NOT_APPLICABLE,
+                state=State.NOT_APPLICABLE if na else State.MET,
                 source="checklist",
                 cells=(),
                 note=answer.note,
-                reason=answer.reason,
-                by=answer.by,
-                updated=answer.updated,
-            )
-        elif answer is not None and answer.state == "done":
-            state = PracticeState(
-                **common,
-                state=State.MET,
-                source="checklist",
-                cells=(),
-                note=answer.note,
+                reason=answer.reason if na else "",
                 by=answer.by,
                 updated=answer.updated,
             )
