@@ -340,12 +340,6 @@ def _by_keyword() -> dict[str, tuple[PracticeSignal, ...]]:
 _WORDED = tuple(s for s in SIGNALS if s.words)
 
 
-def _provenance(unit: Unit, site: Site) -> tuple[str, ...]:
-    """The callee with imports resolved, then what its receiver was made by, earlier in the unit."""
-    receiver = site.call.func.rsplit(".", 1)[0] if "." in site.call.func else ""
-    return (site.qualified, *(unit.ancestry(receiver) if receiver else ()))
-
-
 def _is_model(unit: Unit, name: str) -> bool:
     """Whether a name holds a model: its name says so, or a model maker made or fitted it."""
     root = name.split(".", 1)[0].split("[", 1)[0]
@@ -359,12 +353,13 @@ def _is_model(unit: Unit, name: str) -> bool:
 
 def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     call = site.call
-    origins = _provenance(unit, site)
-    if signal.modules and not any(o.startswith(signal.modules) for o in origins):
-        return False
-    if signal.not_modules and any(o.startswith(signal.not_modules) for o in origins):
-        return False
     receiver = call.func.rsplit(".", 1)[0] if "." in call.func else ""
+    if signal.modules or signal.not_modules:  # where the callee came from, only when asked
+        origins = (site.qualified, *(unit.ancestry(receiver) if receiver else ()))
+        if signal.modules and not any(o.startswith(signal.modules) for o in origins):
+            return False
+        if signal.not_modules and any(o.startswith(signal.not_modules) for o in origins):
+            return False
     named = {*name_pieces(receiver.split("[", 1)[0]), *name_pieces(call.attr)}
     if signal.not_receivers and named & signal.not_receivers:
         return False
