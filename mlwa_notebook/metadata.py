@@ -25,6 +25,7 @@ sidebar and a magic) never overwrite each other's newer answer.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -182,18 +183,22 @@ def set_cell_phase(nb: Mapping[str, Any], cell_id: str, phase: str | None) -> di
     return out
 
 
+def stored_entry(answer: Answer) -> dict[str, str]:
+    """An answer in its stored form: its state and time, and the note, reason and author it has
+    (empty ones left out)."""
+    entry = {"state": answer.state, "updated": answer.updated}
+    for name, value in (("note", answer.note), ("reason", answer.reason), ("by", answer.by)):
+        if value:
+            entry[name] = value
+    return entry
+
+
 def set_answer(nb: Mapping[str, Any], bp_id: str, answer: Answer) -> dict[str, Any]:
     """A copy of ``nb`` with one checklist answer written (stamped now if it has no time)."""
     out = copy.deepcopy(dict(nb))
     block = _ensure(out.setdefault("metadata", {}))
     checklist = block.setdefault("checklist", {})
-    entry: dict[str, str] = {"state": answer.state, "updated": answer.updated or now()}
-    if answer.note:
-        entry["note"] = answer.note
-    if answer.reason:
-        entry["reason"] = answer.reason
-    if answer.by:
-        entry["by"] = answer.by
+    entry = stored_entry(dataclasses.replace(answer, updated=answer.updated or now()))
     found = problems("metadata", entry, "ChecklistEntry")
     if found:
         raise ValueError(f"checklist answer for {bp_id} out of schema: {'; '.join(found)}")
@@ -228,3 +233,28 @@ def merge_checklist(ours: Mapping[str, Any], theirs: Mapping[str, Any]) -> dict[
         ):
             mine[bp] = copy.deepcopy(entry)
     return merged
+
+
+def unset_ignore(
+    nb: Mapping[str, Any], key: str, cell_id: str | None = None, via: str = "metadata"
+) -> dict[str, Any]:
+    """A copy of ``nb`` where ``key`` (a code or rule name) is no longer suppressed where ``via``
+    says it was (``"metadata"``: the ``mlwa.ignore`` block; ``"tag"``: the cell's
+    ``mlwa-ignore:<key>`` tag), for one cell or the notebook when no cell. A ``# mlwa: ignore``
+    comment is the user's code and is never edited."""
+    out = copy.deepcopy(dict(nb))
+    meta = _find_cell(out, cell_id).setdefault("metadata", {}) if cell_id else out["metadata"]
+    if via == "tag":
+        tags = meta.get("tags")
+        if isinstance(tags, list) and f"{IGNORE_TAG}{key}" in tags:
+            meta["tags"] = [t for t in tags if t != f"{IGNORE_TAG}{key}"]
+        return out
+    block = meta.get(KEY)
+    if not isinstance(block, dict):
+        return out
+    ignores = block.get("ignore")
+    if isinstance(ignores, dict):
+        ignores.pop(key, None)
+    elif isinstance(ignores, list):
+        block["ignore"] = {str(k): "" for k in ignores if str(k) != key}
+    return out

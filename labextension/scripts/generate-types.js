@@ -7,6 +7,7 @@
  * - protocol.ts   the kernel comm messages (protocol.schema.json)
  * - vocabulary.ts the lists the sidebar shows: phases and pillars (the report schema's enums)
  *                 and the pillars' names (the bundled lens, lens_data/)
+ * - versions.ts   the protocol version the sidebar writes
  *
  *   node scripts/generate-types.js           write the files
  *   node scripts/generate-types.js --check   exit 1 when a file is stale
@@ -117,6 +118,18 @@ function vocabulary() {
   ].join('\n');
 }
 
+/** The protocol version the sidebar writes now: the schema's `ProtocolVersion` default. */
+function versions() {
+  const protocol = readSchema('protocol');
+  return [
+    banner('mlwa_notebook/schema/protocol.schema.json'),
+    '',
+    '/** The version of the messages sent (kernel/protocol.py PROTOCOL_VERSION). */',
+    `export const PROTOCOL_VERSION = ${protocol.$defs.ProtocolVersion.default};`,
+    ''
+  ].join('\n');
+}
+
 /** Every generated file's text, by file name, as it should be on disk. */
 async function generate() {
   const files = {};
@@ -124,6 +137,7 @@ async function generate() {
     files[`${stem}.ts`] = await types(stem);
   }
   files['vocabulary.ts'] = vocabulary();
+  files['versions.ts'] = versions();
   return files;
 }
 

@@ -6,7 +6,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import type { MlwaReport } from './tokens';
+import type { IMetadataAnswer, IMetadataRequest, MlwaReport } from './tokens';
 
 export const UNAVAILABLE_HINT =
   'server extension is unavailable: run `jupyter server extension enable mlwa_notebook` ' +
@@ -150,5 +150,17 @@ export function exportNotebook(
   return requestAPI<IExportAnswer>('export', {
     method: 'POST',
     body: JSON.stringify({ notebook, path, format, overwrite })
+  });
+}
+
+/**
+ * What one metadata change writes, decided by the core (mlwa_notebook/metadata_change.py): the
+ * blocks to put into the model and the stored answers after it. The body holds what the user
+ * typed, unmasked (it goes back into their notebook).
+ */
+export function decideMetadata(request: IMetadataRequest): Promise<IMetadataAnswer> {
+  return requestAPI<IMetadataAnswer>('metadata', {
+    method: 'POST',
+    body: JSON.stringify(request)
   });
 }

@@ -4,7 +4,6 @@
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
-import type { ICellModel } from '@jupyterlab/cells';
 import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
@@ -12,28 +11,22 @@ import type { AnalysisRegistry } from './analysis';
 import { ApiError, exportNotebook, exportTargets } from './api';
 import { AnswerState, CommandIDs, PHASES } from './tokens';
 import { IExportChoice, chooseExport, confirmReplace } from './widgets/exportdialog';
-import {
-  setAnswer,
-  setCellPhase,
-  suppressInCell,
-  unsuppressInCell,
-  unsuppressInNotebook
-} from './writers';
+import { notifyNotWritten } from './notify';
+import { setAnswer, setCellPhase, suppressInCell, unsuppress } from './writers';
 
 function text(args: ReadonlyPartialJSONObject, name: string): string | undefined {
   const value = args[name];
   return typeof value === 'string' ? value : undefined;
 }
 
-function cellById(panel: NotebookPanel, cellId: string): ICellModel | undefined {
+function hasCell(panel: NotebookPanel, cellId: string): boolean {
   const cells = panel.context.model.cells;
   for (let i = 0; i < cells.length; i++) {
-    const cell = cells.get(i);
-    if (cell.id === cellId) {
-      return cell;
+    if (cells.get(i).id === cellId) {
+      return true;
     }
   }
-  return undefined;
+  return false;
 }
 
 /** Select a cell by id, scroll it into view and give the notebook the focus. */
@@ -66,6 +59,12 @@ export function addCommands(
   const current = (): NotebookPanel | null => tracker.currentWidget;
   const hasNotebook = (): boolean => current() !== null;
   const reanalyse = (panel: NotebookPanel): void => void analyses.get(panel).analyseNow();
+  /** Once the core's answer is written, analyse again; a failure is told, never swallowed. */
+  const written = (panel: NotebookPanel, what: string, writing: Promise<unknown>): Promise<void> =>
+    writing.then(
+      () => reanalyse(panel),
+      reason => notifyNotWritten(what, reason)
+    );
 
   commands.addCommand(CommandIDs.analyse, {
     label: 'Analyse the Notebook against the ML Lens',
@@ -85,14 +84,15 @@ export function addCommands(
       const panel = current();
       const cellId = text(args, 'cellId') ?? panel?.content.activeCell?.model.id;
       const phase = text(args, 'phase') || null;
-      if (!panel || !cellId || (phase !== null && !(PHASES as readonly string[]).includes(phase))) {
+      if (
+        !panel ||
+        !cellId ||
+        !hasCell(panel, cellId) ||
+        (phase !== null && !(PHASES as readonly string[]).includes(phase))
+      ) {
         return;
       }
-      const cell = cellById(panel, cellId);
-      if (cell) {
-        setCellPhase(cell, phase);
-        reanalyse(panel);
-      }
+      return written(panel, 'the phase', setCellPhase(panel.context.model, cellId, phase));
     }
   });
 
@@ -108,12 +108,15 @@ export function addCommands(
       }
       // Who answered, so a reviewer can trust an attested answer: JupyterLab's own identity.
       const identity = app.serviceManager.user?.identity;
-      setAnswer(panel.context.model, bp, state as AnswerState, {
-        note: text(args, 'note'),
-        reason: text(args, 'reason'),
-        by: identity?.display_name || identity?.name || ''
-      });
-      reanalyse(panel);
+      return written(
+        panel,
+        'the answer',
+        setAnswer(panel.context.model, bp, state as AnswerState, {
+          note: text(args, 'note'),
+          reason: text(args, 'reason'),
+          by: identity?.display_name || identity?.name || ''
+        })
+      );
     }
   });
 
@@ -125,12 +128,14 @@ export function addCommands(
       const cellId = text(args, 'cellId');
       const code = text(args, 'code');
       const reason = text(args, 'reason') ?? '';
-      const cell = panel && cellId ? cellById(panel, cellId) : undefined;
-      if (!panel || !cell || !code) {
+      if (!panel || !cellId || !code || !hasCell(panel, cellId)) {
         return;
       }
-      suppressInCell(cell, code, reason);
-      reanalyse(panel);
+      return written(
+        panel,
+        'the suppression',
+        suppressInCell(panel.context.model, cellId, code, reason)
+      );
     }
   });
 
@@ -144,16 +149,14 @@ export function addCommands(
         return;
       }
       if (text(args, 'scope') === 'notebook') {
-        unsuppressInNotebook(panel.context.model, key);
-      } else {
-        const cellId = text(args, 'cellId');
-        const cell = cellId ? cellById(panel, cellId) : undefined;
-        if (!cell) {
-          return;
-        }
-        unsuppressInCell(cell, key, text(args, 'via') ?? 'metadata');
+        return written(panel, 'the change', unsuppress(panel.context.model, key));
       }
-      reanalyse(panel);
+      const cellId = text(args, 'cellId');
+      if (!cellId || !hasCell(panel, cellId)) {
+        return;
+      }
+      const via = text(args, 'via') === 'tag' ? 'tag' : 'metadata';
+      return written(panel, 'the change', unsuppress(panel.context.model, key, cellId, via));
     }
   });
 

@@ -1,8 +1,8 @@
 /**
  * Live cells for the kernel: just before each execution, the notebook as it is in the editor
  * (unsaved edits included) goes to the kernel over the `mlwa.live_cells` comm, so `%mlwa` sees
- * what the user sees. The kernel may answer `set_metadata`, which is written into the notebook
- * model, merged so no newer answer is overwritten. The protocol: mlwa_notebook/kernel/protocol.py.
+ * what the user sees. The kernel may answer `set_metadata`, which the core merges with the
+ * notebook's metadata (no newer answer is overwritten) and which is then written into the model. The protocol: mlwa_notebook/kernel/protocol.py.
  * A kernel without the target closes the comm. Until the kernel answers `ready` on a comm, each
  * execution opens a fresh one: in "Run All" every cell is scheduled before `%load_ext` runs, and
  * only a comm opened after the target exists reaches it. The newest comm is the one used.
@@ -16,7 +16,8 @@ import { IDisposable } from '@lumino/disposable';
 import { isObject } from './json';
 import { isSetMetadataMessage, liveCellsMessage } from './protocol';
 import { ACTION_READY, ILiveCellsMessage, LIVE_CELLS_TARGET } from './tokens';
-import { applyKernelMetadata } from './writers';
+import { notifyNotWritten } from './notify';
+import { applyChange } from './writers';
 
 interface ILink {
   kernel: Kernel.IKernelConnection;
@@ -113,7 +114,12 @@ export class LiveCells implements IDisposable {
     if (panel.isDisposed || !isSetMetadataMessage(data)) {
       return;
     }
-    applyKernelMetadata(panel.context.model, data);
+    // The core merges it with what the notebook holds now (a newer answer is kept).
+    applyChange(panel.context.model, {
+      kind: 'patch',
+      notebook: data.notebook,
+      cells: data.cells
+    }).catch(reason => notifyNotWritten('what the kernel set', reason));
   }
 
   private _links = new Map<NotebookPanel, ILink>();

@@ -5,12 +5,17 @@
 import { isObject } from './json';
 import { ILiveCellsMessage, ISetMetadataMessage, PROTOCOL_VERSION } from './tokens';
 
-/** Whether a comm message from the kernel is a `set_metadata` message we understand. */
+/**
+ * Whether a comm message from the kernel is a `set_metadata` message we understand: its shape
+ * has not changed since version 1, so a kernel of any version up to ours is read.
+ */
 export function isSetMetadataMessage(data: unknown): data is ISetMetadataMessage {
+  const version = isObject(data) ? data['version'] : undefined;
   return (
     isObject(data) &&
     data['action'] === 'set_metadata' &&
-    (data['version'] === undefined || data['version'] === PROTOCOL_VERSION) &&
+    (version === undefined ||
+      (typeof version === 'number' && version >= 1 && version <= PROTOCOL_VERSION)) &&
     (data['cells'] === undefined || isObject(data['cells'])) &&
     (data['notebook'] === undefined || isObject(data['notebook']))
   );

@@ -6,9 +6,11 @@
  * - notebook / cell metadata: mlwa_notebook/schema/metadata.schema.json (src/_generated/metadata.ts)
  * - kernel comm messages: mlwa_notebook/schema/protocol.schema.json (src/_generated/protocol.ts)
  * - the report: mlwa_notebook/schema/report.schema.json (src/_generated/report.ts)
- * - the phase and pillar lists: src/_generated/vocabulary.ts
+ * - the sidebar's metadata writes, decided by the core: protocol.schema.json too
+ * - the phase and pillar lists: src/_generated/vocabulary.ts; the versions: _generated/versions.ts
  */
 import type { ChecklistEntry } from './_generated/metadata';
+import type { MetadataRequest } from './_generated/protocol';
 
 export type {
   CellReport,
@@ -42,26 +44,13 @@ export namespace CommandIDs {
 
 /** The key of the extension's block in notebook and cell metadata. */
 export const METADATA_KEY = 'mlwa';
-/** `metadata.mlwa.version` written where a block is created (metadata.METADATA_VERSION). */
-export const METADATA_VERSION = 1;
-/** Cell tags that set a phase (metadata.PHASE_TAG); writing a phase drops them. */
-export const PHASE_TAG = 'mlwa-phase:';
-/** Cell tags that suppress a code or rule for the cell (metadata.IGNORE_TAG). */
-export const IGNORE_TAG = 'mlwa-ignore:';
-
 /** A checklist answer as stored: `metadata.mlwa.checklist[<best practice id>]`. */
 export type AnswerState = ChecklistEntry['state'];
 
-export type {
-  ChecklistEntry as IChecklistEntry,
-  MlwaCellBlock as IMlwaCellBlock,
-  MlwaNotebookBlock as IMlwaNotebookBlock
-} from './_generated/metadata';
+export type { ChecklistEntry as IChecklistEntry } from './_generated/metadata';
 
 /** The comm target the kernel registers on `%load_ext mlwa_notebook`. */
 export const LIVE_CELLS_TARGET = 'mlwa.live_cells';
-/** kernel/protocol.py PROTOCOL_VERSION. */
-export const PROTOCOL_VERSION = 1;
 /** kernel/protocol.py ACTION_READY: the kernel accepted a comm of the live-cells target. */
 export const ACTION_READY = 'ready';
 
@@ -70,6 +59,15 @@ export type {
   LiveCellsMessage as ILiveCellsMessage,
   SetMetadataMessage as ISetMetadataMessage
 } from './_generated/protocol';
+
+/** Sidebar → core (`POST metadata`): a change to decide; core → sidebar: the blocks to write. */
+export type {
+  CellState as ICellState,
+  MetadataAnswer as IMetadataAnswer,
+  MetadataRequest as IMetadataRequest
+} from './_generated/protocol';
+/** An answer, a patch (the kernel's, a phase, a suppression) or an unsuppression. */
+export type MetadataChange = NonNullable<MetadataRequest['change']>;
 
 /** The user's settings (schema/plugin.json). */
 export interface ISettings {
@@ -85,3 +83,5 @@ export const DEFAULT_SETTINGS: ISettings = {
 };
 
 export { PHASES, PILLARS, PILLAR_NAMES } from './_generated/vocabulary';
+/** kernel/protocol.py PROTOCOL_VERSION, from the protocol schema. */
+export { PROTOCOL_VERSION } from './_generated/versions';

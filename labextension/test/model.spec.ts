@@ -1,173 +1,19 @@
 /**
- * The metadata writers agree with mlwa_notebook/metadata.py (same shapes, same merge rule), and
- * the shapes sent to the server and the kernel are what their protocols say.
+ * The shapes sent to the server and the kernel are what their protocols say; the metadata
+ * writes ask the core (mlwa_notebook/metadata_change.py) with the blocks they touch, nothing
+ * decided here.
  */
 import { Debouncer } from '../src/debouncer';
-import {
-  answerEntry,
-  applySetMetadata,
-  mergeChecklist,
-  notebookBlock,
-  nowIso,
-  readAnswers,
-  tagsWithoutIgnore,
-  tagsWithoutPhase,
-  withAnswer,
-  withCellPhase,
-  withIgnore,
-  withoutIgnore
-} from '../src/metadata';
 import { isSetMetadataMessage, liveCellsMessage } from '../src/protocol';
 import { checklistByPillar } from '../src/reportlookup';
 import { trimOutputs } from '../src/trim';
 import { radarPoints } from '../src/widgets/radargeometry';
-import type {
-  IChecklistEntry,
-  ISetMetadataMessage,
-  NotebookReport,
-  PracticeState
-} from '../src/tokens';
+import { metadataRequest, touchedCells } from '../src/writers';
+import type { ICellState, ISetMetadataMessage, NotebookReport, PracticeState } from '../src/tokens';
+import { PROTOCOL_VERSION } from '../src/tokens';
 
 const OLD = '2026-01-02T10:00:00.000000Z';
 const NEW = '2026-01-02T11:00:00.000000Z';
-
-describe('time stamps', () => {
-  it('should be written in the core format, six fraction digits, so strings sort by time', () => {
-    const stamp = nowIso(new Date(Date.UTC(2026, 0, 2, 10, 0, 0, 123)));
-    expect(stamp).toBe('2026-01-02T10:00:00.123000Z');
-    expect(stamp > '2026-01-02T10:00:00.122999Z').toBe(true);
-    expect(stamp < '2026-01-02T10:00:00.123001Z').toBe(true);
-  });
-});
-
-describe('checklist answers', () => {
-  it('should leave out an empty note and reason, as set_answer does', () => {
-    expect(answerEntry('done', { updated: OLD })).toEqual({ state: 'done', updated: OLD });
-    expect(answerEntry('na', { reason: 'no PII', note: '', updated: OLD })).toEqual({
-      state: 'na',
-      reason: 'no PII',
-      updated: OLD
-    });
-  });
-
-  it('should stamp an answer with the current time when none is given', () => {
-    const before = nowIso();
-    expect(answerEntry('done').updated >= before).toBe(true);
-  });
-
-  it('should write one answer and keep the others and the rest of the block', () => {
-    const stored = {
-      version: 1,
-      ignore: { MLW005: 'pinned' },
-      checklist: { A: { state: 'na', updated: OLD } }
-    };
-    const block = withAnswer(stored, 'B', { state: 'done', updated: NEW });
-    expect(block).toEqual({
-      version: 1,
-      ignore: { MLW005: 'pinned' },
-      checklist: { A: { state: 'na', updated: OLD }, B: { state: 'done', updated: NEW } }
-    });
-    expect(stored.checklist).toEqual({ A: { state: 'na', updated: OLD } });
-  });
-
-  it('should create the block with its version when the notebook has none', () => {
-    expect(withAnswer(undefined, 'A', { state: 'done', updated: OLD })).toEqual({
-      version: 1,
-      checklist: { A: { state: 'done', updated: OLD } }
-    });
-  });
-
-  it('should merge item by item and keep whichever answer is newer', () => {
-    const ours = {
-      checklist: { A: { state: 'done', updated: NEW }, B: { state: 'open', updated: OLD } }
-    };
-    const merged = mergeChecklist(ours, {
-      A: { state: 'na', reason: 'older', updated: OLD },
-      B: { state: 'done', updated: NEW },
-      C: { state: 'done', updated: OLD }
-    });
-    expect(merged.checklist).toEqual({
-      A: { state: 'done', updated: NEW },
-      B: { state: 'done', updated: NEW },
-      C: { state: 'done', updated: OLD }
-    });
-  });
-
-  it('should keep ours on a tie and replace a bare state stored by hand', () => {
-    const merged = mergeChecklist(
-      { checklist: { A: { state: 'done', updated: OLD }, B: 'done' } },
-      { A: { state: 'na', updated: OLD }, B: { state: 'na', updated: OLD } }
-    );
-    expect(merged.checklist?.['A']?.state).toBe('done');
-    expect(merged.checklist?.['B']).toEqual({ state: 'na', updated: OLD });
-  });
-
-  it('should read stored answers, bare states included, and skip malformed ones', () => {
-    expect(
-      readAnswers({
-        checklist: {
-          A: 'done',
-          B: { state: 'na', reason: 'r', updated: OLD },
-          C: { state: 'maybe' },
-          D: 3
-        }
-      })
-    ).toEqual({ A: { state: 'done', updated: '' }, B: { state: 'na', reason: 'r', updated: OLD } });
-    expect(readAnswers(null)).toEqual({});
-  });
-});
-
-describe('cell metadata', () => {
-  it('should set and clear an explicit phase, keeping the rest of the block', () => {
-    const set = withCellPhase({ ignore: { MLW004: 'seeded' } }, 'model-training');
-    expect(set).toEqual({ version: 1, ignore: { MLW004: 'seeded' }, phase: 'model-training' });
-    expect(withCellPhase(set, null)).toEqual({ version: 1, ignore: { MLW004: 'seeded' } });
-  });
-
-  it('should drop phase tags only when there are some', () => {
-    expect(tagsWithoutPhase(['keep', 'mlwa-phase:setup'])).toEqual(['keep']);
-    expect(tagsWithoutPhase(['keep'])).toBeNull();
-    expect(tagsWithoutPhase(undefined)).toBeNull();
-  });
-
-  it('should add a suppression with its reason, converting a list of codes', () => {
-    expect(withIgnore({ ignore: ['MLW001'] }, 'MLW004', 'seeded globally')).toEqual({
-      version: 1,
-      ignore: { MLW001: '', MLW004: 'seeded globally' }
-    });
-  });
-
-  it('should take a suppression back by the key the report names, from a map or a list', () => {
-    expect(withoutIgnore({ ignore: { MLW004: 'seeded', MLW001: 'x' } }, 'MLW004')).toEqual({
-      version: 1,
-      ignore: { MLW001: 'x' }
-    });
-    expect(
-      withoutIgnore({ ignore: ['unseeded-randomness', 'MLW001'] }, 'unseeded-randomness')
-    ).toEqual({
-      version: 1,
-      ignore: { MLW001: '' }
-    });
-    expect(withoutIgnore({ phase: 'setup' }, 'MLW004')).toEqual({ version: 1, phase: 'setup' });
-  });
-
-  it('should drop only the ignore tag of that key', () => {
-    expect(tagsWithoutIgnore(['mlwa-ignore:MLW004', 'mlwa-ignore:MLW001', 'x'], 'MLW004')).toEqual([
-      'mlwa-ignore:MLW001',
-      'x'
-    ]);
-    expect(tagsWithoutIgnore(['mlwa-ignore:MLW001'], 'MLW004')).toBeNull();
-  });
-
-  it('should never change the block it was given', () => {
-    const stored = { phase: 'setup', ignore: { A: 'x' } };
-    withCellPhase(stored, 'deployment');
-    withIgnore(stored, 'B', 'y');
-    withoutIgnore(stored, 'A');
-    notebookBlock(stored);
-    expect(stored).toEqual({ phase: 'setup', ignore: { A: 'x' } });
-  });
-});
 
 describe('kernel set_metadata messages', () => {
   const message: ISetMetadataMessage = {
@@ -190,32 +36,55 @@ describe('kernel set_metadata messages', () => {
 
   it('should be recognised, and other comm data refused', () => {
     expect(isSetMetadataMessage(message)).toBe(true);
-    expect(isSetMetadataMessage({ action: 'set_metadata', version: 2, cells: {} })).toBe(false);
+    // version 2 added the metadata route only: a version-1 kernel is read, a newer one is not
+    expect(isSetMetadataMessage({ ...message, version: PROTOCOL_VERSION })).toBe(true);
+    expect(isSetMetadataMessage({ ...message, version: PROTOCOL_VERSION + 1 })).toBe(false);
     expect(isSetMetadataMessage({ action: 'other' })).toBe(false);
     expect(isSetMetadataMessage('set_metadata')).toBe(false);
   });
 
-  it('should apply as a patch: newer answers win, keys are set, phases set or removed', () => {
-    const cells: { [id: string]: unknown } = {
-      c1: { ignore: { MLW001: 'ok' } },
-      c2: { phase: 'setup' }
+  it('should be sent to the core as a patch with the blocks of the cells it touches', () => {
+    const cells: { [id: string]: ICellState } = {
+      c1: { mlwa: { ignore: { MLW001: 'ok' } }, tags: ['mlwa-phase:setup'] },
+      c2: { mlwa: { phase: 'setup' } },
+      other: { mlwa: { phase: 'deployment' } }
     };
-    const result = applySetMetadata(
-      message,
-      { version: 1, checklist: { A: { state: 'done', updated: NEW } }, ignore: { MLW001: 'x' } },
-      id => cells[id]
-    );
-    expect(result.notebook).toEqual({
-      version: 1,
-      checklist: { A: { state: 'done', updated: NEW }, B: { state: 'done', updated: NEW } },
-      ignore: { MLW001: 'x', MLW005: 'pinned by the image' }
+    const block = { version: 1, checklist: { A: { state: 'done', updated: NEW } } };
+    const change = { kind: 'patch' as const, notebook: message.notebook, cells: message.cells };
+    const request = metadataRequest(block, id => cells[id], change);
+    // the deleted cell is left out (the core drops its part), the untouched one is not sent
+    expect(request).toEqual({
+      version: PROTOCOL_VERSION,
+      notebook: block,
+      cells: { c1: cells['c1'], c2: cells['c2'] },
+      change
     });
-    expect(result.cells.get('c1')).toEqual({
-      block: { version: 1, phase: 'model-training', ignore: { MLW001: 'ok', MLW004: 'seeded' } },
-      dropPhaseTags: true
+  });
+});
+
+describe('metadata requests', () => {
+  it('should send an answer with the notebook block only, unstamped: the core stamps it', () => {
+    const change = { kind: 'answer' as const, bp: 'A', state: 'done' as const, note: 'key=AKIA' };
+    expect(touchedCells(change)).toEqual([]);
+    expect(metadataRequest(undefined, () => undefined, change)).toEqual({
+      version: PROTOCOL_VERSION,
+      change
     });
-    expect(result.cells.get('c2')).toEqual({ block: { version: 1 }, dropPhaseTags: true });
-    expect(result.cells.has('gone')).toBe(false);
+  });
+
+  it('should send the one cell an unsuppression names, and none for the notebook', () => {
+    expect(touchedCells({ kind: 'unignore', key: 'MLW004', cell: 'c1', via: 'tag' })).toEqual([
+      'c1'
+    ]);
+    expect(touchedCells({ kind: 'unignore', key: 'MLW004' })).toEqual([]);
+  });
+
+  it('should ask only for the stored answers when there is no change', () => {
+    const block = { checklist: { A: 'done' } };
+    expect(metadataRequest(block, () => undefined)).toEqual({
+      version: PROTOCOL_VERSION,
+      notebook: block
+    });
   });
 });
 
@@ -266,7 +135,7 @@ describe('what is sent', () => {
     const message = liveCellsMessage('work/a.ipynb', notebook);
     expect(message).toEqual({
       action: 'live_cells',
-      version: 1,
+      version: PROTOCOL_VERSION,
       path: 'work/a.ipynb',
       cells: [
         { id: 'a', cell_type: 'markdown', source: '# Train', metadata: {} },
@@ -348,22 +217,5 @@ describe('Debouncer', () => {
     debouncer.cancel();
     jest.advanceTimersByTime(1000);
     expect(action).toHaveBeenCalledTimes(1);
-  });
-});
-
-describe('one merge rule for both writers', () => {
-  // The same cases run against mlwa_notebook/metadata.py in tests/server/test_merge_contract.py.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { cases } = require('./fixtures/checklist-merge.json') as {
-    cases: Array<{
-      name: string;
-      ours: unknown;
-      theirs: { [bp: string]: IChecklistEntry };
-      expected: unknown;
-    }>;
-  };
-
-  it.each(cases.map(c => [c.name, c] as const))('%s', (_name, c) => {
-    expect(mergeChecklist(c.ours, c.theirs)).toEqual(c.expected);
   });
 });

@@ -3,7 +3,10 @@
 The shapes are ``schema/protocol.schema.json``: the kernel validates what it receives and what it
 sends against it, the TypedDicts below type them in Python (a test holds them to the schema),
 and the TypeScript types are generated from it (``labextension/src/_generated/protocol.ts``).
-Change the schema first and bump ``PROTOCOL_VERSION`` when a shape changes.
+Change the schema first and bump ``PROTOCOL_VERSION`` when a shape changes (its ``ProtocolVersion``
+``default`` says the version written now). Version 2 added the sidebar's metadata route
+(``metadata_change.py``, ``POST /mlwa/api/metadata``); the comm messages below are those of
+version 1, and each side still reads a version-1 message.
 
 Target
     ``LIVE_CELLS_TARGET`` = ``"mlwa.live_cells"``, registered on the kernel by
@@ -17,7 +20,7 @@ Front end → kernel: the live cells (``LiveCellsMessage``)
         {"path": "work/churn.ipynb",              # contents API path (relative to the root)
          "cells": [<nbformat v4 cell dicts>],     # the model as it is now, unsaved edits included
          "metadata": {<notebook metadata>},       # including the "mlwa" block
-         "version": 1}                            # optional; PROTOCOL_VERSION
+         "version": 2}                            # optional; PROTOCOL_VERSION
 
     Each cell needs ``id``, ``cell_type``, ``source`` and ``metadata``; ``outputs`` may be left
     out or trimmed to text mime types (the analysis reads text outputs only). The kernel keeps
@@ -30,7 +33,7 @@ Front end → kernel: the live cells (``LiveCellsMessage``)
 Kernel → front end: the target is there (``ReadyMessage``)
     Sent on every comm of this target as soon as the kernel accepts it::
 
-        {"action": "ready", "version": 1}
+        {"action": "ready", "version": 2}
 
     Until a comm has had this answer, the front end opens a new comm for each execution instead
     of sending on the old one: during "Run All", every cell is scheduled before the kernel runs
@@ -43,7 +46,7 @@ Kernel → front end: metadata to write (``SetMetadataMessage``)
     or the widget panel)::
 
         {"action": "set_metadata",
-         "version": 1,
+         "version": 2,
          "path": "work/churn.ipynb",              # the path of the snapshot it applies to
          "notebook": {"checklist": {"MLOPS01-BP01": {"state": "na", "reason": "...",
                                                      "updated": "2026-01-02T10:00:00.000000Z"}},
@@ -62,8 +65,10 @@ Kernel → front end: metadata to write (``SetMetadataMessage``)
       ``mlwa-phase:*`` tags, as ``metadata.set_cell_phase`` does.
     * ensure ``metadata.mlwa.version`` = ``METADATA_VERSION`` where a block is created.
 
-    The front end writes them into the notebook model (the document becomes dirty and is saved
-    like any edit). The kernel does not wait for an answer; it re-applies what it sent to later
+    The front end does not merge them itself: it sends the patch with the blocks it touches to
+    the server (``POST /mlwa/api/metadata``, ``metadata_change.apply_patch``), which merges it by
+    the rules above, and writes the blocks answered into the notebook model (the document
+    becomes dirty and is saved like any edit). The kernel does not wait for an answer; it re-applies what it sent to later
     snapshots until a snapshot shows it, so a "Run All" scheduled before the change does not hide
     it. When no comm of this target is open, the kernel writes the ``.ipynb`` on disk instead
     (atomic, merged the same way) and tells the user to reload.
@@ -74,7 +79,7 @@ from __future__ import annotations
 from typing import Any, Final, Literal, NotRequired, TypedDict
 
 LIVE_CELLS_TARGET: Final = "mlwa.live_cells"
-PROTOCOL_VERSION: Final = 1
+PROTOCOL_VERSION: Final = 2
 ACTION_SET_METADATA: Final = "set_metadata"
 ACTION_READY: Final = "ready"
 ACTION_LIVE_CELLS: Final = "live_cells"

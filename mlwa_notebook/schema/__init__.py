@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 HERE = Path(__file__).parent
 
@@ -56,8 +57,35 @@ def validator(name: str, definition: str = "") -> Draft202012Validator:
     return Draft202012Validator(target, registry=registry)
 
 
-def problems(name: str, instance: Any, definition: str = "") -> list[str]:
+def problems(
+    name: str, instance: Any, definition: str = "", quote_values: bool = True
+) -> list[str]:
     """What is wrong with ``instance`` as ``name`` (or one of its ``$defs``), one line each:
-    ``"<json path>: <message>"``, in document order; empty when it is valid."""
+    ``"<json path>: <message>"``, in document order; empty when it is valid.
+
+    ``quote_values=False`` for what the user typed (answer notes may hold secrets): each line
+    then says which constraint of the schema fails, never the value that fails it.
+    """
     errors = sorted(validator(name, definition).iter_errors(instance), key=lambda e: e.json_path)
-    return [f"{e.json_path}: {e.message}" for e in errors]
+    if quote_values:
+        return [f"{e.json_path}: {e.message}" for e in errors]
+    return [_unquoted(e) for e in errors]
+
+
+def _unquoted(error: ValidationError) -> str:
+    """One error by its path and the schema's constraint: in a choice (``oneOf``), the error of
+    the branch the instance meant (its ``const`` discriminator, such as ``kind``, holds)."""
+    from jsonschema.exceptions import best_match
+
+    while error.context:
+        branches: dict[Any, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        meant = [b for b in branches.values() if not any(e.validator == "const" for e in b)]
+        error = best_match(meant[0] if len(meant) == 1 else error.context)
+    said = f" {json.dumps(error.validator_value)}" if error.validator in _PLAIN_CONSTRAINTS else ""
+    return f"{error.json_path}: fails {error.validator}{said}"
+
+
+#: Constraints whose value in the schema reads well in a message (names, types, choices).
+_PLAIN_CONSTRAINTS = frozenset({"required", "type", "enum", "const"})

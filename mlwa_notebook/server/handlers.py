@@ -335,6 +335,30 @@ class ExportHandler(PostOnly):
             ) from exc
 
 
+class MetadataHandler(PostOnly):
+    """``POST metadata``: what the sidebar writes into the notebook's ``mlwa`` metadata for one
+    change (an answer, a kernel's patch, a phase, a suppression), decided by the core
+    (``metadata_change.decide``). Nothing is read or written on disk: the sidebar writes the
+    answer into the open notebook. The body holds what the user typed, unmasked: never logged."""
+
+    @tornado.web.authenticated
+    @may_read
+    async def post(self) -> None:
+        """Body: ``MetadataRequest``; answer: ``MetadataAnswer`` (``schema/protocol.schema.json``)."""
+        from mlwa_notebook.metadata_change import MetadataRequestError, decide
+
+        body = await self.json_body()
+        try:
+            answer = await self.service.run(decide, body)
+        except MetadataRequestError as exc:
+            raise ApiError(
+                400,
+                f"the metadata change is out of its schema: {exc}",
+                "send a MetadataRequest of mlwa_notebook/schema/protocol.schema.json",
+            ) from exc
+        self.finish(json.dumps(answer, ensure_ascii=False))
+
+
 class NotFoundHandler(MlwaHandler):
     """Any other ``/mlwa/api/`` URL: a JSON 404 that lists the endpoints."""
 

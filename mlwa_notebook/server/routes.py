@@ -10,6 +10,7 @@ from mlwa_notebook.server.handlers import (
     AnalyzeHandler,
     ExportHandler,
     LensHandler,
+    MetadataHandler,
     NotFoundHandler,
     RulesHandler,
 )
@@ -28,6 +29,7 @@ ROUTES: tuple[tuple[str, type[Any]], ...] = (
     ("lens", LensHandler),
     ("rules", RulesHandler),
     ("export", ExportHandler),
+    ("metadata", MetadataHandler),
 )
 
 

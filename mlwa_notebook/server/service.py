@@ -12,7 +12,6 @@ import asyncio
 import atexit
 import concurrent.futures
 import dataclasses
-import importlib
 import json
 import multiprocessing
 import os
@@ -23,7 +22,7 @@ from typing import Any, TypeVar
 
 from mlwa_notebook.config import Config, find_config
 from mlwa_notebook.errors import ConfigError
-from mlwa_notebook.report import ErrorRecord, Report
+from mlwa_notebook.report import ErrorRecord
 from mlwa_notebook.server.errors import ApiError
 
 DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024
@@ -188,30 +187,6 @@ def config_for(os_path: Path | None) -> tuple[Config, tuple[ErrorRecord, ...]]:
     except ConfigError as exc:
         note = f"{exc.message} (the notebook was analysed with the default configuration)"
         return Config(), (ErrorRecord(exc.path, note),)
-
-
-def radar_figure(report: Report) -> dict[str, Any] | None:
-    """The pillar radar as plotly JSON (``views.radar``) when plotly is installed; else None."""
-    if not report.notebooks:
-        return None
-    try:
-        radar = importlib.import_module("mlwa_notebook.views.radar")
-    except ImportError:  # the view is not in this install
-        return None
-    if not radar.plotly_available():
-        return None
-    figure: dict[str, Any] = json.loads(
-        json.dumps(radar.radar_json(report.notebooks[0]), default=_plain)
-    )
-    return figure
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalars and arrays in plotly figures, as plain JSON values."""
-    tolist = getattr(value, "tolist", None)
-    if tolist is not None:
-        return tolist()
-    return str(value)
 
 
 def parse_json(body: bytes) -> Any:

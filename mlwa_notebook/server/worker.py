@@ -65,12 +65,12 @@ def analyse(
     disabled: Sequence[str],
     root: Path | None = None,
 ) -> str:
-    """The report of a notebook as JSON text (with the radar when plotly is installed).
+    """The report of a notebook as JSON text (the sidebar draws its radar from the scores).
 
     Files are named relative to ``root``, the server's root, as the contents API names them.
     """
     from mlwa_notebook.report import ErrorRecord, to_dict
-    from mlwa_notebook.server.service import config_for, radar_figure, shown_paths
+    from mlwa_notebook.server.service import config_for, shown_paths
 
     try:
         config, problems = config_for(os_path)
@@ -94,11 +94,7 @@ def analyse(
                 for p in problems
             )
             report = dataclasses.replace(report, errors=(*report.errors, *shown))
-        data = to_dict(report)
-        radar = radar_figure(report)
-        if radar is not None:
-            data["radar"] = radar
-        return json.dumps(data, ensure_ascii=False)
+        return json.dumps(to_dict(report), ensure_ascii=False)
     except WorkerError:
         raise
     except MlwaError as exc:

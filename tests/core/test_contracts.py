@@ -13,6 +13,7 @@ from typing import Any, NotRequired, get_origin, get_type_hints
 
 import pytest
 
+from mlwa_notebook import metadata_change
 from mlwa_notebook.kernel import protocol
 from mlwa_notebook.kernel.changes import AnswerChange, IgnoreChange, PhaseChange
 from mlwa_notebook.kernel.live import LiveCells
@@ -123,6 +124,12 @@ def test_a_live_cells_message_out_of_schema_is_ignored_with_the_reason(
         (protocol.NotebookPatch, "NotebookPatch", "protocol"),
         (protocol.CellPatch, "CellPatch", "protocol"),
         (protocol.ChecklistEntry, "ChecklistEntry", "metadata"),
+        (metadata_change.MetadataRequest, "MetadataRequest", "protocol"),
+        (metadata_change.MetadataAnswer, "MetadataAnswer", "protocol"),
+        (metadata_change.CellState, "CellState", "protocol"),
+        (metadata_change.AnswerIntent, "AnswerIntent", "protocol"),
+        (metadata_change.PatchIntent, "PatchIntent", "protocol"),
+        (metadata_change.UnignoreIntent, "UnignoreIntent", "protocol"),
     ],
     ids=lambda x: x if isinstance(x, str) else "",
 )
@@ -141,3 +148,17 @@ def test_every_schema_has_a_versioned_id() -> None:
     for name in ("report", "lens", "metadata", "protocol"):
         assert re.search(r"[-:]\d+(\.\d+)?(\.json)?$", schema(name)["$id"]), name
     assert schema("metadata")["$defs"]["Version"]["const"] == METADATA_VERSION
+    assert schema("protocol")["$defs"]["ProtocolVersion"]["default"] == protocol.PROTOCOL_VERSION
+    assert schema("protocol")["$id"].endswith(f"-{protocol.PROTOCOL_VERSION}.json")
+
+
+def test_a_version_1_set_metadata_message_is_still_in_the_schema() -> None:
+    # Version 2 added the metadata route; a kernel of version 1 sends the same comm messages.
+    message = {
+        "action": "set_metadata",
+        "version": 1,
+        "path": "a.ipynb",
+        "notebook": {},
+        "cells": {"c1": {"phase": None}},
+    }
+    assert problems("protocol", message, "SetMetadataMessage") == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from mlwa_notebook.kernel.protocol import PROTOCOL_VERSION
 from tests.kernel.harness import KernelNotebook, data_of, text_of
 
 UNSEEDED = "from sklearn.model_selection import train_test_split\nA, B = train_test_split(list(range(10)))\n"
@@ -50,7 +51,7 @@ def test_an_answer_goes_to_the_front_end_not_to_the_file(fresh: KernelNotebook) 
     wait_for(lambda: front_end.messages)
     message = front_end.messages[-1]
     entry = message["notebook"]["checklist"]["MLOPS03-BP02"]
-    assert message["action"] == "set_metadata" and message["version"] == 1
+    assert message["action"] == "set_metadata" and message["version"] == PROTOCOL_VERSION
     assert message["path"] == "work.ipynb" and message["cells"] == {}
     assert entry["state"] == "na" and entry["reason"] == "data is synthetic"
     assert entry["updated"].endswith("Z")

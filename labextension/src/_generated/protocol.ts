@@ -4,14 +4,15 @@
  * `jlpm generate:types` (labextension/scripts/generate-types.js).
  * A test regenerates this file and fails when it is stale.
  */
-import type { ChecklistEntry } from './metadata';
+import type { AnswerState, ChecklistEntry } from './metadata';
 
 /**
- * The messages of the comm target `mlwa.live_cells` between the kernel and the JupyterLab extension (mlwa_notebook/kernel/protocol.py says when each is sent).
+ * The messages between the JupyterLab extension and the Python core: the comm target `mlwa.live_cells` with the kernel (mlwa_notebook/kernel/protocol.py says when each is sent), and the sidebar's metadata writes decided by the server (`POST /mlwa/api/metadata`, mlwa_notebook/metadata_change.py). Version 2 added the metadata route; the comm messages are those of version 1.
  */
-export type MlwaCommMessage = LiveCellsMessage | ReadyMessage | SetMetadataMessage;
+export type MlwaCommMessage =
+  LiveCellsMessage | ReadyMessage | SetMetadataMessage | MetadataRequest | MetadataAnswer;
 /**
- * protocol.PROTOCOL_VERSION of the sender.
+ * protocol.PROTOCOL_VERSION of the sender: `default` is the version written now (2); the comm messages are read from version 1 on, as they did not change in 2.
  */
 export type ProtocolVersion = number;
 
@@ -81,5 +82,93 @@ export interface CellPatch {
   phase?: string | null;
   ignore?: {
     [k: string]: string;
+  };
+}
+/**
+ * Front end to core, `POST /mlwa/api/metadata`: one change, with the `mlwa` blocks it touches as they are now. No change: only the stored answers are read.
+ */
+export interface MetadataRequest {
+  version: ProtocolVersion;
+  /**
+   * The notebook's `metadata.mlwa` block now (absent: it has none).
+   */
+  notebook?: {
+    [k: string]: unknown;
+  };
+  /**
+   * The cells the change touches, by id; a cell left out is gone, and its part of a patch is dropped.
+   */
+  cells?: {
+    [k: string]: CellState;
+  };
+  change?: AnswerIntent | PatchIntent | UnignoreIntent;
+}
+/**
+ * One cell's part of the metadata, as the model holds it: its `mlwa` block and its tags (each absent when the cell has none, or when it does not change).
+ */
+export interface CellState {
+  mlwa?: {
+    [k: string]: unknown;
+  };
+  tags?: string[];
+}
+/**
+ * The user answered a checklist item in the sidebar; the core stamps it and merges it with the stored answers.
+ */
+export interface AnswerIntent {
+  kind: 'answer';
+  /**
+   * The best practice id.
+   */
+  bp: string;
+  state: AnswerState;
+  /**
+   * Stored exactly as typed (never masked).
+   */
+  note?: string;
+  reason?: string;
+  /**
+   * Who answered: JupyterLab's identity.
+   */
+  by?: string;
+}
+/**
+ * A set_metadata patch to merge: the kernel's (its `notebook` and `cells`), or the sidebar's phase or suppression.
+ */
+export interface PatchIntent {
+  kind: 'patch';
+  notebook?: NotebookPatch;
+  cells?: {
+    [k: string]: CellPatch;
+  };
+}
+/**
+ * Count a suppressed finding again, removed where the report says it was suppressed (`via`); no `cell`: the notebook's suppression.
+ */
+export interface UnignoreIntent {
+  kind: 'unignore';
+  /**
+   * The code or rule name suppressed.
+   */
+  key: string;
+  cell?: string;
+  via?: 'metadata' | 'tag';
+}
+/**
+ * Core to front end: the blocks to write as they are (only those that change; a cell's tags only when they change), and the stored answers after the change as the core reads them.
+ */
+export interface MetadataAnswer {
+  version: ProtocolVersion;
+  /**
+   * The notebook's new `metadata.mlwa` block.
+   */
+  notebook?: {
+    [k: string]: unknown;
+  };
+  cells: {
+    [k: string]: CellState;
+  };
+  answers: {
+    [k: string]: ChecklistEntry;
   };
 }

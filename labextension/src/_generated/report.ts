@@ -58,10 +58,6 @@ export interface MlwaReport {
   tool: Tool;
   notebooks: NotebookReport[];
   errors: ErrorRecord[];
-  /**
-   * optional plotly figure (server answers only)
-   */
-  radar?: {};
 }
 export interface Tool {
   name: 'mlwa-notebook';

@@ -11,9 +11,8 @@ import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
 import type { AnalysisRegistry, NotebookAnalysis } from '../analysis';
-import { readAnswers } from '../metadata';
 import { cellReport } from '../reportlookup';
-import { CommandIDs, ISettings, METADATA_KEY } from '../tokens';
+import { CommandIDs, ISettings } from '../tokens';
 import type { Finding, NotebookReport } from '../tokens';
 import { renderCellPhase } from './cellphase';
 import { renderChecklist } from './checklist';
@@ -22,6 +21,7 @@ import { renderCoverage } from './coverage';
 import { h } from './dom';
 import { renderFindingList, renderFindings } from './findings';
 import { renderSuppressed } from './suppressed';
+import { applyChange } from '../writers';
 
 const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="16" height="16">
 <polygon class="jp-icon3" fill="#616161" points="12,2 21,7.5 21,16.5 12,22 3,16.5 3,7.5" opacity="0.35"/>
@@ -142,6 +142,7 @@ export class MlwaSidebar extends Widget {
     this._state.checklistPhase = null;
     this._state.suppressing = null;
     this._answers = null;
+    this._shownAnswers = {};
     if (analysis) {
       analysis.changed.connect(this._scheduleRender, this);
       void analysis.panel.context.ready.then(() => {
@@ -152,6 +153,34 @@ export class MlwaSidebar extends Widget {
         }
       });
     }
+  }
+
+  /**
+   * The stored answers as the core reads them (it alone knows the stored forms); until it
+   * answers, the answers shown before stay. A later metadata change asks again.
+   */
+  private _readAnswers(panel: NotebookPanel): void {
+    if (!panel.context.isReady || this._reading) {
+      return;
+    }
+    const model = panel.context.model;
+    this._reading = true;
+    this._answers = undefined;
+    applyChange(model)
+      .then(answers => {
+        if (this._analysis?.panel.context.model !== model) {
+          return; // another notebook is shown now
+        }
+        this._shownAnswers = answers;
+        if (this._answers === undefined) {
+          this._answers = answers; // else the metadata changed meanwhile: read again
+        }
+      })
+      .catch(reason => console.warn(`mlwa: the checklist answers were not read (${reason})`))
+      .finally(() => {
+        this._reading = false;
+        this._scheduleRender();
+      });
   }
 
   /** The notebook's metadata changed: the stored answers are read again on the next render. */
@@ -245,16 +274,14 @@ export class MlwaSidebar extends Widget {
     }
     const activeCellId = panel.content.activeCell?.model.id ?? null;
     if (this._answers === null) {
-      this._answers = panel.context.isReady
-        ? readAnswers(panel.context.model.sharedModel.getMetadata(METADATA_KEY))
-        : {};
+      this._readAnswers(panel);
     }
     const ctx: IViewContext = {
       analysis,
       report,
       activeCellId,
       activeCell: activeCellId ? cellReport(report, activeCellId) : undefined,
-      answers: this._answers,
+      answers: this._answers ?? this._shownAnswers,
       state: this._state,
       actions: this._actions
     };
@@ -268,7 +295,7 @@ export class MlwaSidebar extends Widget {
     this._checklist.update(
       [
         report,
-        this._answers,
+        this._answers ?? this._shownAnswers,
         state.checklistPhase,
         cell?.checklist_phase,
         cell?.lens_phase,
@@ -463,7 +490,11 @@ export class MlwaSidebar extends Widget {
 
   private _analysis: NotebookAnalysis | null = null;
   private _actions: IActions;
-  private _answers: IViewContext['answers'] | null = null;
+  /** The answers read for the current state; null: to read; undefined: being read. */
+  private _answers: IViewContext['answers'] | null | undefined = null;
+  /** What the checklist shows while the answers are read again. */
+  private _shownAnswers: IViewContext['answers'] = {};
+  private _reading = false;
   private _frame = 0;
   private _renderMs = 0;
   private _shown: 'report' | 'waiting' | null = null;
