@@ -34,10 +34,11 @@ from typing import Any
 
 from mlwa_notebook.notebook import Cell
 from mlwa_notebook.schema import problems
+from mlwa_notebook.vocabulary import AnswerState
 
 KEY = "mlwa"
 METADATA_VERSION = 1
-CHECKLIST_STATES = ("done", "na", "open")
+CHECKLIST_STATES: tuple[str, ...] = tuple(AnswerState)
 PHASE_TAG = "mlwa-phase:"
 IGNORE_TAG = "mlwa-ignore:"
 _IGNORE_COMMENT = re.compile(r"#\s*mlwa:\s*ignore\[([A-Za-z0-9_,\s-]+)\]\s*(.*)$", re.MULTILINE)

@@ -1,10 +1,11 @@
 """The words every part of mlwa-notebook shares, spelled once: pillars, phases, severities,
 phase sources and checklist states, as ``StrEnum``s, and the tables that relate them.
 
-The ids are the report schema's (``schema/report.schema.json``, ``$defs``) and the bundled
+The ids are the report schema's (``schema/report.schema.json``, ``$defs``; the answer states
+the metadata schema's) and the bundled
 lens's (``lens_data/``); ``tests/test_vocabulary.py`` checks all three agree. What the lens
 already holds is read from it, not copied: which lens phase each cell phase belongs to, the
-pillars' names and their ids in the AWS Well-Architected Tool. Members are ``str``s, so they
+pillars' names, short labels and their ids in the AWS Well-Architected Tool. Members are ``str``s, so they
 compare, hash, format and serialise as their ids; the tables are keyed by id (a report's
 fields are read back as plain strings, which look the members up).
 """
@@ -88,22 +89,19 @@ class State(StrEnum):
     OPEN = "open"
 
 
+class AnswerState(StrEnum):
+    """A checklist answer as a person gives it, kept in the notebook's metadata
+    (``schema/metadata.schema.json``, ``$defs.AnswerState``)."""
+
+    DONE = "done"
+    NA = "na"  # not applicable, with a reason
+    OPEN = "open"
+
+
 PILLAR_IDS: tuple[Pillar, ...] = tuple(Pillar)
 LENS_PHASE_IDS: tuple[LensPhase, ...] = tuple(LensPhase)
 FINE_PHASE_IDS: tuple[Phase, ...] = tuple(Phase)
 SEVERITIES: tuple[Severity, ...] = tuple(Severity)
-
-#: Short pillar labels for one-line summaries (terminal, pull-request comments).
-PILLAR_SHORT: Mapping[str, str] = MappingProxyType(
-    {
-        Pillar.OPERATIONAL_EXCELLENCE: "ops",
-        Pillar.SECURITY: "sec",
-        Pillar.RELIABILITY: "rel",
-        Pillar.PERFORMANCE_EFFICIENCY: "perf",
-        Pillar.COST_OPTIMIZATION: "cost",
-        Pillar.SUSTAINABILITY: "sus",
-    }
-)
 
 
 def severity_rank(severity: str) -> int:
@@ -133,24 +131,29 @@ def _bundled_tables() -> tuple[dict[str, Any], ...]:
     return (*data.get("pillars", ()), *data.get("phases", ()))
 
 
-def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, LensPhase | None]]:
+def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, LensPhase | None]]:
     names: dict[str, str] = {}
+    short: dict[str, str] = {}
     wa_tool: dict[str, str] = {}
     fine: dict[str, LensPhase | None] = dict.fromkeys(Phase)
     for entry in _bundled_tables():
         if entry.get("id") in PILLAR_IDS and "wa_tool_id" in entry:
             pillar = Pillar(entry["id"])
             names[pillar], wa_tool[pillar] = str(entry["name"]), str(entry["wa_tool_id"])
+            short[pillar] = str(entry.get("short", entry["name"])).lower()
         elif entry.get("id") in LENS_PHASE_IDS:
             for phase in entry.get("fine_phases", ()):
                 fine[Phase(phase)] = LensPhase(entry["id"])
-    return names, wa_tool, fine
+    return names, short, wa_tool, fine
 
 
-_NAMES, _WA_TOOL, _FINE = _tables()
+_NAMES, _SHORT, _WA_TOOL, _FINE = _tables()
 
 #: Each pillar's display name, as the lens writes it ("Operational excellence").
 PILLAR_NAMES: Mapping[str, str] = MappingProxyType(_NAMES)
+#: Short pillar labels for one-line summaries (terminal, pull-request comments): the lens's
+#: ``short`` label in lower case, as those summaries write it ("ops 50%").
+PILLAR_SHORT: Mapping[str, str] = MappingProxyType(_SHORT)
 #: Our pillar ids mapped to the pillar ids of the AWS Well-Architected Tool.
 WA_TOOL_PILLAR_IDS: Mapping[str, str] = MappingProxyType(_WA_TOOL)
 #: The lens phase each cell phase belongs to; ``setup`` and ``other`` belong to none.

@@ -35,10 +35,11 @@ def test_pillars_and_lens_phases_are_the_lens_data_ids_in_its_order() -> None:
     assert _values(v.LensPhase) == [p["id"] for p in data["phases"]]
 
 
-def test_pillar_names_and_wa_tool_ids_come_from_the_lens_data() -> None:
+def test_pillar_names_short_labels_and_wa_tool_ids_come_from_the_lens_data() -> None:
     pillars = _lens_data()["pillars"]
     assert dict(v.PILLAR_NAMES) == {p["id"]: p["name"] for p in pillars}
     assert dict(v.WA_TOOL_PILLAR_IDS) == {p["id"]: p["wa_tool_id"] for p in pillars}
+    assert dict(v.PILLAR_SHORT) == {p["id"]: p["short"].lower() for p in pillars}
     assert set(v.PILLAR_SHORT) == set(v.Pillar)
 
 
@@ -70,6 +71,11 @@ def test_enums_are_the_report_schema_enums_in_its_order(
     for key in where:
         node = node[key]
     assert _values(enum) == node
+
+
+def test_answer_states_are_the_metadata_schema_enum_in_its_order() -> None:
+    metadata = json.loads((SCHEMA.parent / "metadata.schema.json").read_text(encoding="utf-8"))
+    assert _values(v.AnswerState) == metadata["$defs"]["AnswerState"]["enum"]
 
 
 def test_severities_rank_least_first_and_unknown_as_the_least() -> None:

@@ -6,7 +6,7 @@
  * - metadata.ts   the `mlwa` blocks of notebook and cell metadata (metadata.schema.json)
  * - protocol.ts   the kernel comm messages (protocol.schema.json)
  * - vocabulary.ts the lists the sidebar shows: phases and pillars (the report schema's enums)
- *                 and the pillars' names (the bundled lens, lens_data/)
+ *                 and the pillars' names and short labels (the bundled lens, lens_data/)
  * - versions.ts   the protocol version the sidebar writes
  *
  *   node scripts/generate-types.js           write the files
@@ -92,16 +92,15 @@ async function types(stem) {
   });
 }
 
-/** The phase and pillar lists, and the pillars' names, as constants. */
+/** The phase and pillar lists, and the pillars' names and short labels, as constants. */
 function vocabulary() {
   const report = readSchema('report');
   const lens = JSON.parse(fs.readFileSync(LENS, 'utf8'));
   const list = values => values.map(v => `  '${v}'`).join(',\n');
   // Quoted only where a key needs it, as prettier writes it.
   const key = id => (/^[A-Za-z_$][\w$]*$/.test(id) ? id : `'${id}'`);
-  const names = lens.pillars
-    .map(p => `  ${key(p.id)}: '${p.name.replace(/'/g, "\\'")}'`)
-    .join(',\n');
+  const table = field =>
+    lens.pillars.map(p => `  ${key(p.id)}: '${p[field].replace(/'/g, "\\'")}'`).join(',\n');
   return [
     banner('mlwa_notebook/schema/report.schema.json and lens_data/'),
     "import type { Phase, Pillar } from './report';",
@@ -113,7 +112,10 @@ function vocabulary() {
     `export const PILLARS: readonly Pillar[] = [\n${list(report.$defs.Pillar.enum)}\n];`,
     '',
     "/** Each pillar's display name, as the bundled lens writes it. */",
-    `export const PILLAR_NAMES: { readonly [P in Pillar]: string } = {\n${names}\n};`,
+    `export const PILLAR_NAMES: { readonly [P in Pillar]: string } = {\n${table('name')}\n};`,
+    '',
+    "/** Each pillar's short label (a radar axis), as the bundled lens writes it. */",
+    `export const PILLAR_SHORT: { readonly [P in Pillar]: string } = {\n${table('short')}\n};`,
     ''
   ].join('\n');
 }

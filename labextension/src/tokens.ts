@@ -82,6 +82,6 @@ export const DEFAULT_SETTINGS: ISettings = {
   debounceMs: 600
 };
 
-export { PHASES, PILLARS, PILLAR_NAMES } from './_generated/vocabulary';
+export { PHASES, PILLARS, PILLAR_NAMES, PILLAR_SHORT } from './_generated/vocabulary';
 /** kernel/protocol.py PROTOCOL_VERSION, from the protocol schema. */
 export { PROTOCOL_VERSION } from './_generated/versions';

@@ -23,6 +23,7 @@ from mlwa_notebook.metadata import (
     set_cell_phase,
     set_ignore,
 )
+from mlwa_notebook.vocabulary import AnswerState
 
 
 def _block(meta: Any) -> Mapping[str, Any]:
@@ -74,7 +75,7 @@ class AnswerChange:
 
     def describe(self) -> str:
         """What was set, in words."""
-        words = {"done": "done", "na": "not applicable", "open": "open"}[self.state]
+        words = _ANSWER_WORDS[AnswerState(self.state)]
         extra = self.reason or self.note
         return f"{self.bp_id} marked {words}" + (f" ({extra})" if extra else "")
 
@@ -139,6 +140,13 @@ class IgnoreChange:
 
 
 Change = AnswerChange | PhaseChange | IgnoreChange
+
+#: How an answer reads in the kernel's reply.
+_ANSWER_WORDS = {
+    AnswerState.DONE: "done",
+    AnswerState.NA: "not applicable",
+    AnswerState.OPEN: "open",
+}
 
 
 def apply_all(nb: Mapping[str, Any], changes: list[Change]) -> dict[str, Any]:

@@ -41,3 +41,13 @@ export const PILLAR_NAMES: { readonly [P in Pillar]: string } = {
   'cost-optimization': 'Cost optimization',
   sustainability: 'Sustainability'
 };
+
+/** Each pillar's short label (a radar axis), as the bundled lens writes it. */
+export const PILLAR_SHORT: { readonly [P in Pillar]: string } = {
+  'operational-excellence': 'Ops',
+  security: 'Sec',
+  reliability: 'Rel',
+  'performance-efficiency': 'Perf',
+  'cost-optimization': 'Cost',
+  sustainability: 'Sus'
+};

@@ -7,18 +7,20 @@ import { AnswerState, IChecklistEntry, PILLAR_NAMES, PracticeState } from '../to
 import { IViewContext, cellLabel } from './context';
 import { h } from './dom';
 
-const STATE_ICON: { [state: string]: string } = {
+/** A glyph for each state of the report schema (typed by it: a new state must get one). */
+const STATE_ICON: { readonly [S in PracticeState['state']]: string } = {
   met: '✓',
   violated: '✗',
   'not-applicable': '–',
   open: '○'
 };
 
-const ANSWERS: Array<[AnswerState, string]> = [
-  ['done', 'Done'],
-  ['na', 'N/A'],
-  ['open', 'Open']
-];
+/** The label of each answer state of the metadata schema, in the order they are offered. */
+const ANSWER_LABELS: { readonly [S in AnswerState]: string } = {
+  done: 'Done',
+  na: 'N/A',
+  open: 'Open'
+};
 
 /** The lens phase the checklist shows now. */
 export function checklistPhase(ctx: IViewContext): string | null {
@@ -125,7 +127,7 @@ function renderItem(ctx: IViewContext, item: PracticeState): HTMLElement {
     role: 'radiogroup',
     'aria-labelledby': titleId
   });
-  for (const [state, label] of ANSWERS) {
+  for (const [state, label] of Object.entries(ANSWER_LABELS) as Array<[AnswerState, string]>) {
     const id = `mlwa-answer-${item.id}-${state}`;
     radios.append(
       h(

@@ -2,19 +2,10 @@
  * Pillar coverage: a radar of the six scores the core computed, its legend, and the numbers
  * behind each (hover shows the formula). Rendering only: every number comes from the report.
  */
-import { PILLARS, PILLAR_NAMES, Pillar, PillarScore } from '../tokens';
+import { PILLARS, PILLAR_NAMES, PILLAR_SHORT, PillarScore } from '../tokens';
 import type { NotebookReport } from '../tokens';
 import { h, svg } from './dom';
 import { radarPoints } from './radargeometry';
-
-const SHORT: { readonly [P in Pillar]: string } = {
-  'operational-excellence': 'Ops',
-  security: 'Sec',
-  reliability: 'Rel',
-  'performance-efficiency': 'Perf',
-  'cost-optimization': 'Cost',
-  sustainability: 'Sus'
-};
 
 /** The report's score of each pillar, in the framework's order (absent: nothing counted). */
 function scoresOf(report: NotebookReport): PillarScore[] {
@@ -178,7 +169,7 @@ export function svgRadar(scores: readonly PillarScore[]): SVGSVGElement {
       'text-anchor': Math.abs(lx - cx) < 4 ? 'middle' : lx > cx ? 'start' : 'end',
       'dominant-baseline': Math.abs(lx - cx) < 4 ? (ly < cy ? 'auto' : 'hanging') : 'middle'
     });
-    text.textContent = `${SHORT[s.pillar]} ${s.percent}%`;
+    text.textContent = `${PILLAR_SHORT[s.pillar]} ${s.percent}%`;
     const title = svg('title');
     title.textContent = PILLAR_NAMES[s.pillar];
     text.append(title);
