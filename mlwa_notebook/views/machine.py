@@ -8,9 +8,20 @@ from typing import Any
 
 from mlwa_notebook.location import cell_label, cell_number
 from mlwa_notebook.report import Report, to_dict
+from mlwa_notebook.vocabulary import Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+#: Our severities as SARIF result levels and as GitHub annotation commands.
+_SARIF_LEVEL: dict[str, str] = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "note",
+}
+_GITHUB_LEVEL: dict[str, str] = {
+    Severity.ERROR: "error",
+    Severity.WARNING: "warning",
+    Severity.INFO: "notice",
+}
 DOCS_URL = "https://github.com/mlwa-notebook/mlwa-notebook/blob/main/docs/rules/{name}.md"
 
 
@@ -136,7 +147,7 @@ def render_github(report: Report, regions: Regions | None = None) -> str:
     lines = []
     for nb in report.notebooks:
         for f in nb.findings:
-            level = {"error": "error", "warning": "warning"}.get(f.severity, "notice")
+            level = _GITHUB_LEVEL.get(f.severity, "notice")
             title = _escape(f"{f.code} {f.name}", prop=True)
             region = _physical(nb.path, f.cell_index, f.line, regions).get("region")
             line = f",line={region['startLine']}" if region else ""

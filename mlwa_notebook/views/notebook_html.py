@@ -15,29 +15,34 @@ from dataclasses import dataclass
 from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import CellReport, Finding, NotebookReport, PillarScore, PracticeState
 from mlwa_notebook.scoring import checked_and_answered, whole_percent
-from mlwa_notebook.vocabulary import PILLAR_NAMES
+from mlwa_notebook.vocabulary import PILLAR_NAMES, Phase, Severity, State, severity_rank
 
 #: Mid-tone colours that read on white and on dark backgrounds alike.
-PHASE_COLOURS = {
-    "business-goal": "#8e6bbf",
-    "problem-framing": "#a77fd1",
-    "data-collection": "#2f8fce",
-    "data-preprocessing": "#3aa3c9",
-    "feature-engineering": "#36a89a",
-    "model-training": "#d08a2c",
-    "model-tuning": "#c9a23a",
-    "model-evaluation": "#c0663f",
-    "deployment": "#4f9a4a",
-    "monitoring": "#6c8f3a",
-    "setup": "#8a8f98",
-    "other": "#a0a4ab",
+PHASE_COLOURS: dict[str, str] = {
+    Phase.BUSINESS_GOAL: "#8e6bbf",
+    Phase.PROBLEM_FRAMING: "#a77fd1",
+    Phase.DATA_COLLECTION: "#2f8fce",
+    Phase.DATA_PREPROCESSING: "#3aa3c9",
+    Phase.FEATURE_ENGINEERING: "#36a89a",
+    Phase.MODEL_TRAINING: "#d08a2c",
+    Phase.MODEL_TUNING: "#c9a23a",
+    Phase.MODEL_EVALUATION: "#c0663f",
+    Phase.DEPLOYMENT: "#4f9a4a",
+    Phase.MONITORING: "#6c8f3a",
+    Phase.SETUP: "#8a8f98",
+    Phase.OTHER: "#a0a4ab",
 }
-SEVERITY_COLOURS = {
-    "error": "var(--jp-error-color1, #d32f2f)",
-    "warning": "var(--jp-warn-color1, #e08600)",
-    "info": "var(--jp-info-color1, #1e88e5)",
+SEVERITY_COLOURS: dict[str, str] = {
+    Severity.ERROR: "var(--jp-error-color1, #d32f2f)",
+    Severity.WARNING: "var(--jp-warn-color1, #e08600)",
+    Severity.INFO: "var(--jp-info-color1, #1e88e5)",
 }
-STATE_MARKS = {"met": "✓", "not-applicable": "-", "violated": "✗", "open": "○"}
+STATE_MARKS: dict[str, str] = {
+    State.MET: "✓",
+    State.NOT_APPLICABLE: "-",
+    State.VIOLATED: "✗",
+    State.OPEN: "○",
+}
 
 _BOX = (
     "font-family: var(--jp-ui-font-family, sans-serif); font-size: var(--jp-ui-font-size1, 13px);"
@@ -392,7 +397,7 @@ def render_note(findings: Sequence[Finding]) -> Rendered:
     codes = ", ".join(dict.fromkeys(f.code for f in findings))
     hint = f"%mlwa ignore {findings[0].code} <reason> hides it for this cell" if findings else ""
     text.append(f"      ({hint})")
-    border = SEVERITY_COLOURS.get(max((f.severity for f in findings), key=_rank), "inherit")
+    border = SEVERITY_COLOURS.get(max((f.severity for f in findings), key=severity_rank), "inherit")
     body = (
         f'<div class="mlwa-note" style="{_NOTE} border-left: 3px solid {border};'
         f' padding: 2px 8px; margin: 2px 0;" data-mlwa-codes="{esc(codes)}">'
@@ -400,10 +405,6 @@ def render_note(findings: Sequence[Finding]) -> Rendered:
         + f'<div style="{_MUTED}">{esc(hint)}</div></div>'
     )
     return Rendered("\n".join(text), body)
-
-
-def _rank(severity: str) -> int:
-    return {"info": 0, "warning": 1, "error": 2}.get(severity, 0)
 
 
 # --- lens, messages, help -----------------------------------------------------------------------

@@ -7,6 +7,9 @@ import json
 from mlwa_notebook.engine import analyze
 from mlwa_notebook.report import NotebookReport
 from mlwa_notebook.views.notebook_html import (
+    PHASE_COLOURS,
+    SEVERITY_COLOURS,
+    STATE_MARKS,
     phase_map_text,
     render_checklist,
     render_findings,
@@ -20,6 +23,7 @@ from mlwa_notebook.views.radar import (
     radar_json,
     radar_table,
 )
+from mlwa_notebook.vocabulary import Phase, Severity, State
 from tests.conftest import make_notebook
 
 SPLIT = (
@@ -103,3 +107,9 @@ def test_note_and_checklist_render_one_line_each() -> None:
     assert sum(1 for line in checklist.text.splitlines() if line.startswith("  ")) == len(
         report.checklist
     )
+
+
+def test_the_display_tables_cover_the_whole_vocabulary() -> None:
+    assert set(PHASE_COLOURS) == set(Phase)
+    assert set(SEVERITY_COLOURS) == set(Severity)
+    assert set(STATE_MARKS) == set(State)
