@@ -3,7 +3,8 @@
 - ``report.schema.json``: the report every view renders (``report.to_dict``).
 - ``lens.schema.json``: a lens catalogue (``lens.validate_lens_file``).
 - ``metadata.schema.json``: the ``mlwa`` blocks kept in notebook and cell metadata.
-- ``protocol.schema.json``: the kernel comm messages (``kernel/protocol.py``).
+- ``protocol.schema.json``: the kernel comm messages (``kernel/protocol.py``) and the sidebar's
+  metadata route (``metadata_change.py``).
 
 The TypeScript types of the sidebar are generated from these files
 (``labextension/scripts/generate-types.js``); a test fails when they are stale.

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import CellReport, Finding, NotebookReport, PillarScore, PracticeState
 from mlwa_notebook.scoring import checked_and_answered, whole_percent
-from mlwa_notebook.vocabulary import PILLAR_NAMES, Phase, Severity, State, severity_rank
+from mlwa_notebook.vocabulary import (
+    PILLAR_NAMES,
+    Phase,
+    PhaseSource,
+    Severity,
+    State,
+    severity_rank,
+)
 
 #: Mid-tone colours that read on white and on dark backgrounds alike.
 PHASE_COLOURS: dict[str, str] = {
@@ -95,7 +102,7 @@ def _notes_html(notes: Sequence[str]) -> str:
     parts = []
     for note in notes:
         warn = not note.startswith("analysed:")
-        style = SEVERITY_COLOURS["warning"] if warn else ""
+        style = SEVERITY_COLOURS[Severity.WARNING] if warn else ""
         colour = f"color: {style};" if warn else _MUTED
         parts.append(f'<div style="{colour}">{"⚠ " if warn else ""}{esc(note)}</div>')
     return "".join(parts)
@@ -112,7 +119,7 @@ def phase_runs(cells: Sequence[CellReport]) -> list[tuple[int, int, str, bool]]:
     """Consecutive cells with the same phase: (first, last, phase, any set by the user)."""
     runs: list[tuple[int, int, str, bool]] = []
     for cell in cells:
-        explicit = cell.phase_source == "explicit"
+        explicit = cell.phase_source == PhaseSource.EXPLICIT
         if runs and runs[-1][2] == cell.phase:
             first, _, phase, was = runs[-1]
             runs[-1] = (first, cell.index, phase, was or explicit)
@@ -138,14 +145,18 @@ def phase_map_html(cells: Sequence[CellReport], running_index: int | None = None
     squares = []
     for cell in cells:
         colour = PHASE_COLOURS.get(cell.phase, "#999")
-        how = "set by you" if cell.phase_source == "explicit" else f"{cell.phase_source}"
+        how = "set by you" if cell.phase_source == PhaseSource.EXPLICIT else f"{cell.phase_source}"
         title = f"{cell_label(cell.index)}: {cell.phase} ({how}, {percent(cell.confidence)})"
         ring = (
             "outline: 2px solid var(--jp-brand-color1, #1976d2);"
             if cell.index == running_index
             else ""
         )
-        mark = "border-bottom: 3px solid currentColor;" if cell.phase_source == "explicit" else ""
+        mark = (
+            "border-bottom: 3px solid currentColor;"
+            if cell.phase_source == PhaseSource.EXPLICIT
+            else ""
+        )
         squares.append(
             f'<span title="{esc(title)}" style="display:inline-block;width:10px;height:14px;'
             f'margin:0 1px;background:{colour};{ring}{mark}"></span>'
@@ -278,7 +289,7 @@ def render_status(
     """``%mlwa status``: what was analysed, the phase map, the pillar table, open findings."""
     table = pillar_table(report)
     block = findings_block(report)
-    explicit = sum(c.phase_source == "explicit" for c in report.cells)
+    explicit = sum(c.phase_source == PhaseSource.EXPLICIT for c in report.cells)
     phases_title = f"Phases ({len(report.cells)} cells" + (
         f", {explicit} set by you*)" if explicit else ")"
     )
@@ -311,21 +322,21 @@ def attestation(s: PracticeState) -> str:
     """Who answered and on which day, for a checklist answer: " by Ada on 2026-11-29"."""
     by = f" by {s.by}" if s.by else ""
     day = f" on {s.updated[:10]}" if s.updated else ""
-    return by + day if s.source == "checklist" or s.state == "not-applicable" else ""
+    return by + day if s.source == "checklist" or s.state == State.NOT_APPLICABLE else ""
 
 
 def _state_detail(s: PracticeState) -> str:
-    if s.state == "violated":
+    if s.state == State.VIOLATED:
         return "violated by cell " + ", ".join(str(c + 1) for c in s.cells)
-    if s.state == "not-applicable":
+    if s.state == State.NOT_APPLICABLE:
         why = f": {s.reason}" if s.reason else ""
         return f"not applicable{why}{attestation(s)}"
-    if s.state == "met" and s.source == "evidence":
+    if s.state == State.MET and s.source == "evidence":
         cells = ", ".join(str(c + 1) for c in s.cells)
         return f"met (seen in cell {cells})" if cells else "met"
-    if s.state == "met" and s.source == "rule":
+    if s.state == State.MET and s.source == "rule":
         return f"met ({s.note})"
-    if s.state == "met":
+    if s.state == State.MET:
         return f"met (answered done{attestation(s)})"
     return "open"
 
@@ -361,8 +372,8 @@ def render_checklist(
             note = f" — {label}: {s.note}" if s.note else ""
             text.append(f"  {STATE_MARKS[s.state]} {s.id:<14} {s.title} [{detail}]{note}")
             colour = {
-                "violated": SEVERITY_COLOURS["error"],
-                "met": "var(--jp-success-color1, #2e7d32)",
+                State.VIOLATED: SEVERITY_COLOURS[Severity.ERROR],
+                State.MET: "var(--jp-success-color1, #2e7d32)",
             }.get(s.state, "inherit")
             body += (
                 f'<li title="{esc(s.question)}"><span style="color:{colour}; display:inline-block; width:1.2em;">'
