@@ -21,6 +21,10 @@ PYTHON_BODY_MAGICS = frozenset({"time", "timeit", "capture", "prun", "mlwa", "de
 SHELL_MAGICS = frozenset({"bash", "sh", "script", "system", "!"})
 #: Cell magics whose body is a query.
 QUERY_MAGICS = frozenset({"sql", "bigquery", "sparksql", "athena", "kql"})
+#: Cell magics whose body is another language or markup, never Python.
+FOREIGN_MAGICS = frozenset(
+    "html javascript js latex markdown svg perl ruby R r julia octave sx".split()
+)
 
 #: A line IPython would rewrite: a magic, a shell escape, or ``x = !cmd`` / ``x = %magic``.
 _ESCAPED = re.compile(r"^\s*([%!?]|[\w.,\s()\[\]]+=\s*[%!])")
@@ -403,6 +407,12 @@ def analyse_code(source: str) -> CodeFacts:
         return CodeFacts(
             language="other", cell_magic=magic, magic_args=args, script_path=path, script=script
         )
+    if magic not in FOREIGN_MAGICS:
+        # A magic an extension adds (``%%backend torch``, ``%%wandb``) usually wraps Python: read
+        # the body as Python when it parses, so its calls count like any other cell's.
+        facts = _python_facts(body, offset)
+        if facts.error is None:
+            return replace(facts, cell_magic=magic, magic_args=args)
     return CodeFacts(language="other", cell_magic=magic, magic_args=args)
 
 

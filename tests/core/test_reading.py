@@ -53,6 +53,21 @@ def test_writefile_of_other_language_is_not_parsed() -> None:
     assert facts.error is None and facts.script is None
 
 
+def test_an_extension_magic_around_python_is_read_as_python() -> None:
+    facts = analyse_code("%%backend torch\nimport keras\nmodel.fit(x, y, epochs=3)\n")
+    assert facts.language == "python" and facts.cell_magic == "backend"
+    assert [c.func for c in facts.calls] == ["model.fit"]
+    assert facts.calls[0].line == 3
+
+
+def test_markup_and_foreign_bodies_are_not_read_as_python() -> None:
+    for source in ("%%javascript\nIPython.notebook.save()\n", "%%html\n<b>x</b>\n"):
+        facts = analyse_code(source)
+        assert facts.language == "other" and not facts.calls
+    broken = analyse_code("%%perlish\nmy $x = 1;\n")
+    assert broken.language == "other" and broken.error is None
+
+
 def test_sql_cell_is_recognised() -> None:
     facts = analyse_code("%%bigquery df\nSELECT * FROM `t`")
     assert facts.language == "query" and facts.cell_magic == "bigquery" and facts.error is None

@@ -301,9 +301,6 @@ def test_a_tuning_script_reporting_to_hypertune_makes_its_cell_tuning() -> None:
     assert phases[2] == "model-training"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="learned model: a processing job's feature script reads as preprocessing"
-)
 def test_a_processing_job_serves_the_script_it_runs() -> None:
     cells = _cells(
         make_notebook(
