@@ -156,6 +156,23 @@ def _reads_job_metrics(unit: Unit) -> bool:
     return unit.reads_job_metrics
 
 
+#: Keywords that name the metric a tuning job optimises (SageMaker, Azure ML sweeps).
+_OBJECTIVE_KWARGS = ("objective_metric_name", "primary_metric")
+
+
+def _held_out_objective(unit: Unit, site: Site) -> str:
+    """A tuning job told to optimise a metric computed on held-out data (``validation:auc``,
+    ``eval_accuracy``): each trial is scored there, and the notebook keeps the best one."""
+    call = site.call
+    value = next((call.kwargs[k] for k in _OBJECTIVE_KWARGS if k in call.kwargs), None)
+    if value is None and call.attr == "HyperparameterTuner" and len(call.args) > 1:
+        value = call.args[1]  # HyperparameterTuner(estimator, objective_metric_name, ...)
+    objective = unit.value_text(value)
+    if objective and held_out_name(objective):
+        return f"tunes on the held-out metric `{objective}` with {call.func}()"
+    return ""
+
+
 def _held_out_by_kind(unit: Unit, site: Site) -> str:
     """Scoring on held-out data that its kind says, whatever the names: cross-validation, a
     search's CV scores, a trainer's test loop, a metric helper or an evaluation/monitoring
@@ -260,7 +277,7 @@ def find_scorings(unit: Unit) -> list[Scoring]:
     }
     for site in unit.sites:
         call = site.call
-        held = _held_out_by_kind(unit, site)
+        held = _held_out_by_kind(unit, site) or _held_out_objective(unit, site)
         if held:
             found.append(Scoring(unit, site, True, held))
             continue

@@ -121,9 +121,28 @@ _CREATORS = frozenset(
 _ONLINE_ENDPOINTS = re.compile(r"\bonline_endpoints\b")
 
 
-def is_creation(site: Site) -> bool:
-    """Whether a call creates a real-time endpoint."""
+#: Azure ML online endpoint entities: ``ml_client.begin_create_or_update(endpoint)`` of one
+#: creates it, as ``ml_client.online_endpoints.begin_create_or_update`` does.
+_ONLINE_ENDPOINT_ENTITY = re.compile(r"\b(Managed|Kubernetes)OnlineEndpoint$")
+
+
+def _creates_online_entity(site: Site, unit: Unit) -> bool:
     call = site.call
+    if call.attr not in ("begin_create_or_update", "create_or_update") or not call.args:
+        return False
+    given = call.args[0]
+    if given.kind == "call":
+        return _ONLINE_ENDPOINT_ENTITY.search(given.text) is not None
+    if given.kind != "name":
+        return False
+    return any(_ONLINE_ENDPOINT_ENTITY.search(o) for o in unit.origins.get(given.text, ()))
+
+
+def is_creation(site: Site, unit: Unit | None = None) -> bool:
+    """Whether a call creates a real-time endpoint (``unit`` tells what its arguments are)."""
+    call = site.call
+    if unit is not None and _creates_online_entity(site, unit):
+        return True
     if call.attr == "deploy":
         return "transformer" not in call.func.lower()
     if call.attr in _CREATORS:
@@ -186,10 +205,16 @@ def find_endpoints(unit: Unit) -> list[Endpoint]:
     """What ``Unit.endpoints`` caches."""
     found: list[Endpoint] = []
     for site in unit.sites:
-        if not is_creation(site):
+        if not is_creation(site, unit):
             continue
         ident = _identity(site.call)
         target = _name_root(site.call.kwargs.get("endpoint"))
+        if _creates_online_entity(site, unit):
+            # The entity handed over is the endpoint; a second create-or-update of it (a
+            # traffic change) updates the same endpoint.
+            target = _name_root(site.call.args[0])
+            if target is not None:
+                ident.add(target)
         merged = False
         if target is not None:
             for i, known in enumerate(found):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from itertools import pairwise
 
 from mlwa_notebook.cellcode import Call, Value
 from mlwa_notebook.rules._flow import Site, Unit
@@ -48,6 +49,16 @@ _RELEASE = re.compile(
     r"|[@/][0-9a-f]{40}(?:/|$)",
     re.I,
 )
+#: Where a name with a version in it is a published release: a URL a download serves. An
+#: object-store key or a local file keeps its name when it is overwritten.
+_PUBLISHED = re.compile(r"^(https?|ftp)://", re.I)
+
+
+def _release(text: str) -> bool:
+    """Whether a URL names a release (a version, a release download, a commit)."""
+    return bool(_PUBLISHED.match(text)) and _RELEASE.search(text) is not None
+
+
 #: Readers of a run's or job's outputs (Azure ML ``run.download_file``): artefacts.
 _RUN_OUTPUTS = re.compile(r"run\b|_run$|^run", re.I)
 _IN_MEMORY = ("StringIO", "BytesIO")
@@ -58,6 +69,9 @@ _FILE_DATASETS = re.compile(
 )
 #: What ``open()`` reads is data only when its name says so (not a config or a script).
 _OPENED_DATA = re.compile(r"\.(csv|tsv|jsonl|parquet|data)$", re.I)
+#: Azure ML v1 datasets made from datastore files (``Dataset.Tabular.from_delimited_files``):
+#: they point at files that can change under them, as Vertex managed datasets do.
+_AZURE_FILE_DATASET = re.compile(r"Dataset\.(Tabular|File)\.from_\w+$")
 #: Azure ML v1 datasets fetched by name: the latest version unless one is given.
 _AZURE_DATASET_GET = re.compile(r"(^|\.)(Dataset\.get_by_name|datasets\.get)$")
 
@@ -109,6 +123,11 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
             found.append((site, "file", first_text(call)))
         elif ".read." in f".{call.func}" and call.attr in _SPARK_FORMATS:
             found.append((site, "file", first_text(call)))
+        elif call.attr in ("download", "read_file") and "S3Downloader" in q:
+            # SageMaker's ``S3Downloader.download(s3_uri, local_path)``.
+            found.append((site, "download", call.kwargs.get("s3_uri") or first_text(call)))
+        elif _AZURE_FILE_DATASET.search(q):
+            found.append((site, "dataset", call.kwargs.get("path") or first_text(call)))
         elif call.attr in _DOWNLOADS:
             key = call.kwargs.get("Key") or (call.args[1] if len(call.args) > 1 else None)
             found.append((site, "download", key or first_text(call)))
@@ -119,10 +138,6 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
         elif _DATASET_CREATE.search(q):
             source = call.kwargs.get("gcs_source") or call.kwargs.get("bq_source")
             found.append((site, "dataset", source))
-        elif q.endswith("hf_hub_download"):
-            # ``datasets.load_dataset`` of a named hub dataset counts as a library loader, as
-            # the labelling conventions have it (eval/CONVENTIONS.md).
-            found.append((site, "hub", first_text(call)))
         elif _FILE_DATASETS.match(q):
             found.append((site, "file", first_text(call)))
         elif q == "open" and _opens_data(call):
@@ -133,6 +148,33 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
         elif call.attr == "get_file" and q.startswith(("tensorflow.", "keras.")):
             found.append((site, "fetch", call.kwargs.get("origin") or first_text(call)))
     return found
+
+
+#: A local data file named on a job's command line (``python train.py --data diabetes.csv``).
+_COMMAND_DATA_FILE = re.compile(r"^[\w./-]+\.(csv|tsv|parquet|jsonl|xlsx?|feather)$", re.I)
+
+
+def _job_command_files(unit: Unit) -> list[tuple[Site, str, str]]:
+    """Local data files a job is told to read on its command line (Azure ML ``command(...,
+    command="python train.py --training_data diabetes.csv")``): (site, file, its path in the
+    job's code folder)."""
+    found = []
+    for site in unit.sites:
+        command = unit.value_text(site.call.kwargs.get("command"))
+        if not command:
+            continue
+        code = unit.value_text(site.call.kwargs.get("code")).strip("./")
+        for word in command.split():
+            word = word.strip("'\"")
+            if _COMMAND_DATA_FILE.match(word) and not word.startswith(("/", "~")):
+                found.append((site, word, f"{code}/{word}" if code else word))
+    return found
+
+
+def _fetches_release(call: Call, unit: Unit) -> bool:
+    """A download whose URL, in any argument (``urlretrieve(url, "local.tgz")``,
+    ``get_file("local.tgz", url)``), names a release."""
+    return any(_release(unit.value_text(v)) for v in (*call.args, *call.kwargs.values()))
 
 
 def _opens_data(call: Call) -> bool:
@@ -158,7 +200,7 @@ def _latest_data_asset(unit: Unit, site: Site) -> bool:
 def _download_source(command: str) -> str:
     """The remote source of a shell copy or download, or empty when it uploads or is not data."""
     source = _remote_source(command)
-    if _ARTEFACT.search(source.rstrip("/")) or _RELEASE.search(source):
+    if _ARTEFACT.search(source.rstrip("/")) or _release(source):
         return ""
     return source
 
@@ -188,10 +230,23 @@ def _remote_source(command: str) -> str:
     return ""
 
 
+#: Options of wget and curl that name the file written (``-O cars.csv``, ``--output x``).
+_OUTPUT_OPTIONS = frozenset({"-O", "-o", "--output", "--output-document"})
+
+
 def _destination(command: str) -> str:
-    """The local file name a shell download writes to (its last word's base name)."""
+    """The local file name a shell download writes to: the file its output option names, else
+    its last word's base name (``wget URL`` keeps the URL's name)."""
     words = command.split()
-    return words[-1].rstrip("/").rsplit("/", 1)[-1] if words else ""
+    for option, value in pairwise(words):
+        if option in _OUTPUT_OPTIONS:
+            return value.strip("'\"").rsplit("/", 1)[-1]
+    return words[-1].strip("'\"").rstrip("/").rsplit("/", 1)[-1] if words else ""
+
+
+def _pinned_download(command: str) -> bool:
+    """A shell download of a named release or a commit (its local copy is that version)."""
+    return _release(_remote_source(command))
 
 
 def check(ctx: NotebookContext) -> CheckResult:
@@ -206,6 +261,7 @@ def check(ctx: NotebookContext) -> CheckResult:
         written = written_files(unit)
         # A file fetched by a flagged download is not flagged again when it is read.
         fetched = {_destination(t) for _, _, t in unit.shells if _download_source(t)}
+        released = {_destination(t) for _, _, t in unit.shells if _pinned_download(t)}
         for site in unit.sites:
             q = site.qualified
             # A library's bundled dataset is not flagged, nor credited: nothing pins its version.
@@ -240,9 +296,13 @@ def check(ctx: NotebookContext) -> CheckResult:
                 continue
             if (text and _ARTEFACT.search(text)) or set(call.names) & downloaded:
                 continue  # a model file, or the body of a download already reported
-            if text and _RELEASE.search(text):
+            if (text and _release(text)) or (
+                kind in ("download", "fetch") and _fetches_release(call, unit)
+            ):
                 yield Proof("MLOPS03-BP02", cell, f"reads a named release ({shown[:60]})")
                 continue
+            if kind == "dataset" and shown == "a computed path":
+                shown = "datastore files"  # a managed dataset over files, whichever they are
             if shown == "a computed path" or (
                 source is not None and source.kind == "call" and source.text == "open"
             ):
@@ -270,11 +330,23 @@ def check(ctx: NotebookContext) -> CheckResult:
                 continue  # made by a notebook beside this one: judged where it is made
             if kind != "download" and text and text.rsplit("/", 1)[-1] in fetched:
                 continue
+            if kind != "download" and text and text.rsplit("/", 1)[-1] in released:
+                yield Proof("MLOPS03-BP02", cell, f"reads {shown[:60]}, a named release fetched")
+                continue
             if unit.is_script and not text:
                 continue  # a job's input channel, given by the notebook that launches the job
             yield Hit(cell, call.line, _message(kind, shown, call.func))
         if unit.is_script:
             continue
+        for site, name, path in _job_command_files(unit):
+            if ctx.tracking.is_versioned(path) or dvc_pulled or name in written:
+                continue
+            yield Hit(
+                site.cell,
+                site.call.line,
+                f"hands the local file `{name}` to a job on its command line "
+                f"({site.call.func}()) with no version pin",
+            )
         for cell, line, command in unit.shells:
             fetched_from = _download_source(command)
             if fetched_from and cell not in hashed and cell + 1 not in hashed and not dvc_pulled:
@@ -294,8 +366,6 @@ def _message(kind: str, shown: str, func: str) -> str:
         return f"creates a managed dataset from `{shown}` with {func}(), which is not a snapshot"
     if kind == "asset":
         return f"gets the dataset `{shown}` with {func}() and no version: the latest one is read"
-    if kind == "hub":
-        return f"loads `{shown}` from a hub with {func}() and no `revision=`"
     if kind == "download":
         return f"downloads `{shown}` with {func}() and no version pin"
     if kind == "fetch":

@@ -168,6 +168,22 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "automagic_pip_and_ls": ({("MLW005", 0)}, {"MLW000"}),
     "named_release_and_computed_path": (set(), {"MLW001"}),
     "no_accelerator_given": (set(), {"MLW015"}),
+    "tuner_objective_on_validation": (set(), {"MLW002"}),
+    "tuner_objective_on_training": ({("MLW002", 2)}, set()),
+    "downloads_pinned_and_not": ({("MLW001", 3), ("MLW001", 4)}, set()),
+    "platform_reads": ({("MLW001", 1), ("MLW001", 2), ("MLW001", 3)}, set()),
+    "platform_reads_lookalikes": (set(), {"MLW001"}),
+    "environment_file_by_variable": ({("MLW005", 1)}, set()),
+    "environment_file_by_variable_lookalikes": (set(), {"MLW005"}),
+    "environment_package_lists": ({("MLW005", 1)}, set()),
+    "environment_package_lists_pinned": (set(), {"MLW005"}),
+    "unseeded_steps_on_other_stacks": (
+        {("MLW004", 1), ("MLW004", 2), ("MLW004", 3), ("MLW004", 4), ("MLW004", 5)},
+        set(),
+    ),
+    "seeded_steps_on_other_stacks": (set(), {"MLW004"}),
+    "azure_endpoint_entity_created": ({("MLW006", 1), ("MLW007", 1)}, set()),
+    "azure_compute_entity_created": (set(), {"MLW006", "MLW007"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
