@@ -187,6 +187,7 @@ def _listing_hit(index: int, loose: list[tuple[int, str]], what: str) -> Hit:
 
 def check(ctx: NotebookContext) -> CheckResult:
     pinned_cells: list[int] = []
+    from_urls: set[int] = set()
     unpinned = False
     for view in ctx.code_cells():
         assert view.facts is not None
@@ -205,6 +206,10 @@ def check(ctx: NotebookContext) -> CheckResult:
                 )
             else:
                 pinned_cells.append(view.index)
+            if "://" in text:
+                # An install from a URL names no version an index vouches for: not flagged,
+                # and its cell is not shown as installing pinned versions.
+                from_urls.add(view.index)
     texts = [
         t
         for v in ctx.code_cells()
@@ -272,7 +277,7 @@ def check(ctx: NotebookContext) -> CheckResult:
                     f"adds {first.text} to an environment with {call.func}() without a version",
                 )
     if not unpinned:
-        for index in pinned_cells:
+        for index in dict.fromkeys(i for i in pinned_cells if i not in from_urls):
             yield Proof("MLOPS04-BP02", index, "installs pinned package versions")
 
 

@@ -447,6 +447,14 @@ def test_evidence_lookalikes_claim_nothing() -> None:
     assert report_of(HARD / "toy_search.ipynb").evidence == ()
 
 
+def test_serving_metrics_are_read_back_not_written_and_url_installs_are_not_pinned() -> None:
+    report = report_of(HARD / "serving_metrics_and_url_installs.ipynb")
+    claimed = {(e.best_practice, e.cell_index) for e in report.evidence}
+    assert {("MLOPS05-BP01", 3), ("MLCOST06-BP03", 3)} <= claimed
+    assert not {c for c in claimed if c[1] in (0, 2)}, claimed
+    assert not [f for f in report.findings if f.code == "MLW005"]
+
+
 def test_evidence_for_real_is_claimed_with_its_cell() -> None:
     report = report_of(HARD / "evidence_for_real.ipynb")
     shown = {(e.best_practice, e.cell_index) for e in report.evidence}
