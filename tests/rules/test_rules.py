@@ -184,6 +184,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "seeded_steps_on_other_stacks": (set(), {"MLW004"}),
     "azure_endpoint_entity_created": ({("MLW006", 1), ("MLW007", 1)}, set()),
     "azure_compute_entity_created": (set(), {"MLW006", "MLW007"}),
+    "secret_in_json_literal": ({("MLW003", 1)}, set()),
+    "secret_in_json_lookalikes": (set(), {"MLW003"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
