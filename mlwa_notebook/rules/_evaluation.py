@@ -22,8 +22,9 @@ _TRANSFORMER_CLASS = re.compile(
     r"(Scaler|Encoder|Imputer|Vectorizer|PCA|SVD|Transformer|Tokenizer|Binarizer|Discretizer|"
     r"Normalizer|Selector|^Select|Indexer|Assembler|Featurizer|Processor|Splitter|Resampler|"
     r"SMOTE|Sampler|Hasher|Polynomial|Bucketizer|"
-    # Unsupervised models: there is no held-out label to score them against.
-    r"KMeans|DBSCAN|HDBSCAN|OPTICS|Agglomerative|Birch|MeanShift|SpectralClustering|"
+    # Embeddings and topic extraction make features (the labelling conventions'
+    # feature-engineering), and a neighbour index is a lookup. Clustering is a model: by the
+    # facts' conventions it is trained, and scored on held-out rows or not at all.
     r"NearestNeighbors|TSNE|UMAP|Isomap|LatentDirichletAllocation|NMF|Word2Vec)",
 )
 _TRANSFORMER_PIECES = frozenset(
@@ -64,6 +65,8 @@ METRICS = frozenset(
     "mean_absolute_error mean_absolute_percentage_error median_absolute_error r2_score "
     "explained_variance_score mean_squared_log_error hamming_loss jaccard_score "
     "top_k_accuracy_score ndcg_score dcg_score d2_absolute_error_score from_predictions "
+    "silhouette_score calinski_harabasz_score davies_bouldin_score adjusted_rand_score "
+    "adjusted_mutual_info_score normalized_mutual_info_score v_measure_score "
     "from_estimator evaluate score compute".split()
 )
 _METRIC_MODULES = ("sklearn.metrics.", "torchmetrics.", "evaluate.")

@@ -186,6 +186,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "azure_compute_entity_created": (set(), {"MLW006", "MLW007"}),
     "secret_in_json_literal": ({("MLW003", 1)}, set()),
     "secret_in_json_lookalikes": (set(), {"MLW003"}),
+    "clustering_scored_on_held_out_rows": (set(), {"MLW002", "MLW008"}),
+    "clustering_scored_on_its_own_rows": ({("MLW002", 1)}, {"MLW008"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
