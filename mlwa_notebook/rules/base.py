@@ -89,6 +89,13 @@ class DataTracking:
             return True
         return any(rel.startswith(d.rstrip("/") + "/") for d in self.dvc)
 
+    def may_track(self, name: str) -> bool:
+        """Whether git or DVC tracks some file of this base name (for a path built at run time
+        from a folder and a file name, where only the name is known)."""
+        if not self.root:
+            return False
+        return any(p == name or p.endswith("/" + name) for p in (*self.tracked, *self.dvc))
+
 
 @dataclass(frozen=True, slots=True)
 class CellView:

@@ -69,6 +69,9 @@ _FILE_DATASETS = re.compile(
 )
 #: What ``open()`` reads is data only when its name says so (not a config or a script).
 _OPENED_DATA = re.compile(r"\.(csv|tsv|jsonl|parquet|data)$", re.I)
+#: A SageMaker training job's input channel: the job reads the S3 prefix it names.
+_CHANNELS = frozenset({"TrainingInput", "s3_input"})
+_STORE_RESTORE = re.compile(r"^store\s+-r\b")
 #: Azure ML v1 datasets made from datastore files (``Dataset.Tabular.from_delimited_files``):
 #: they point at files that can change under them, as Vertex managed datasets do.
 _AZURE_FILE_DATASET = re.compile(r"Dataset\.(Tabular|File)\.from_\w+$")
@@ -126,6 +129,8 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
         elif call.attr in ("download", "read_file") and "S3Downloader" in q:
             # SageMaker's ``S3Downloader.download(s3_uri, local_path)``.
             found.append((site, "download", call.kwargs.get("s3_uri") or first_text(call)))
+        elif call.attr in _CHANNELS and q.startswith("sagemaker"):
+            found.append((site, "channel", call.kwargs.get("s3_data") or first_text(call)))
         elif _AZURE_FILE_DATASET.search(q):
             found.append((site, "dataset", call.kwargs.get("path") or first_text(call)))
         elif call.attr in _DOWNLOADS:
@@ -140,7 +145,7 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
             found.append((site, "dataset", source))
         elif _FILE_DATASETS.match(q):
             found.append((site, "file", first_text(call)))
-        elif q == "open" and _opens_data(call):
+        elif q == "open" and _opens_data(call, unit, site.cell):
             found.append((site, "file", first_text(call)))
         elif _AZURE_DATASET_GET.search(q) or _latest_data_asset(unit, site):
             named = call.args[1] if call.attr == "get_by_name" and len(call.args) > 1 else None
@@ -171,19 +176,70 @@ def _job_command_files(unit: Unit) -> list[tuple[Site, str, str]]:
     return found
 
 
+def _unversioned_channel(unit: Unit, source: Value | None, text: str) -> bool:
+    """A job channel on data the notebook did not make: a literal S3 prefix no copy in the
+    notebook uploads to, or a prefix restored (``%store -r``) from the notebook that made it
+    with no version. A channel on the notebook's own upload is judged where the data is read."""
+    if text:
+        return text.startswith("s3://") and not any(
+            text in command for _, _, command in unit.shells if _CLOUD_COPY.match(command)
+        )
+    if source is None or source.kind != "name":
+        return False
+    bound = {a.target for _, a in unit.assigns} | {t for s in unit.sites for t in s.call.targets}
+    restored = any(_STORE_RESTORE.match(command) for _, _, command in unit.shells)
+    return restored and source.text not in bound
+
+
 def _fetches_release(call: Call, unit: Unit) -> bool:
     """A download whose URL, in any argument (``urlretrieve(url, "local.tgz")``,
     ``get_file("local.tgz", url)``), names a release."""
     return any(_release(unit.value_text(v)) for v in (*call.args, *call.kwargs.values()))
 
 
-def _opens_data(call: Call) -> bool:
-    """``open("data/train.csv")`` for reading (a write makes an output, not a source)."""
+def _opens_data(call: Call, unit: Unit, cell: int) -> bool:
+    """``open("data/train.csv")`` for reading (a write makes an output, not a source), also of
+    a path built from a data file's name (``open(os.path.join(data_dir, "train.csv"))``)."""
     path = call.args[0] if call.args else None
     mode = call.args[1] if len(call.args) > 1 else call.kwargs.get("mode")
-    if path is None or path.kind != "str" or not _OPENED_DATA.search(path.text):
+    if path is None:
+        return False
+    if path.kind == "str":
+        if not _OPENED_DATA.search(path.text):
+            return False
+    elif not _OPENED_DATA.search(_built_file_name(unit, cell, call.line, path)):
         return False
     return mode is None or not set(mode.text) & set("wax+")
+
+
+def _built_file_name(unit: Unit, cell: int, line: int, path: Value | None) -> str:
+    """The data file a path built at run time names (``data_dir + "/items.csv"``,
+    ``fname = os.path.join(data_dir, "jena.csv")``): the one data-file literal on the line that
+    builds it, or empty when there is none or more than one."""
+    if path is None:
+        return ""
+    if path.kind == "name":
+        built = [(c, a) for c, a in unit.assigns if a.target == path.text and c <= cell]
+        if not built or unit.literal(path.text):
+            return ""
+        cell, assign = built[-1]
+        line, folders = assign.line, assign.value.names
+    elif path.kind in ("call", "other"):
+        folders = tuple(
+            n for s in unit.sites if s.cell == cell and s.call.line == line for n in s.call.names
+        )
+    else:
+        return ""
+    # A folder a call made (``untar_data(...)``, ``get_file(...)``) holds fetched data, judged
+    # where it is fetched; only folders given as text or built with os.path/pathlib count.
+    if any(not o.startswith(_PATH_BUILDERS) for n in folders for o in unit.origins.get(n, ())):
+        return ""
+    names = [t for c, n, t in unit.strings if c == cell and n == line and _DATA_FILE.search(t)]
+    return names[0].rsplit("/", 1)[-1] if len(names) == 1 else ""
+
+
+#: Calls that build a path from text, not fetch what it points at.
+_PATH_BUILDERS = ("os.path.", "os.getcwd", "pathlib.", "os.environ", "str")
 
 
 def _latest_data_asset(unit: Unit, site: Site) -> bool:
@@ -292,8 +348,17 @@ def check(ctx: NotebookContext) -> CheckResult:
         for site, kind, source in reads:
             call, cell = site.call, site.cell
             shown, text = _shown(source, unit)
+            if kind == "channel" and not _unversioned_channel(unit, source, text):
+                continue
             if source is not None and source.kind == "call" and source.text.endswith(_IN_MEMORY):
                 continue
+            built = "" if text else _built_file_name(unit, cell, call.line, source)
+            if built:
+                if ctx.tracking.may_track(built) or built in {
+                    w.rsplit("/", 1)[-1] for w in written
+                }:
+                    continue
+                shown = text = built  # the file is known by its name, wherever its folder is
             if (text and _ARTEFACT.search(text)) or set(call.names) & downloaded:
                 continue  # a model file, or the body of a download already reported
             if (text and _release(text)) or (
@@ -362,6 +427,8 @@ def _message(kind: str, shown: str, func: str) -> str:
     shown = shown[:100]
     if kind == "query":
         return f"queries a table with {func}() and no snapshot or version pin"
+    if kind == "channel":
+        return f"hands a training job the S3 data `{shown}` with {func}() and no version pin"
     if kind == "dataset":
         return f"creates a managed dataset from `{shown}` with {func}(), which is not a snapshot"
     if kind == "asset":

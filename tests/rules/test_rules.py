@@ -188,6 +188,10 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "secret_in_json_lookalikes": (set(), {"MLW003"}),
     "clustering_scored_on_held_out_rows": (set(), {"MLW002", "MLW008"}),
     "clustering_scored_on_its_own_rows": ({("MLW002", 1)}, {"MLW008"}),
+    "training_channels": ({("MLW001", 2), ("MLW001", 3)}, set()),
+    "training_channels_lookalikes": (set(), {"MLW001"}),
+    "built_paths": ({("MLW001", 1), ("MLW001", 2)}, set()),
+    "built_paths_lookalikes": (set(), {"MLW001"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
