@@ -92,6 +92,15 @@ _H2O_STOCHASTIC = re.compile(
 _PEEKS = frozenset("head tail describe info style to_string to_markdown plot hist show".split())
 
 
+#: fastai's training loops.
+_FASTAI_FITS = frozenset({"fine_tune", "fit_one_cycle", "fit_flat_cos", "fit_sgdr"})
+#: Hugging Face classes that put a newly initialised task head on a pretrained body.
+_NEW_HEAD = re.compile(
+    r"^(AutoModelFor\w+|\w+For(Sequence|Token|Image|Audio)Classification|\w+ForQuestionAnswering|"
+    r"\w+ForMultipleChoice|\w+ForObjectDetection|\w+ForSemanticSegmentation)$"
+)
+
+
 def _kept(unit: Unit, site: Site) -> bool:
     """Whether a call's result is kept or used further (assigned, returned through a chain such
     as ``df.sample(frac=1).reset_index()``, written out), not only shown."""
@@ -192,6 +201,24 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
         if NP not in seeds:
             return f"fits {attr} without `random_state`"
         return ""
+    if attr in _FASTAI_FITS and TORCH not in seeds and unit.uses("fastai"):
+        made = unit.origin(call.func.rsplit(".", 1)[0]).rsplit(".", 1)[-1]
+        if "." in call.func and made.lower().endswith("learner"):
+            return (
+                f"trains a fastai learner with {call.func}() and no seed (the new head's "
+                "weights and the batches are random)"
+            )
+    if (
+        attr == "from_pretrained"
+        and q.startswith("transformers.")
+        and _NEW_HEAD.search(q.rsplit(".", 2)[-2])
+        and TORCH not in seeds
+        and unit.first_training is not None
+    ):
+        return (
+            f"trains {q.rsplit('.', 2)[-2]} from {call.func}() with no seed set first (its new "
+            "head is initialised at random before any trainer seeds)"
+        )
     if attr == "fit" and TF not in seeds and call.func.rsplit(".", 1)[0] in keras:
         return (
             f"trains a Keras model with {call.func}() and no TensorFlow seed (weight "

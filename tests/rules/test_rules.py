@@ -192,6 +192,10 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "training_channels_lookalikes": (set(), {"MLW001"}),
     "built_paths": ({("MLW001", 1), ("MLW001", 2)}, set()),
     "built_paths_lookalikes": (set(), {"MLW001"}),
+    "fastai_learner_unseeded": ({("MLW004", 1)}, set()),
+    "new_head_unseeded": ({("MLW004", 1)}, set()),
+    "new_head_lookalikes": (set(), {"MLW004"}),
+    "new_head_inference_only": (set(), {"MLW004"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
