@@ -68,6 +68,8 @@ class Unit:
     strings: tuple[tuple[int, int, str], ...]
     shells: tuple[tuple[int, int, str], ...] = ()
     defs: frozenset[str] = field(default_factory=frozenset)
+    #: The notebook is made for Google Colab (where, for one, Gradio shares an app by default).
+    on_colab: bool = False
 
     # Facts several rules share are cached properties: computed once per analysis, typed, and
     # named where they are defined. The serving and evaluation facts live beside the rules that
@@ -326,6 +328,7 @@ def build_unit(
     is_script: bool,
     cells: list[tuple[int, CodeFacts]],
     imports: Mapping[str, str],
+    on_colab: bool = False,
 ) -> Unit:
     """A unit from the facts of its cells (one cell for a script)."""
     sites: list[Site] = []
@@ -348,4 +351,5 @@ def build_unit(
         tuple(strings),
         tuple(shells),
         frozenset(defs),
+        on_colab,
     )

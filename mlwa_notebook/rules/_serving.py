@@ -155,9 +155,18 @@ def is_creation(site: Site, unit: Unit | None = None) -> bool:
         return True
     if call.attr == "launch" and _kw_is_true(call, "share"):
         return True  # a Gradio app on a public link serves until it is closed
+    if call.attr == "launch" and unit is not None and unit.on_colab and _gradio_app(unit, call):
+        # On Colab, Gradio makes the public link unless told not to (``share=False``).
+        share = call.kwargs.get("share")
+        return share is None or share.text != "False"
     return (
         call.attr == "create" and re.search(r"(^|\.)Endpoint\.create$", site.qualified) is not None
     )
+
+
+def _gradio_app(unit: Unit, call: Call) -> bool:
+    receiver = call.func.rsplit(".", 1)[0]
+    return any(o.startswith("gradio.") for o in (*unit.ancestry(receiver), receiver))
 
 
 def _kw_is_true(call: Call, key: str) -> bool:
@@ -208,6 +217,8 @@ def find_endpoints(unit: Unit) -> list[Endpoint]:
         if not is_creation(site, unit):
             continue
         ident = _identity(site.call)
+        if site.call.attr == "launch" and "." in site.call.func:
+            ident.add(site.call.root)  # the app is closed by its own name (``demo.close()``)
         target = _name_root(site.call.kwargs.get("endpoint"))
         if _creates_online_entity(site, unit):
             # The entity handed over is the endpoint; a second create-or-update of it (a

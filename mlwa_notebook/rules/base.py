@@ -153,7 +153,9 @@ class NotebookContext:
             for v in self.code_cells()
             if v.facts is not None and v.facts.script is None
         ]
-        found = [build_unit("notebook", False, cells, self.imports)]
+        # A notebook made for Colab carries Colab's metadata; there a Gradio app is shared.
+        colab = "colab" in self.notebook.metadata
+        found = [build_unit("notebook", False, cells, self.imports, on_colab=colab)]
         for view in self.code_cells():
             facts = view.facts
             if view.index in self.executed_scripts and facts is not None and facts.script:

@@ -294,10 +294,13 @@ RULE = Rule(
 ## What it does
 Flags executed installs (`%pip install`, `!pip install`, `uv pip install`, `conda install`,
 `apt-get install`, and installs in `%%bash` cells) of a package without an exact version,
-requirement files and conda environment files (`%%writefile env.yml` with `dependencies:`)
-the notebook writes and then installs or hands to a job or service that list a package without
-one, and packages added to an environment (`add_pip_package("x")`) without one. Ranges (`mlflow<4`, `>=0.2`) are not exact. Commented-out
-installs are ignored.
+requirement files and conda environment files (`%%writefile env.yml` with `dependencies:`, also
+written to the path a variable holds, `%%writefile $env_file`) the notebook writes and then
+installs or hands to a job or service that list a package without one, and packages given to a
+job's or service's environment without one (`add_pip_package("x")`,
+`CondaDependencies.create(conda_packages=[...], pip_packages=[...])`, an estimator's
+`pip_packages=`). Ranges (`mlflow<4`, `>=0.2`) are not exact. Commented-out installs are
+ignored. An install from a URL is not flagged, nor shown as pinned evidence.
 
 ## Why is this bad?
 An unpinned install gives a different library the next time the notebook runs; results drift

@@ -264,13 +264,15 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags each visible stochastic step that runs without a seed: train/test splits, shuffles and
-samples (scikit-learn, pandas, Spark, `tf.data`), draws from NumPy's, Python's, PyTorch's or
-TensorFlow's generators, stochastic scikit-learn and Spark models, and neural networks trained
-with Keras or PyTorch, in the notebook or in a `%%writefile` script it runs. A step counts as
-seeded when the call gets a seed or the generator it draws from is seeded in the same code
+samples that are kept (pandas, Spark, `tf.data`, shuffled PyTorch `DataLoader`s), draws from
+NumPy's, Python's, PyTorch's or TensorFlow's generators, random image augmentation
+(`tf.image.random_*`), Spark's `rand()` columns, stochastic scikit-learn, Spark and H2O models,
+and neural networks trained with Keras, PyTorch or fastai, or a Hugging Face task head put on a
+pretrained body and trained, in the notebook or in a `%%writefile` script it runs. A step counts
+as seeded when the call gets a seed or the generator it draws from is seeded in the same code
 (`np.random.seed` also covers scikit-learn and pandas, which fall back on it). Seeding only the
 split and not the model is still a finding. Randomness inside managed training jobs and AutoML
-is not counted, nor random resource names.
+is not counted, nor random resource names, nor a sample that is only shown.
 
 ## Why is this bad?
 Unseeded runs cannot be repeated: a reviewer cannot reproduce the reported metric, and two runs

@@ -452,17 +452,22 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags data read from a local path, a URL, a database or warehouse table, or an object store
-(pandas, NumPy and Spark readers, boto3 and Cloud Storage downloads, BigQuery queries,
-`aws s3 cp`, `gsutil cp`, `wget` of data files, managed datasets created from files, hub
-datasets) when nothing pins which version was read: no S3 `VersionId`, GCS generation,
-dataset `revision=`, table snapshot (`FOR SYSTEM_TIME AS OF`), no git or DVC tracking of the
-file (checked in the repository that holds the notebook), and no content hash computed next to
-the read. Datasets bundled with a library (`sklearn.datasets`, `keras.datasets`, a named
-Hugging Face dataset), named releases (`aclImdb_v1.tar.gz`, `/releases/download/v1.8.2/`, a
-commit hash in a raw URL) and fetchers that verify a checksum (`get_file(..., file_hash=...)`)
-count as versioned; a read whose path cannot be told is not flagged. Files the notebook
-writes itself or a notebook beside it in the same folder writes (judged where they are made),
-and the input channels a job script receives, are not counted again.
+(pandas, NumPy and Spark readers, boto3, SageMaker `S3Downloader` and Cloud Storage downloads,
+BigQuery queries, `aws s3 cp`, `gsutil cp`, `wget` of data files, managed datasets created from
+files (Vertex, Azure ML v1 `Dataset.Tabular.from_*`), SageMaker training channels on S3 data the
+notebook did not make, a local data file named on a job's command line) when nothing pins which
+version was read: no S3 `VersionId`, GCS generation, dataset `revision=`, table snapshot
+(`FOR SYSTEM_TIME AS OF`), no git or DVC tracking of the file (checked in the repository that
+holds the notebook), and no content hash computed next to the read. A path built at run time
+from a folder and a data file's name (`os.path.join(data_dir, "train.csv")`) names that file.
+Datasets bundled with a library (`sklearn.datasets`, `keras.datasets`, Hugging Face hub datasets
+and files), URLs that name a release (`aclImdb_v1.tar.gz`, `/releases/download/v1.8.2/`, a
+commit hash in a raw URL) and the local copies they are downloaded to, and fetchers that verify
+a checksum (`get_file(..., file_hash=...)`) count as versioned; a version in a bucket key's or a
+local file's name does not (the object can be overwritten under it). A read whose path cannot be
+told is not flagged. Files the notebook writes itself or a notebook beside it in the same folder
+writes (judged where they are made), and the input channels a job script receives, are not
+counted again.
 
 ## Why is this bad?
 A model is only reproducible and auditable if the exact data it learnt from can be found again.

@@ -196,6 +196,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "new_head_unseeded": ({("MLW004", 1)}, set()),
     "new_head_lookalikes": (set(), {"MLW004"}),
     "new_head_inference_only": (set(), {"MLW004"}),
+    "gradio_on_colab": ({("MLW006", 1), ("MLW007", 1)}, {"MLW017"}),
+    "gradio_on_colab_lookalikes": (set(), {"MLW006"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
