@@ -198,6 +198,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "new_head_inference_only": (set(), {"MLW004"}),
     "gradio_on_colab": ({("MLW006", 1), ("MLW007", 1)}, {"MLW017"}),
     "gradio_on_colab_lookalikes": (set(), {"MLW006"}),
+    "kubeflow_deploy_component": ({("MLW006", 2), ("MLW007", 2)}, set()),
+    "kubeflow_training_component": (set(), {"MLW006", "MLW007"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
