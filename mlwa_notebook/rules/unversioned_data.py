@@ -126,6 +126,10 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
             found.append((site, "file", first_text(call)))
         elif ".read." in f".{call.func}" and call.attr in _SPARK_FORMATS:
             found.append((site, "file", first_text(call)))
+        elif q in _HTTP_GETS:
+            kind = _http_read(unit, site)
+            if kind:
+                found.append((site, kind, first_text(call) or call.kwargs.get("url")))
         elif call.attr in ("download", "read_file") and "S3Downloader" in q:
             # SageMaker's ``S3Downloader.download(s3_uri, local_path)``.
             found.append((site, "download", call.kwargs.get("s3_uri") or first_text(call)))
@@ -174,6 +178,24 @@ def _job_command_files(unit: Unit) -> list[tuple[Site, str, str]]:
             if _COMMAND_DATA_FILE.match(word) and not word.startswith(("/", "~")):
                 found.append((site, word, f"{code}/{word}" if code else word))
     return found
+
+
+#: Python HTTP reads.
+_HTTP_GETS = frozenset({"requests.get", "urllib.request.urlopen", "httpx.get"})
+_IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|bmp|tiff?|webp)(\?|$)", re.I)
+
+
+def _http_read(unit: Unit, site: Site) -> str:
+    """What an HTTP GET reads as data: a data file or an image at a URL (``"download"``), or a
+    live web page parsed for its content (``"scrape"``); empty for an API call."""
+    call = site.call
+    url = unit.value_text(first_text(call) or call.kwargs.get("url"))
+    if _REMOTE.match(url) and (_DATA_FILE.search(url) or _IMAGE_FILE.search(url)):
+        return "download"
+    parsed = any(
+        s.call.attr == "BeautifulSoup" and set(call.targets) & set(s.call.names) for s in unit.sites
+    )
+    return "scrape" if call.targets and parsed else ""
 
 
 def _unversioned_channel(unit: Unit, source: Value | None, text: str) -> bool:
@@ -427,6 +449,8 @@ def _message(kind: str, shown: str, func: str) -> str:
     shown = shown[:100]
     if kind == "query":
         return f"queries a table with {func}() and no snapshot or version pin"
+    if kind == "scrape":
+        return f"scrapes a live web page ({shown}) with {func}(): no snapshot of it is kept"
     if kind == "channel":
         return f"hands a training job the S3 data `{shown}` with {func}() and no version pin"
     if kind == "dataset":
@@ -453,6 +477,7 @@ RULE = Rule(
 ## What it does
 Flags data read from a local path, a URL, a database or warehouse table, or an object store
 (pandas, NumPy and Spark readers, boto3, SageMaker `S3Downloader` and Cloud Storage downloads,
+HTTP GETs of data files and images, live web pages scraped with BeautifulSoup,
 BigQuery queries, `aws s3 cp`, `gsutil cp`, `wget` of data files, managed datasets created from
 files (Vertex, Azure ML v1 `Dataset.Tabular.from_*`), SageMaker training channels on S3 data the
 notebook did not make, a local data file named on a job's command line) when nothing pins which
