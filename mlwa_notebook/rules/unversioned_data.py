@@ -151,6 +151,8 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
             found.append((site, "file", first_text(call)))
         elif q == "open" and _opens_data(call, unit, site.cell):
             found.append((site, "file", first_text(call)))
+        elif call.attr == "load_dataset" and _from_workspace(unit, call):
+            found.append((site, "asset", first_text(call)))
         elif _AZURE_DATASET_GET.search(q) or _latest_data_asset(unit, site):
             named = call.args[1] if call.attr == "get_by_name" and len(call.args) > 1 else None
             found.append((site, "asset", call.kwargs.get("name") or named or first_text(call)))
@@ -262,6 +264,18 @@ def _built_file_name(unit: Unit, cell: int, line: int, path: Value | None) -> st
 
 #: Calls that build a path from text, not fetch what it points at.
 _PATH_BUILDERS = ("os.path.", "os.getcwd", "pathlib.", "os.environ", "str")
+
+
+#: Platforms whose workspace keeps datasets by id that grow or change (Evidently Cloud).
+_DATASET_WORKSPACES = ("evidently.",)
+
+
+def _from_workspace(unit: Unit, call: Call) -> bool:
+    """``client.load_dataset(dataset_id)`` on a platform workspace: the dataset as it is now."""
+    receiver = call.func.rsplit(".", 1)[0] if "." in call.func else ""
+    return bool(receiver) and any(
+        o.startswith(_DATASET_WORKSPACES) for o in unit.ancestry(receiver)
+    )
 
 
 def _latest_data_asset(unit: Unit, site: Site) -> bool:
@@ -477,7 +491,8 @@ RULE = Rule(
 ## What it does
 Flags data read from a local path, a URL, a database or warehouse table, or an object store
 (pandas, NumPy and Spark readers, boto3, SageMaker `S3Downloader` and Cloud Storage downloads,
-HTTP GETs of data files and images, live web pages scraped with BeautifulSoup,
+HTTP GETs of data files and images, live web pages scraped with BeautifulSoup, datasets
+fetched by id from a workspace (Azure ML, Evidently Cloud) with no version,
 BigQuery queries, `aws s3 cp`, `gsutil cp`, `wget` of data files, managed datasets created from
 files (Vertex, Azure ML v1 `Dataset.Tabular.from_*`), SageMaker training channels on S3 data the
 notebook did not make, a local data file named on a job's command line) when nothing pins which

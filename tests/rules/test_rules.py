@@ -202,6 +202,7 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "kubeflow_training_component": (set(), {"MLW006", "MLW007"}),
     "http_reads": ({("MLW001", 1), ("MLW001", 2)}, set()),
     "http_reads_lookalikes": (set(), {"MLW001"}),
+    "workspace_dataset": ({("MLW001", 1)}, set()),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
