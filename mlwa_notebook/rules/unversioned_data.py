@@ -152,7 +152,11 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
         elif q == "open" and _opens_data(call, unit, site.cell):
             found.append((site, "file", first_text(call)))
         elif call.attr == "load_dataset" and _from_workspace(unit, call):
-            found.append((site, "asset", first_text(call)))
+            dataset = first_text(call)
+            # By a literal id: a dataset kept there, as it is now. An id the notebook's own
+            # code returned (its traces, its upload) is the notebook's own output.
+            if dataset is not None and dataset.kind == "str":
+                found.append((site, "asset", dataset))
         elif _AZURE_DATASET_GET.search(q) or _latest_data_asset(unit, site):
             named = call.args[1] if call.attr == "get_by_name" and len(call.args) > 1 else None
             found.append((site, "asset", call.kwargs.get("name") or named or first_text(call)))

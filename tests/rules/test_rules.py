@@ -203,6 +203,7 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "http_reads": ({("MLW001", 1), ("MLW001", 2)}, set()),
     "http_reads_lookalikes": (set(), {"MLW001"}),
     "workspace_dataset": ({("MLW001", 1)}, set()),
+    "workspace_dataset_own_export": (set(), {"MLW001"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
