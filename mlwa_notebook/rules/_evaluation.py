@@ -16,6 +16,7 @@ from mlwa_notebook.cellcode import Call, CodeFacts
 from mlwa_notebook.dataflow_names import held_out_name, name_pieces, names_a_metric, train_name
 from mlwa_notebook.phases.features import library_phase
 from mlwa_notebook.rules._flow import Site, Unit
+from mlwa_notebook.rules._patterns import loaded_component
 
 #: Fitted objects that transform data rather than predict (by class or variable name).
 _TRANSFORMER_CLASS = re.compile(
@@ -142,6 +143,8 @@ def trainings(unit: Unit) -> list[Site]:
                 found.append(site)
         elif call.attr in _JOB_CREATORS or _JOB_RESOURCE.search(q):
             found.append(site)
+        elif loaded_component(unit, call, "train"):
+            found.append(site)  # a Kubeflow SageMaker training step
         elif (call.attr == "backward" and unit.uses("torch")) or (
             call.attr == "apply_gradients" and unit.uses("tensorflow", "keras")
         ):

@@ -114,6 +114,23 @@ class Unit:
 
         return any(k in JOB_METRIC_KWARGS for s in self.sites for k in s.call.kwargs)
 
+    @cached_property
+    def components(self) -> Mapping[str, str]:
+        """Pipeline components by the name they are bound to, with the file or URL each was
+        loaded from (``components.load_component_from_url(url)``)."""
+        found: dict[str, str] = {}
+        for site in self.sites:
+            call = site.call
+            if not call.attr.startswith("load_component"):
+                continue
+            given = call.args[0] if call.args else None
+            given = given or next(
+                (call.kwargs[k] for k in ("url", "filename") if k in call.kwargs), None
+            )
+            for target in call.targets:
+                found[target] = self.value_text(given)
+        return found
+
     def uses(self, *modules: str) -> bool:
         """Whether the unit imports any of these top-level modules (or their submodules)."""
         return any(

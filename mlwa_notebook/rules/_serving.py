@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from mlwa_notebook.cellcode import Call, Value
 from mlwa_notebook.rules._flow import Site, Unit
-from mlwa_notebook.rules._patterns import first_text
+from mlwa_notebook.rules._patterns import loaded_component
 
 #: Keyword arguments whose value names the endpoint a call is about.
 _ENDPOINT_KWARGS = ("EndpointName", "endpoint_name", "endpoint", "endpoint_input")
@@ -139,28 +139,13 @@ def _creates_online_entity(site: Site, unit: Unit) -> bool:
     return any(_ONLINE_ENDPOINT_ENTITY.search(o) for o in unit.origins.get(given.text, ()))
 
 
-#: A pipeline component that deploys a model to an endpoint (the Kubeflow SageMaker
-#: ``deploy`` component), by the path it is loaded from.
-_DEPLOY_COMPONENT = re.compile(r"/(sagemaker/)?deploy/component\.ya?ml$")
-
-
-def _deploy_component(site: Site, unit: Unit) -> bool:
-    """A call of a pipeline component loaded from a deploy component's file or URL."""
-    call = site.call
-    if "." in call.func:
-        return False
-    for loader in unit.sites:
-        if call.func in loader.call.targets and loader.call.attr.startswith("load_component"):
-            source = unit.value_text(first_text(loader.call))
-            return _DEPLOY_COMPONENT.search(source) is not None
-    return False
-
-
 def is_creation(site: Site, unit: Unit | None = None) -> bool:
     """Whether a call creates a real-time endpoint (``unit`` tells what its arguments are)."""
     call = site.call
-    if unit is not None and (_creates_online_entity(site, unit) or _deploy_component(site, unit)):
-        return True
+    if unit is not None and (
+        _creates_online_entity(site, unit) or loaded_component(unit, call, "deploy")
+    ):
+        return True  # an Azure ML endpoint entity, a Kubeflow SageMaker deploy step
     if call.attr == "deploy":
         return "transformer" not in call.func.lower()
     if call.attr in _CREATORS:

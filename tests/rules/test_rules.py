@@ -199,7 +199,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "gradio_on_colab": ({("MLW006", 1), ("MLW007", 1)}, {"MLW017"}),
     "gradio_on_colab_lookalikes": (set(), {"MLW006"}),
     "kubeflow_deploy_component": ({("MLW006", 2), ("MLW007", 2)}, set()),
-    "kubeflow_training_component": (set(), {"MLW006", "MLW007"}),
+    # A training step is training: never scored on held-out data here.
+    "kubeflow_training_component": ({("MLW002", 2)}, {"MLW006", "MLW007"}),
     "http_reads": ({("MLW001", 1), ("MLW001", 2)}, set()),
     "http_reads_lookalikes": (set(), {"MLW001"}),
     "workspace_dataset": ({("MLW001", 1)}, set()),
