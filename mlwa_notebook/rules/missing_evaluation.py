@@ -38,8 +38,9 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags a notebook that trains a model (a `fit` in a cell, in a `%%writefile` script it runs, a
-training, tuning or AutoML job it launches, or a gradient step) but never computes a metric on
-data the model was not fitted on: a test or validation split, `validation_data=` / `eval_set=`
+training, tuning or AutoML job it launches, a Kubeflow SageMaker training step, or a gradient
+step) but never computes a metric on data the model was not fitted on: a test or validation
+split, `validation_data=` / `eval_set=`
 while fitting, or predictions compared with held-out labels (`confusion_matrix(y_test, y_pred)`,
 `pd.crosstab(test_y, predictions)`). What held-out data is follows the names and the data flow:
 outputs of `train_test_split`, `randomSplit` and `np.split`, and what is computed from them.
