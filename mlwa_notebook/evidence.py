@@ -42,6 +42,9 @@ class PracticeSignal:
     before_training: bool = False
     #: Only where a model is trained at all (a search over a toy function tunes nothing).
     needs_training: bool = False
+    #: Words one of the cell's string literals must contain (the metric a CloudWatch call
+    #: reads: ``CPUUtilization``, not a drift value the notebook made up).
+    literal_words: tuple[str, ...] = ()
 
 
 _FALSY = frozenset({"None", "False", "0", "", "'Off'", '"Off"', "[]", "{}"})
@@ -64,6 +67,11 @@ _MODEL_MAKERS = frozenset(
     "fit train fit_generator from_pretrained load_model Sequential Model Trainer compile "
     "best_estimator_".split()
 )
+
+
+#: Words of the metrics an endpoint reports about its traffic and its instances.
+_UTILISATION_WORDS = ("utilization", "invocationsperinstance", "cpu", "gpu", "memory", "disk")
+_SERVING_METRIC_WORDS = (*_UTILISATION_WORDS, "invocation", "latency", "4xx", "5xx", "error")
 
 
 SIGNALS: tuple[PracticeSignal, ...] = (
@@ -109,7 +117,8 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "SkewDetectionConfig",
         ),
         words=("drift", "psi"),
-        not_receivers=frozenset({"target"}),
+        # ``put_drift_metric``: writing a drift value is not measuring one.
+        not_receivers=frozenset({"target", "put", "simulate", "fake"}),
     ),
     PracticeSignal(
         "MLPERF04-BP02",
@@ -301,15 +310,19 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         keywords=("network",),
         modules=("google.cloud.aiplatform",),
     ),
+    # Reading an endpoint's own metrics back; ``put_metric_data`` writes a value the notebook
+    # chose, which collects nothing from serving.
     PracticeSignal(
         "MLOPS05-BP01",
         "collects serving metrics",
-        calls=("put_metric_data", "get_metric_statistics", "get_metric_data"),
+        calls=("get_metric_statistics", "get_metric_data"),
+        literal_words=_SERVING_METRIC_WORDS,
     ),
     PracticeSignal(
         "MLCOST06-BP03",
         "watches endpoint utilisation",
         calls=("get_metric_statistics", "get_metric_data"),
+        literal_words=_UTILISATION_WORDS,
     ),
     PracticeSignal(
         "MLSUS04-BP01",
@@ -367,6 +380,13 @@ def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     if signal.before_training and trained_at is not None and site.cell > trained_at:
         return False
     if signal.needs_training and trained_at is None:
+        return False
+    if signal.literal_words and not any(
+        w in text.lower()
+        for c, _, text in unit.strings
+        if c == site.cell
+        for w in signal.literal_words
+    ):
         return False
     if signal.subject == "model":
         first = call.args[0].text if call.args and call.args[0].kind == "name" else ""

@@ -16,14 +16,16 @@ from mlwa_notebook.cellcode import Call, CodeFacts
 from mlwa_notebook.dataflow_names import held_out_name, name_pieces, names_a_metric, train_name
 from mlwa_notebook.phases.features import library_phase
 from mlwa_notebook.rules._flow import Site, Unit
+from mlwa_notebook.rules._patterns import loaded_component
 
 #: Fitted objects that transform data rather than predict (by class or variable name).
 _TRANSFORMER_CLASS = re.compile(
     r"(Scaler|Encoder|Imputer|Vectorizer|PCA|SVD|Transformer|Tokenizer|Binarizer|Discretizer|"
     r"Normalizer|Selector|^Select|Indexer|Assembler|Featurizer|Processor|Splitter|Resampler|"
     r"SMOTE|Sampler|Hasher|Polynomial|Bucketizer|"
-    # Unsupervised models: there is no held-out label to score them against.
-    r"KMeans|DBSCAN|HDBSCAN|OPTICS|Agglomerative|Birch|MeanShift|SpectralClustering|"
+    # Embeddings and topic extraction make features (the labelling conventions'
+    # feature-engineering), and a neighbour index is a lookup. Clustering is a model: by the
+    # facts' conventions it is trained, and scored on held-out rows or not at all.
     r"NearestNeighbors|TSNE|UMAP|Isomap|LatentDirichletAllocation|NMF|Word2Vec)",
 )
 _TRANSFORMER_PIECES = frozenset(
@@ -64,6 +66,8 @@ METRICS = frozenset(
     "mean_absolute_error mean_absolute_percentage_error median_absolute_error r2_score "
     "explained_variance_score mean_squared_log_error hamming_loss jaccard_score "
     "top_k_accuracy_score ndcg_score dcg_score d2_absolute_error_score from_predictions "
+    "silhouette_score calinski_harabasz_score davies_bouldin_score adjusted_rand_score "
+    "adjusted_mutual_info_score normalized_mutual_info_score v_measure_score "
     "from_estimator evaluate score compute".split()
 )
 _METRIC_MODULES = ("sklearn.metrics.", "torchmetrics.", "evaluate.")
@@ -139,6 +143,8 @@ def trainings(unit: Unit) -> list[Site]:
                 found.append(site)
         elif call.attr in _JOB_CREATORS or _JOB_RESOURCE.search(q):
             found.append(site)
+        elif loaded_component(unit, call, "train"):
+            found.append(site)  # a Kubeflow SageMaker training step
         elif (call.attr == "backward" and unit.uses("torch")) or (
             call.attr == "apply_gradients" and unit.uses("tensorflow", "keras")
         ):
@@ -154,6 +160,23 @@ JOB_METRIC_KWARGS = frozenset(
 
 def _reads_job_metrics(unit: Unit) -> bool:
     return unit.reads_job_metrics
+
+
+#: Keywords that name the metric a tuning job optimises (SageMaker, Azure ML sweeps).
+_OBJECTIVE_KWARGS = ("objective_metric_name", "primary_metric")
+
+
+def _held_out_objective(unit: Unit, site: Site) -> str:
+    """A tuning job told to optimise a metric computed on held-out data (``validation:auc``,
+    ``eval_accuracy``): each trial is scored there, and the notebook keeps the best one."""
+    call = site.call
+    value = next((call.kwargs[k] for k in _OBJECTIVE_KWARGS if k in call.kwargs), None)
+    if value is None and call.attr == "HyperparameterTuner" and len(call.args) > 1:
+        value = call.args[1]  # HyperparameterTuner(estimator, objective_metric_name, ...)
+    objective = unit.value_text(value)
+    if objective and held_out_name(objective):
+        return f"tunes on the held-out metric `{objective}` with {call.func}()"
+    return ""
 
 
 def _held_out_by_kind(unit: Unit, site: Site) -> str:
@@ -260,7 +283,7 @@ def find_scorings(unit: Unit) -> list[Scoring]:
     }
     for site in unit.sites:
         call = site.call
-        held = _held_out_by_kind(unit, site)
+        held = _held_out_by_kind(unit, site) or _held_out_objective(unit, site)
         if held:
             found.append(Scoring(unit, site, True, held))
             continue

@@ -68,6 +68,8 @@ class Unit:
     strings: tuple[tuple[int, int, str], ...]
     shells: tuple[tuple[int, int, str], ...] = ()
     defs: frozenset[str] = field(default_factory=frozenset)
+    #: The notebook is made for Google Colab (where, for one, Gradio shares an app by default).
+    on_colab: bool = False
 
     # Facts several rules share are cached properties: computed once per analysis, typed, and
     # named where they are defined. The serving and evaluation facts live beside the rules that
@@ -111,6 +113,23 @@ class Unit:
         from mlwa_notebook.rules._evaluation import JOB_METRIC_KWARGS
 
         return any(k in JOB_METRIC_KWARGS for s in self.sites for k in s.call.kwargs)
+
+    @cached_property
+    def components(self) -> Mapping[str, str]:
+        """Pipeline components by the name they are bound to, with the file or URL each was
+        loaded from (``components.load_component_from_url(url)``)."""
+        found: dict[str, str] = {}
+        for site in self.sites:
+            call = site.call
+            if not call.attr.startswith("load_component"):
+                continue
+            given = call.args[0] if call.args else None
+            given = given or next(
+                (call.kwargs[k] for k in ("url", "filename") if k in call.kwargs), None
+            )
+            for target in call.targets:
+                found[target] = self.value_text(given)
+        return found
 
     def uses(self, *modules: str) -> bool:
         """Whether the unit imports any of these top-level modules (or their submodules)."""
@@ -326,6 +345,7 @@ def build_unit(
     is_script: bool,
     cells: list[tuple[int, CodeFacts]],
     imports: Mapping[str, str],
+    on_colab: bool = False,
 ) -> Unit:
     """A unit from the facts of its cells (one cell for a script)."""
     sites: list[Site] = []
@@ -348,4 +368,5 @@ def build_unit(
         tuple(strings),
         tuple(shells),
         frozenset(defs),
+        on_colab,
     )

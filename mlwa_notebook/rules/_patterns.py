@@ -5,7 +5,10 @@ What looks secret is in ``_secrets.py``.
 
 from __future__ import annotations
 
+import re
+
 from mlwa_notebook.cellcode import Call, Value
+from mlwa_notebook.rules._flow import Unit
 
 #: Callee names that read a dataset from a path, URL or table.
 DATA_READERS = frozenset(
@@ -32,3 +35,10 @@ def first_text(call: Call) -> Value | None:
         if key in call.kwargs:
             return call.kwargs[key]
     return None
+
+
+def loaded_component(unit: Unit, call: Call, kind: str) -> bool:
+    """Whether ``call`` runs a pipeline component loaded from a file or URL of that kind
+    (``components.load_component_from_url(".../sagemaker/deploy/component.yaml")``)."""
+    source = unit.components.get(call.func, "") if "." not in call.func else ""
+    return bool(source) and re.search(rf"/{kind}/component\.ya?ml$", source) is not None

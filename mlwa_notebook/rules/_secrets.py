@@ -71,6 +71,11 @@ SHAPES: tuple[Shape, ...] = (
         "password in a connection URL",
         r"\b[a-z][a-z0-9+.\-]*://[^/\s:@'\"]+:([^@\s/'\"{}$<>]{6,})@[\w.\-]+",
     ),
+    # A credential inside a JSON literal (a secret-creation call's ``SecretString``).
+    Shape(
+        "password in a JSON literal",
+        r"(?i)\\?\"(?:password|passwd|pwd|secret|api_?key)\\?\"\s*:\s*\\?\"([^\"\\\s{}<>$]{6,})\\?\"",
+    ),
     Shape("service-account key id", r"\"private_key_id\"\s*:\s*\"([0-9a-f]{40})\""),
 )
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from mlwa_notebook.cellcode import Call, Value
 from mlwa_notebook.rules._flow import Site, Unit
+from mlwa_notebook.rules._patterns import loaded_component
 
 #: Keyword arguments whose value names the endpoint a call is about.
 _ENDPOINT_KWARGS = ("EndpointName", "endpoint_name", "endpoint", "endpoint_input")
@@ -121,9 +122,30 @@ _CREATORS = frozenset(
 _ONLINE_ENDPOINTS = re.compile(r"\bonline_endpoints\b")
 
 
-def is_creation(site: Site) -> bool:
-    """Whether a call creates a real-time endpoint."""
+#: Azure ML online endpoint entities: ``ml_client.begin_create_or_update(endpoint)`` of one
+#: creates it, as ``ml_client.online_endpoints.begin_create_or_update`` does.
+_ONLINE_ENDPOINT_ENTITY = re.compile(r"\b(Managed|Kubernetes)OnlineEndpoint$")
+
+
+def _creates_online_entity(site: Site, unit: Unit) -> bool:
     call = site.call
+    if call.attr not in ("begin_create_or_update", "create_or_update") or not call.args:
+        return False
+    given = call.args[0]
+    if given.kind == "call":
+        return _ONLINE_ENDPOINT_ENTITY.search(given.text) is not None
+    if given.kind != "name":
+        return False
+    return any(_ONLINE_ENDPOINT_ENTITY.search(o) for o in unit.origins.get(given.text, ()))
+
+
+def is_creation(site: Site, unit: Unit | None = None) -> bool:
+    """Whether a call creates a real-time endpoint (``unit`` tells what its arguments are)."""
+    call = site.call
+    if unit is not None and (
+        _creates_online_entity(site, unit) or loaded_component(unit, call, "deploy")
+    ):
+        return True  # an Azure ML endpoint entity, a Kubeflow SageMaker deploy step
     if call.attr == "deploy":
         return "transformer" not in call.func.lower()
     if call.attr in _CREATORS:
@@ -136,9 +158,18 @@ def is_creation(site: Site) -> bool:
         return True
     if call.attr == "launch" and _kw_is_true(call, "share"):
         return True  # a Gradio app on a public link serves until it is closed
+    if call.attr == "launch" and unit is not None and unit.on_colab and _gradio_app(unit, call):
+        # On Colab, Gradio makes the public link unless told not to (``share=False``).
+        share = call.kwargs.get("share")
+        return share is None or share.text != "False"
     return (
         call.attr == "create" and re.search(r"(^|\.)Endpoint\.create$", site.qualified) is not None
     )
+
+
+def _gradio_app(unit: Unit, call: Call) -> bool:
+    receiver = call.func.rsplit(".", 1)[0]
+    return any(o.startswith("gradio.") for o in (*unit.ancestry(receiver), receiver))
 
 
 def _kw_is_true(call: Call, key: str) -> bool:
@@ -186,10 +217,18 @@ def find_endpoints(unit: Unit) -> list[Endpoint]:
     """What ``Unit.endpoints`` caches."""
     found: list[Endpoint] = []
     for site in unit.sites:
-        if not is_creation(site):
+        if not is_creation(site, unit):
             continue
         ident = _identity(site.call)
+        if site.call.attr == "launch" and "." in site.call.func:
+            ident.add(site.call.root)  # the app is closed by its own name (``demo.close()``)
         target = _name_root(site.call.kwargs.get("endpoint"))
+        if _creates_online_entity(site, unit):
+            # The entity handed over is the endpoint; a second create-or-update of it (a
+            # traffic change) updates the same endpoint.
+            target = _name_root(site.call.args[0])
+            if target is not None:
+                ident.add(target)
         merged = False
         if target is not None:
             for i, known in enumerate(found):

@@ -89,6 +89,13 @@ class DataTracking:
             return True
         return any(rel.startswith(d.rstrip("/") + "/") for d in self.dvc)
 
+    def may_track(self, name: str) -> bool:
+        """Whether git or DVC tracks some file of this base name (for a path built at run time
+        from a folder and a file name, where only the name is known)."""
+        if not self.root:
+            return False
+        return any(p == name or p.endswith("/" + name) for p in (*self.tracked, *self.dvc))
+
 
 @dataclass(frozen=True, slots=True)
 class CellView:
@@ -146,7 +153,9 @@ class NotebookContext:
             for v in self.code_cells()
             if v.facts is not None and v.facts.script is None
         ]
-        found = [build_unit("notebook", False, cells, self.imports)]
+        # A notebook made for Colab carries Colab's metadata; there a Gradio app is shared.
+        colab = "colab" in self.notebook.metadata
+        found = [build_unit("notebook", False, cells, self.imports, on_colab=colab)]
         for view in self.code_cells():
             facts = view.facts
             if view.index in self.executed_scripts and facts is not None and facts.script:

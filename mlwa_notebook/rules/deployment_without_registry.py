@@ -111,7 +111,9 @@ def check(ctx: NotebookContext) -> CheckResult:
             registered = True
     if registered:
         return
-    known = [e for e in endpoints(unit) if not e.indirect]
+    # A demo app (Gradio ``launch``) serves whatever model the code loads, often a hub's
+    # versioned checkpoint: which version it is cannot be told, so nothing is said.
+    known = [e for e in endpoints(unit) if not e.indirect and e.site.call.attr != "launch"]
     if known:
         first = known[0]
         yield Hit(

@@ -50,7 +50,9 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags each real-time endpoint the notebook creates (`.deploy()`, `create_endpoint`,
-`Endpoint.create`) that no executed cell deletes or undeploys. An endpoint is matched to its
+`Endpoint.create`, Azure ML online endpoints, MLflow deployments, a Kubeflow SageMaker deploy
+step, a Gradio app on a public link, which a notebook made for Colab gets unless
+`share=False`) that no executed cell deletes, undeploys or closes. An endpoint is matched to its
 deletion by the names it goes by (the variable it is bound to, the endpoint name passed in).
 Approving a model package so that a deployment pipeline creates the endpoints counts as
 creating them. A deletion that names no particular endpoint (a loop over listed endpoints)

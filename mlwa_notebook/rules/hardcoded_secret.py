@@ -212,8 +212,8 @@ RULE = Rule(
 Flags passwords, API keys, tokens and cloud credentials that appear as literals in code (a
 variable, dict key or keyword named like a credential, or a value shaped like a known key:
 AWS, GitHub, Slack, Google, Hugging Face, OpenAI-style and Stripe keys, JSON web tokens,
-private keys, passwords inside connection URLs), in shell commands (`export TOKEN=...`,
-`--password`, bearer tokens), in markdown and raw cells, credentials printed in any of a
+private keys, passwords inside connection URLs or JSON literals), in shell commands
+(`export TOKEN=...`, `--password`, bearer tokens), in markdown and raw cells, credentials printed in any of a
 cell's outputs (every text version: plain, HTML, SVG…, however long), and values in cell or
 notebook metadata and attachments (papermill writes a run's parameters there).
 Placeholders (`"<your-key>"`, `"[your-project-id]"`, `"{password}"`, `"changeme"`) and

@@ -38,13 +38,18 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags a notebook that trains a model (a `fit` in a cell, in a `%%writefile` script it runs, a
-training, tuning or AutoML job it launches, or a gradient step) but never computes a metric on
-data the model was not fitted on: a test or validation split, `validation_data=` / `eval_set=`
+training, tuning or AutoML job it launches, a Kubeflow SageMaker training step, or a gradient
+step) but never computes a metric on data the model was not fitted on: a test or validation
+split, `validation_data=` / `eval_set=`
 while fitting, or predictions compared with held-out labels (`confusion_matrix(y_test, y_pred)`,
 `pd.crosstab(test_y, predictions)`). What held-out data is follows the names and the data flow:
 outputs of `train_test_split`, `randomSplit` and `np.split`, and what is computed from them.
-A managed job's or AutoML's internal validation metric that the notebook never reads does not
-count.
+A tuning job told to optimise a held-out metric (`objective_metric_name="validation:auc"`)
+scores every trial on held-out data. A clustering is a model too (scored with a silhouette or
+label-agreement score on rows it was not fitted on); embeddings, topic models and neighbour
+indexes are feature steps. A managed job's or AutoML's internal validation metric that the
+notebook never reads does not count, and a pipeline whose steps the notebook does not show is
+not judged.
 
 ## Why is this bad?
 A score on training data says how well the model memorised, not how it will do on new data.

@@ -7,11 +7,13 @@ such a file is read as the list it is, not parsed as Python.
 
 from __future__ import annotations
 
+import ast
 import re
 import shlex
 
 import re2  # type: ignore[import-untyped]
 
+from mlwa_notebook.cellcode import Call
 from mlwa_notebook.rules._secrets import scannable
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
@@ -137,8 +139,55 @@ def conda_entries(source: str) -> list[tuple[int, str, str]]:
     return found
 
 
+#: Keywords that list the packages of a job's or service's environment (Azure ML
+#: ``CondaDependencies.create``, v1 estimators).
+_PACKAGE_LISTS = {"pip_packages": "pip", "conda_packages": "conda"}
+_TOP_LEVEL_DEPENDENCIES = re2.compile(r"(?m)^dependencies:\s*$")
+
+
+def _is_environment(source: str) -> bool:
+    """Whether a written file is a conda environment (a top-level ``dependencies:`` list)."""
+    return _TOP_LEVEL_DEPENDENCIES.search(source) is not None
+
+
+def _used_after(ctx: NotebookContext, index: int, variable: str) -> bool:
+    """Whether code after cell ``index`` reads ``variable`` (hands the file it names on)."""
+    return any(view.index > index and variable in call.names for view, call, _ in ctx.calls(False))
+
+
+def _listed_packages(source: str, call: Call) -> list[tuple[str, str, int]]:
+    """The literal packages a call lists in ``pip_packages=[...]`` / ``conda_packages=[...]``:
+    (manager, package, line). The lists are read from the cell's syntax tree, only for a call
+    that has such a keyword."""
+    if not set(call.kwargs) & set(_PACKAGE_LISTS):
+        return []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found: list[tuple[str, str, int]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or node.lineno != call.line:
+            continue
+        for keyword in node.keywords:
+            manager = _PACKAGE_LISTS.get(keyword.arg or "")
+            if manager and isinstance(keyword.value, ast.List | ast.Tuple):
+                found.extend(
+                    (manager, item.value, item.lineno)
+                    for item in keyword.value.elts
+                    if isinstance(item, ast.Constant) and isinstance(item.value, str)
+                )
+    return found
+
+
+def _listing_hit(index: int, loose: list[tuple[int, str]], what: str) -> Hit:
+    """One finding for a list of unpinned packages, at the first, naming up to five."""
+    return Hit(index, loose[0][0], f"{what}: {', '.join(p for _, p in loose[:5])}")
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     pinned_cells: list[int] = []
+    from_urls: set[int] = set()
     unpinned = False
     for view in ctx.code_cells():
         assert view.facts is not None
@@ -157,6 +206,10 @@ def check(ctx: NotebookContext) -> CheckResult:
                 )
             else:
                 pinned_cells.append(view.index)
+            if "://" in text:
+                # An install from a URL names no version an index vouches for: not flagged,
+                # and its cell is not shown as installing pinned versions.
+                from_urls.add(view.index)
     texts = [
         t
         for v in ctx.code_cells()
@@ -189,7 +242,13 @@ def check(ctx: NotebookContext) -> CheckResult:
         assert facts is not None
         path = facts.script_path or ""
         name = path.rsplit("/", 1)[-1]
-        if not _ENVIRONMENT_FILE.search(name) or not any(name in t for t in texts):
+        if re.fullmatch(r"\$\{?\w+\}?", path):
+            # ``%%writefile $env_file``: an environment by its content, handed on by its name.
+            variable = path[1:].strip("{}")
+            if not _is_environment(view.cell.source) or not _used_after(ctx, view.index, variable):
+                continue
+            name = f"${variable}"
+        elif not _ENVIRONMENT_FILE.search(name) or not any(name in t for t in texts):
             continue
         loose_entries = [
             (line, entry)
@@ -198,13 +257,15 @@ def check(ctx: NotebookContext) -> CheckResult:
         ]
         if loose_entries:
             unpinned = True
-            names = ", ".join(entry for _, entry in loose_entries[:5])
-            yield Hit(
-                view.index,
-                loose_entries[0][0],
-                f"writes the environment {name} with packages that are not pinned: {names}",
-            )
+            what = f"writes the environment {name} with packages that are not pinned"
+            yield _listing_hit(view.index, loose_entries, what)
     for view, call, _ in ctx.calls(scripts=False):
+        listed = _listed_packages(view.cell.source, call)
+        loose_listed = [(line, p) for manager, p, line in listed if not _pinned(p, manager)]
+        if loose_listed:
+            unpinned = True
+            what = f"lists packages for an environment with {call.func}() without a version"
+            yield _listing_hit(view.index, loose_listed, what)
         manager = _ADD_PACKAGE.get(call.attr)
         first = call.args[0] if call.args else None
         if manager and first is not None and first.kind == "str":
@@ -216,7 +277,7 @@ def check(ctx: NotebookContext) -> CheckResult:
                     f"adds {first.text} to an environment with {call.func}() without a version",
                 )
     if not unpinned:
-        for index in pinned_cells:
+        for index in dict.fromkeys(i for i in pinned_cells if i not in from_urls):
             yield Proof("MLOPS04-BP02", index, "installs pinned package versions")
 
 
@@ -233,10 +294,13 @@ RULE = Rule(
 ## What it does
 Flags executed installs (`%pip install`, `!pip install`, `uv pip install`, `conda install`,
 `apt-get install`, and installs in `%%bash` cells) of a package without an exact version,
-requirement files and conda environment files (`%%writefile env.yml` with `dependencies:`)
-the notebook writes and then installs or hands to a job or service that list a package without
-one, and packages added to an environment (`add_pip_package("x")`) without one. Ranges (`mlflow<4`, `>=0.2`) are not exact. Commented-out
-installs are ignored.
+requirement files and conda environment files (`%%writefile env.yml` with `dependencies:`, also
+written to the path a variable holds, `%%writefile $env_file`) the notebook writes and then
+installs or hands to a job or service that list a package without one, and packages given to a
+job's or service's environment without one (`add_pip_package("x")`,
+`CondaDependencies.create(conda_packages=[...], pip_packages=[...])`, an estimator's
+`pip_packages=`). Ranges (`mlflow<4`, `>=0.2`) are not exact. Commented-out installs are
+ignored. An install from a URL is not flagged, nor shown as pinned evidence.
 
 ## Why is this bad?
 An unpinned install gives a different library the next time the notebook runs; results drift

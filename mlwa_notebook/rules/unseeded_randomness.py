@@ -7,6 +7,8 @@ notebook's kernel, or the script the step is in). Managed jobs and AutoML are no
 
 from __future__ import annotations
 
+import re
+
 from mlwa_notebook.cellcode import Call
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
@@ -76,6 +78,45 @@ _TORCH_DRAWS = frozenset("rand randn randint randperm normal bernoulli multinomi
 _TF_DRAWS = frozenset("normal uniform shuffle truncated_normal categorical".split())
 
 
+#: Spark SQL columns of random numbers (seeded by their first argument).
+_SPARK_RANDOM_COLUMNS = frozenset({"pyspark.sql.functions.rand", "pyspark.sql.functions.randn"})
+#: H2O estimators whose training is random: their ``seed`` defaults to -1, a new one each run
+#: (GLMs are deterministic; AutoML is a managed search, not looked into).
+_H2O_STOCHASTIC = re.compile(
+    r"^H2O(RandomForest|GradientBoosting|DeepLearning|XGBoost|KMeans|IsolationForest|"
+    r"ExtendedIsolationForest|Word2vec)Estimator$"
+)
+
+
+#: What a chain ends in when it only shows a sample (``df.sample(5).head()``).
+_PEEKS = frozenset("head tail describe info style to_string to_markdown plot hist show".split())
+
+
+#: fastai's training loops.
+_FASTAI_FITS = frozenset({"fine_tune", "fit_one_cycle", "fit_flat_cos", "fit_sgdr"})
+#: Hugging Face classes that put a newly initialised task head on a pretrained body.
+_NEW_HEAD = re.compile(
+    r"^(AutoModelFor\w+|\w+For(Sequence|Token|Image|Audio)Classification|\w+ForQuestionAnswering|"
+    r"\w+ForMultipleChoice|\w+ForObjectDetection|\w+ForSemanticSegmentation)$"
+)
+
+
+def _kept(unit: Unit, site: Site) -> bool:
+    """Whether a call's result is kept or used further (assigned, returned through a chain such
+    as ``df.sample(frac=1).reset_index()``, written out), not only shown."""
+    call = site.call
+    if (site.cell, call.line) in unit.assigned_lines:
+        return True
+    chained = f"{call.func}()."
+    return any(
+        s.cell == site.cell
+        and s.call.line == call.line
+        and s.call.func.startswith(chained)
+        and s.call.func[len(chained) :].split("(", 1)[0].split(".", 1)[0] not in _PEEKS
+        for s in unit.sites
+    )
+
+
 def _seeded(call: Call) -> bool:
     return any(key in call.kwargs and call.kwargs[key].kind != "none" for key in _SEED_KWARGS)
 
@@ -133,7 +174,7 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
             return f"{attr} shuffles folds without `random_state`"
         return ""
     if attr == "sample" and (call.args or set(call.kwargs) & {"n", "frac", "fraction"}):
-        if q.startswith("random.") or (site.cell, call.line) not in unit.assigned_lines:
+        if q.startswith("random.") or not _kept(unit, site):
             return ""  # ``df.sample(5)`` only shown, not used: a peek, not a step
         spark = "fraction" in call.kwargs or "withReplacement" in call.kwargs
         if spark or NP not in seeds:
@@ -143,12 +184,41 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
         if TF not in seeds and not q.startswith(("numpy", "random", "sklearn")):
             return f"{call.func}() shuffles a dataset without a seed"
         return ""
+    if q.startswith("tensorflow.image.random_") and TF not in seeds:
+        return f"{call.func}() augments images at random with no TensorFlow seed set"
+    if q in _SPARK_RANDOM_COLUMNS and not call.args:
+        return f"{call.func}() draws a random column without a seed"
+    if attr == "DataLoader" and q.startswith("torch.") and TORCH not in seeds:
+        shuffle = call.kwargs.get("shuffle")
+        if shuffle is not None and shuffle.text == "True":
+            return f"{call.func}() shuffles batches with no torch seed set"
+        return ""
+    if q.startswith("h2o.") and _H2O_STOCHASTIC.search(attr):
+        return f"{attr} is created without a `seed` (H2O's default seed is random)"
     if q.startswith("pyspark.") and attr in _SPARK_STOCHASTIC:
         return f"{attr} is created without a `seed` (Spark's default differs between runs)"
     if attr in _SKLEARN_STOCHASTIC and (q.startswith("sklearn.") or "." not in call.func):
         if NP not in seeds:
             return f"fits {attr} without `random_state`"
         return ""
+    if attr in _FASTAI_FITS and TORCH not in seeds and unit.uses("fastai"):
+        made = unit.origin(call.func.rsplit(".", 1)[0]).rsplit(".", 1)[-1]
+        if "." in call.func and made.lower().endswith("learner"):
+            return (
+                f"trains a fastai learner with {call.func}() and no seed (the new head's "
+                "weights and the batches are random)"
+            )
+    if (
+        attr == "from_pretrained"
+        and q.startswith("transformers.")
+        and _NEW_HEAD.search(q.rsplit(".", 2)[-2])
+        and TORCH not in seeds
+        and unit.first_training is not None
+    ):
+        return (
+            f"trains {q.rsplit('.', 2)[-2]} from {call.func}() with no seed set first (its new "
+            "head is initialised at random before any trainer seeds)"
+        )
     if attr == "fit" and TF not in seeds and call.func.rsplit(".", 1)[0] in keras:
         return (
             f"trains a Keras model with {call.func}() and no TensorFlow seed (weight "
@@ -194,13 +264,15 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags each visible stochastic step that runs without a seed: train/test splits, shuffles and
-samples (scikit-learn, pandas, Spark, `tf.data`), draws from NumPy's, Python's, PyTorch's or
-TensorFlow's generators, stochastic scikit-learn and Spark models, and neural networks trained
-with Keras or PyTorch, in the notebook or in a `%%writefile` script it runs. A step counts as
-seeded when the call gets a seed or the generator it draws from is seeded in the same code
+samples that are kept (pandas, Spark, `tf.data`, shuffled PyTorch `DataLoader`s), draws from
+NumPy's, Python's, PyTorch's or TensorFlow's generators, random image augmentation
+(`tf.image.random_*`), Spark's `rand()` columns, stochastic scikit-learn, Spark and H2O models,
+and neural networks trained with Keras, PyTorch or fastai, or a Hugging Face task head put on a
+pretrained body and trained, in the notebook or in a `%%writefile` script it runs. A step counts
+as seeded when the call gets a seed or the generator it draws from is seeded in the same code
 (`np.random.seed` also covers scikit-learn and pandas, which fall back on it). Seeding only the
 split and not the model is still a finding. Randomness inside managed training jobs and AutoML
-is not counted, nor random resource names.
+is not counted, nor random resource names, nor a sample that is only shown.
 
 ## Why is this bad?
 Unseeded runs cannot be repeated: a reviewer cannot reproduce the reported metric, and two runs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from itertools import pairwise
 
 from mlwa_notebook.cellcode import Call, Value
 from mlwa_notebook.rules._flow import Site, Unit
@@ -48,6 +49,16 @@ _RELEASE = re.compile(
     r"|[@/][0-9a-f]{40}(?:/|$)",
     re.I,
 )
+#: Where a name with a version in it is a published release: a URL a download serves. An
+#: object-store key or a local file keeps its name when it is overwritten.
+_PUBLISHED = re.compile(r"^(https?|ftp)://", re.I)
+
+
+def _release(text: str) -> bool:
+    """Whether a URL names a release (a version, a release download, a commit)."""
+    return bool(_PUBLISHED.match(text)) and _RELEASE.search(text) is not None
+
+
 #: Readers of a run's or job's outputs (Azure ML ``run.download_file``): artefacts.
 _RUN_OUTPUTS = re.compile(r"run\b|_run$|^run", re.I)
 _IN_MEMORY = ("StringIO", "BytesIO")
@@ -58,6 +69,12 @@ _FILE_DATASETS = re.compile(
 )
 #: What ``open()`` reads is data only when its name says so (not a config or a script).
 _OPENED_DATA = re.compile(r"\.(csv|tsv|jsonl|parquet|data)$", re.I)
+#: A SageMaker training job's input channel: the job reads the S3 prefix it names.
+_CHANNELS = frozenset({"TrainingInput", "s3_input"})
+_STORE_RESTORE = re.compile(r"^store\s+-r\b")
+#: Azure ML v1 datasets made from datastore files (``Dataset.Tabular.from_delimited_files``):
+#: they point at files that can change under them, as Vertex managed datasets do.
+_AZURE_FILE_DATASET = re.compile(r"Dataset\.(Tabular|File)\.from_\w+$")
 #: Azure ML v1 datasets fetched by name: the latest version unless one is given.
 _AZURE_DATASET_GET = re.compile(r"(^|\.)(Dataset\.get_by_name|datasets\.get)$")
 
@@ -109,6 +126,17 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
             found.append((site, "file", first_text(call)))
         elif ".read." in f".{call.func}" and call.attr in _SPARK_FORMATS:
             found.append((site, "file", first_text(call)))
+        elif q in _HTTP_GETS:
+            kind = _http_read(unit, site)
+            if kind:
+                found.append((site, kind, first_text(call) or call.kwargs.get("url")))
+        elif call.attr in ("download", "read_file") and "S3Downloader" in q:
+            # SageMaker's ``S3Downloader.download(s3_uri, local_path)``.
+            found.append((site, "download", call.kwargs.get("s3_uri") or first_text(call)))
+        elif call.attr in _CHANNELS and q.startswith("sagemaker"):
+            found.append((site, "channel", call.kwargs.get("s3_data") or first_text(call)))
+        elif _AZURE_FILE_DATASET.search(q):
+            found.append((site, "dataset", call.kwargs.get("path") or first_text(call)))
         elif call.attr in _DOWNLOADS:
             key = call.kwargs.get("Key") or (call.args[1] if len(call.args) > 1 else None)
             found.append((site, "download", key or first_text(call)))
@@ -119,14 +147,16 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
         elif _DATASET_CREATE.search(q):
             source = call.kwargs.get("gcs_source") or call.kwargs.get("bq_source")
             found.append((site, "dataset", source))
-        elif q.endswith("hf_hub_download"):
-            # ``datasets.load_dataset`` of a named hub dataset counts as a library loader, as
-            # the labelling conventions have it (eval/CONVENTIONS.md).
-            found.append((site, "hub", first_text(call)))
         elif _FILE_DATASETS.match(q):
             found.append((site, "file", first_text(call)))
-        elif q == "open" and _opens_data(call):
+        elif q == "open" and _opens_data(call, unit, site.cell):
             found.append((site, "file", first_text(call)))
+        elif call.attr == "load_dataset" and _from_workspace(unit, call):
+            dataset = first_text(call)
+            # By a literal id: a dataset kept there, as it is now. An id the notebook's own
+            # code returned (its traces, its upload) is the notebook's own output.
+            if dataset is not None and dataset.kind == "str":
+                found.append((site, "asset", dataset))
         elif _AZURE_DATASET_GET.search(q) or _latest_data_asset(unit, site):
             named = call.args[1] if call.attr == "get_by_name" and len(call.args) > 1 else None
             found.append((site, "asset", call.kwargs.get("name") or named or first_text(call)))
@@ -135,13 +165,121 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
     return found
 
 
-def _opens_data(call: Call) -> bool:
-    """``open("data/train.csv")`` for reading (a write makes an output, not a source)."""
+#: A local data file named on a job's command line (``python train.py --data diabetes.csv``).
+_COMMAND_DATA_FILE = re.compile(r"^[\w./-]+\.(csv|tsv|parquet|jsonl|xlsx?|feather)$", re.I)
+
+
+def _job_command_files(unit: Unit) -> list[tuple[Site, str, str]]:
+    """Local data files a job is told to read on its command line (Azure ML ``command(...,
+    command="python train.py --training_data diabetes.csv")``): (site, file, its path in the
+    job's code folder)."""
+    found = []
+    for site in unit.sites:
+        command = unit.value_text(site.call.kwargs.get("command"))
+        if not command:
+            continue
+        code = unit.value_text(site.call.kwargs.get("code")).strip("./")
+        for word in command.split():
+            word = word.strip("'\"")
+            if _COMMAND_DATA_FILE.match(word) and not word.startswith(("/", "~")):
+                found.append((site, word, f"{code}/{word}" if code else word))
+    return found
+
+
+#: Python HTTP reads.
+_HTTP_GETS = frozenset({"requests.get", "urllib.request.urlopen", "httpx.get"})
+_IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|bmp|tiff?|webp)(\?|$)", re.I)
+
+
+def _http_read(unit: Unit, site: Site) -> str:
+    """What an HTTP GET reads as data: a data file or an image at a URL (``"download"``), or a
+    live web page parsed for its content (``"scrape"``); empty for an API call."""
+    call = site.call
+    url = unit.value_text(first_text(call) or call.kwargs.get("url"))
+    if _REMOTE.match(url) and (_DATA_FILE.search(url) or _IMAGE_FILE.search(url)):
+        return "download"
+    parsed = any(
+        s.call.attr == "BeautifulSoup" and set(call.targets) & set(s.call.names) for s in unit.sites
+    )
+    return "scrape" if call.targets and parsed else ""
+
+
+def _unversioned_channel(unit: Unit, source: Value | None, text: str) -> bool:
+    """A job channel on data the notebook did not make: a literal S3 prefix no copy in the
+    notebook uploads to, or a prefix restored (``%store -r``) from the notebook that made it
+    with no version. A channel on the notebook's own upload is judged where the data is read."""
+    if text:
+        return text.startswith("s3://") and not any(
+            text in command for _, _, command in unit.shells if _CLOUD_COPY.match(command)
+        )
+    if source is None or source.kind != "name":
+        return False
+    bound = {a.target for _, a in unit.assigns} | {t for s in unit.sites for t in s.call.targets}
+    restored = any(_STORE_RESTORE.match(command) for _, _, command in unit.shells)
+    return restored and source.text not in bound
+
+
+def _fetches_release(call: Call, unit: Unit) -> bool:
+    """A download whose URL, in any argument (``urlretrieve(url, "local.tgz")``,
+    ``get_file("local.tgz", url)``), names a release."""
+    return any(_release(unit.value_text(v)) for v in (*call.args, *call.kwargs.values()))
+
+
+def _opens_data(call: Call, unit: Unit, cell: int) -> bool:
+    """``open("data/train.csv")`` for reading (a write makes an output, not a source), also of
+    a path built from a data file's name (``open(os.path.join(data_dir, "train.csv"))``)."""
     path = call.args[0] if call.args else None
     mode = call.args[1] if len(call.args) > 1 else call.kwargs.get("mode")
-    if path is None or path.kind != "str" or not _OPENED_DATA.search(path.text):
+    if path is None:
+        return False
+    if path.kind == "str":
+        if not _OPENED_DATA.search(path.text):
+            return False
+    elif not _OPENED_DATA.search(_built_file_name(unit, cell, call.line, path)):
         return False
     return mode is None or not set(mode.text) & set("wax+")
+
+
+def _built_file_name(unit: Unit, cell: int, line: int, path: Value | None) -> str:
+    """The data file a path built at run time names (``data_dir + "/items.csv"``,
+    ``fname = os.path.join(data_dir, "jena.csv")``): the one data-file literal on the line that
+    builds it, or empty when there is none or more than one."""
+    if path is None:
+        return ""
+    if path.kind == "name":
+        built = [(c, a) for c, a in unit.assigns if a.target == path.text and c <= cell]
+        if not built or unit.literal(path.text):
+            return ""
+        cell, assign = built[-1]
+        line, folders = assign.line, assign.value.names
+    elif path.kind in ("call", "other"):
+        folders = tuple(
+            n for s in unit.sites if s.cell == cell and s.call.line == line for n in s.call.names
+        )
+    else:
+        return ""
+    # A folder a call made (``untar_data(...)``, ``get_file(...)``) holds fetched data, judged
+    # where it is fetched; only folders given as text or built with os.path/pathlib count.
+    if any(not o.startswith(_PATH_BUILDERS) for n in folders for o in unit.origins.get(n, ())):
+        return ""
+    names = [t for c, n, t in unit.strings if c == cell and n == line and _DATA_FILE.search(t)]
+    return names[0].rsplit("/", 1)[-1] if len(names) == 1 else ""
+
+
+#: Calls that build a path from text, not fetch what it points at.
+_PATH_BUILDERS = ("os.path.", "os.getcwd", "pathlib.", "os.environ", "str")
+
+
+#: Platforms whose workspace keeps datasets by id that grow or change (Evidently Cloud).
+_DATASET_WORKSPACES = ("evidently.",)
+
+
+def _from_workspace(unit: Unit, call: Call) -> bool:
+    """``client.load_dataset(dataset_id)`` on a platform workspace: the dataset as it is now."""
+    receiver = call.func.rsplit(".", 1)[0] if "." in call.func else ""
+    return bool(receiver) and any(
+        o.startswith(_DATASET_WORKSPACES) for o in unit.ancestry(receiver)
+    )
 
 
 def _latest_data_asset(unit: Unit, site: Site) -> bool:
@@ -158,7 +296,7 @@ def _latest_data_asset(unit: Unit, site: Site) -> bool:
 def _download_source(command: str) -> str:
     """The remote source of a shell copy or download, or empty when it uploads or is not data."""
     source = _remote_source(command)
-    if _ARTEFACT.search(source.rstrip("/")) or _RELEASE.search(source):
+    if _ARTEFACT.search(source.rstrip("/")) or _release(source):
         return ""
     return source
 
@@ -188,10 +326,23 @@ def _remote_source(command: str) -> str:
     return ""
 
 
+#: Options of wget and curl that name the file written (``-O cars.csv``, ``--output x``).
+_OUTPUT_OPTIONS = frozenset({"-O", "-o", "--output", "--output-document"})
+
+
 def _destination(command: str) -> str:
-    """The local file name a shell download writes to (its last word's base name)."""
+    """The local file name a shell download writes to: the file its output option names, else
+    its last word's base name (``wget URL`` keeps the URL's name)."""
     words = command.split()
-    return words[-1].rstrip("/").rsplit("/", 1)[-1] if words else ""
+    for option, value in pairwise(words):
+        if option in _OUTPUT_OPTIONS:
+            return value.strip("'\"").rsplit("/", 1)[-1]
+    return words[-1].strip("'\"").rstrip("/").rsplit("/", 1)[-1] if words else ""
+
+
+def _pinned_download(command: str) -> bool:
+    """A shell download of a named release or a commit (its local copy is that version)."""
+    return _release(_remote_source(command))
 
 
 def check(ctx: NotebookContext) -> CheckResult:
@@ -206,6 +357,7 @@ def check(ctx: NotebookContext) -> CheckResult:
         written = written_files(unit)
         # A file fetched by a flagged download is not flagged again when it is read.
         fetched = {_destination(t) for _, _, t in unit.shells if _download_source(t)}
+        released = {_destination(t) for _, _, t in unit.shells if _pinned_download(t)}
         for site in unit.sites:
             q = site.qualified
             # A library's bundled dataset is not flagged, nor credited: nothing pins its version.
@@ -236,13 +388,26 @@ def check(ctx: NotebookContext) -> CheckResult:
         for site, kind, source in reads:
             call, cell = site.call, site.cell
             shown, text = _shown(source, unit)
+            if kind == "channel" and not _unversioned_channel(unit, source, text):
+                continue
             if source is not None and source.kind == "call" and source.text.endswith(_IN_MEMORY):
                 continue
+            built = "" if text else _built_file_name(unit, cell, call.line, source)
+            if built:
+                if ctx.tracking.may_track(built) or built in {
+                    w.rsplit("/", 1)[-1] for w in written
+                }:
+                    continue
+                shown = text = built  # the file is known by its name, wherever its folder is
             if (text and _ARTEFACT.search(text)) or set(call.names) & downloaded:
                 continue  # a model file, or the body of a download already reported
-            if text and _RELEASE.search(text):
+            if (text and _release(text)) or (
+                kind in ("download", "fetch") and _fetches_release(call, unit)
+            ):
                 yield Proof("MLOPS03-BP02", cell, f"reads a named release ({shown[:60]})")
                 continue
+            if kind == "dataset" and shown == "a computed path":
+                shown = "datastore files"  # a managed dataset over files, whichever they are
             if shown == "a computed path" or (
                 source is not None and source.kind == "call" and source.text == "open"
             ):
@@ -270,11 +435,23 @@ def check(ctx: NotebookContext) -> CheckResult:
                 continue  # made by a notebook beside this one: judged where it is made
             if kind != "download" and text and text.rsplit("/", 1)[-1] in fetched:
                 continue
+            if kind != "download" and text and text.rsplit("/", 1)[-1] in released:
+                yield Proof("MLOPS03-BP02", cell, f"reads {shown[:60]}, a named release fetched")
+                continue
             if unit.is_script and not text:
                 continue  # a job's input channel, given by the notebook that launches the job
             yield Hit(cell, call.line, _message(kind, shown, call.func))
         if unit.is_script:
             continue
+        for site, name, path in _job_command_files(unit):
+            if ctx.tracking.is_versioned(path) or dvc_pulled or name in written:
+                continue
+            yield Hit(
+                site.cell,
+                site.call.line,
+                f"hands the local file `{name}` to a job on its command line "
+                f"({site.call.func}()) with no version pin",
+            )
         for cell, line, command in unit.shells:
             fetched_from = _download_source(command)
             if fetched_from and cell not in hashed and cell + 1 not in hashed and not dvc_pulled:
@@ -290,12 +467,14 @@ def _message(kind: str, shown: str, func: str) -> str:
     shown = shown[:100]
     if kind == "query":
         return f"queries a table with {func}() and no snapshot or version pin"
+    if kind == "scrape":
+        return f"scrapes a live web page ({shown}) with {func}(): no snapshot of it is kept"
+    if kind == "channel":
+        return f"hands a training job the S3 data `{shown}` with {func}() and no version pin"
     if kind == "dataset":
         return f"creates a managed dataset from `{shown}` with {func}(), which is not a snapshot"
     if kind == "asset":
         return f"gets the dataset `{shown}` with {func}() and no version: the latest one is read"
-    if kind == "hub":
-        return f"loads `{shown}` from a hub with {func}() and no `revision=`"
     if kind == "download":
         return f"downloads `{shown}` with {func}() and no version pin"
     if kind == "fetch":
@@ -315,17 +494,24 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags data read from a local path, a URL, a database or warehouse table, or an object store
-(pandas, NumPy and Spark readers, boto3 and Cloud Storage downloads, BigQuery queries,
-`aws s3 cp`, `gsutil cp`, `wget` of data files, managed datasets created from files, hub
-datasets) when nothing pins which version was read: no S3 `VersionId`, GCS generation,
-dataset `revision=`, table snapshot (`FOR SYSTEM_TIME AS OF`), no git or DVC tracking of the
-file (checked in the repository that holds the notebook), and no content hash computed next to
-the read. Datasets bundled with a library (`sklearn.datasets`, `keras.datasets`, a named
-Hugging Face dataset), named releases (`aclImdb_v1.tar.gz`, `/releases/download/v1.8.2/`, a
-commit hash in a raw URL) and fetchers that verify a checksum (`get_file(..., file_hash=...)`)
-count as versioned; a read whose path cannot be told is not flagged. Files the notebook
-writes itself or a notebook beside it in the same folder writes (judged where they are made),
-and the input channels a job script receives, are not counted again.
+(pandas, NumPy and Spark readers, boto3, SageMaker `S3Downloader` and Cloud Storage downloads,
+HTTP GETs of data files and images, live web pages scraped with BeautifulSoup, datasets
+fetched by id from a workspace (Azure ML, Evidently Cloud) with no version,
+BigQuery queries, `aws s3 cp`, `gsutil cp`, `wget` of data files, managed datasets created from
+files (Vertex, Azure ML v1 `Dataset.Tabular.from_*`), SageMaker training channels on S3 data the
+notebook did not make, a local data file named on a job's command line) when nothing pins which
+version was read: no S3 `VersionId`, GCS generation, dataset `revision=`, table snapshot
+(`FOR SYSTEM_TIME AS OF`), no git or DVC tracking of the file (checked in the repository that
+holds the notebook), and no content hash computed next to the read. A path built at run time
+from a folder and a data file's name (`os.path.join(data_dir, "train.csv")`) names that file.
+Datasets bundled with a library (`sklearn.datasets`, `keras.datasets`, Hugging Face hub datasets
+and files), URLs that name a release (`aclImdb_v1.tar.gz`, `/releases/download/v1.8.2/`, a
+commit hash in a raw URL) and the local copies they are downloaded to, and fetchers that verify
+a checksum (`get_file(..., file_hash=...)`) count as versioned; a version in a bucket key's or a
+local file's name does not (the object can be overwritten under it). A read whose path cannot be
+told is not flagged. Files the notebook writes itself or a notebook beside it in the same folder
+writes (judged where they are made), and the input channels a job script receives, are not
+counted again.
 
 ## Why is this bad?
 A model is only reproducible and auditable if the exact data it learnt from can be found again.

@@ -168,6 +168,43 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "automagic_pip_and_ls": ({("MLW005", 0)}, {"MLW000"}),
     "named_release_and_computed_path": (set(), {"MLW001"}),
     "no_accelerator_given": (set(), {"MLW015"}),
+    "tuner_objective_on_validation": (set(), {"MLW002"}),
+    "tuner_objective_on_training": ({("MLW002", 2)}, set()),
+    "downloads_pinned_and_not": ({("MLW001", 3), ("MLW001", 4)}, set()),
+    "platform_reads": ({("MLW001", 1), ("MLW001", 2), ("MLW001", 3)}, set()),
+    "platform_reads_lookalikes": (set(), {"MLW001"}),
+    "environment_file_by_variable": ({("MLW005", 1)}, set()),
+    "environment_file_by_variable_lookalikes": (set(), {"MLW005"}),
+    "environment_package_lists": ({("MLW005", 1)}, set()),
+    "environment_package_lists_pinned": (set(), {"MLW005"}),
+    "unseeded_steps_on_other_stacks": (
+        {("MLW004", 1), ("MLW004", 2), ("MLW004", 3), ("MLW004", 4), ("MLW004", 5)},
+        set(),
+    ),
+    "seeded_steps_on_other_stacks": (set(), {"MLW004"}),
+    "azure_endpoint_entity_created": ({("MLW006", 1), ("MLW007", 1)}, set()),
+    "azure_compute_entity_created": (set(), {"MLW006", "MLW007"}),
+    "secret_in_json_literal": ({("MLW003", 1)}, set()),
+    "secret_in_json_lookalikes": (set(), {"MLW003"}),
+    "clustering_scored_on_held_out_rows": (set(), {"MLW002", "MLW008"}),
+    "clustering_scored_on_its_own_rows": ({("MLW002", 1)}, {"MLW008"}),
+    "training_channels": ({("MLW001", 2), ("MLW001", 3)}, set()),
+    "training_channels_lookalikes": (set(), {"MLW001"}),
+    "built_paths": ({("MLW001", 1), ("MLW001", 2)}, set()),
+    "built_paths_lookalikes": (set(), {"MLW001"}),
+    "fastai_learner_unseeded": ({("MLW004", 1)}, set()),
+    "new_head_unseeded": ({("MLW004", 1)}, set()),
+    "new_head_lookalikes": (set(), {"MLW004"}),
+    "new_head_inference_only": (set(), {"MLW004"}),
+    "gradio_on_colab": ({("MLW006", 1), ("MLW007", 1)}, {"MLW017"}),
+    "gradio_on_colab_lookalikes": (set(), {"MLW006"}),
+    "kubeflow_deploy_component": ({("MLW006", 2), ("MLW007", 2)}, set()),
+    # A training step is training: never scored on held-out data here.
+    "kubeflow_training_component": ({("MLW002", 2)}, {"MLW006", "MLW007"}),
+    "http_reads": ({("MLW001", 1), ("MLW001", 2)}, set()),
+    "http_reads_lookalikes": (set(), {"MLW001"}),
+    "workspace_dataset": ({("MLW001", 1)}, set()),
+    "workspace_dataset_own_export": (set(), {"MLW001"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
@@ -429,6 +466,14 @@ def test_evidence_lookalikes_claim_nothing() -> None:
     # Early stopping does save training resources, whatever it stops on.
     assert claimed == [("MLSUS04-BP04", 5)]
     assert report_of(HARD / "toy_search.ipynb").evidence == ()
+
+
+def test_serving_metrics_are_read_back_not_written_and_url_installs_are_not_pinned() -> None:
+    report = report_of(HARD / "serving_metrics_and_url_installs.ipynb")
+    claimed = {(e.best_practice, e.cell_index) for e in report.evidence}
+    assert {("MLOPS05-BP01", 3), ("MLCOST06-BP03", 3)} <= claimed
+    assert not {c for c in claimed if c[1] in (0, 2)}, claimed
+    assert not [f for f in report.findings if f.code == "MLW005"]
 
 
 def test_evidence_for_real_is_claimed_with_its_cell() -> None:
