@@ -237,6 +237,9 @@ class DataFlow:
         train: set[str] = set()
         pred: set[str] = set()
         fitted: set[str] = set()
+        # Models the notebook fits: calling one directly (``model(x_test)``, as Keras and
+        # PyTorch allow) predicts with it.
+        models: set[str] = set()
         # Each step: (cell, line, targets, names read, the call if the value is a call).
         steps: list[tuple[int, int, tuple[str, ...], tuple[str, ...], Site | None]] = []
         called: set[tuple[int, int, tuple[str, ...]]] = set()
@@ -245,6 +248,8 @@ class DataFlow:
             if c.attr in ("fit", "train", "fit_generator"):
                 given = [*c.args, *(c.kwargs[k] for k in ("x", "X", "y") if k in c.kwargs)]
                 fitted.update(v.text.split(".", 1)[0] for v in given if v.kind == "name")
+                if c.func.count(".") == 1:
+                    models.add(c.root)
             if c.targets:
                 steps.append((site.cell, c.line, c.targets, c.names, site))
                 called.add((site.cell, c.line, c.targets))
@@ -269,7 +274,9 @@ class DataFlow:
                 continue
             from_held = any(n in held or held_out_name(n) for n in data)
             from_train = any(n in train or train_name(n) for n in data)
-            is_pred = (call is not None and call.attr in PREDICTORS) or any(n in pred for n in data)
+            is_pred = (
+                call is not None and (call.attr in PREDICTORS or call.func in models)
+            ) or any(n in pred for n in data)
             if call is not None and (
                 call.attr.startswith("predict") or ".predict(" in call.func + "("
             ):

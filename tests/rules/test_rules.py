@@ -458,6 +458,13 @@ def test_drift_reports_explanations_and_dataset_maps_are_not_evaluations() -> No
     assert [f.cell_index for f in report.findings if f.code == "MLW002"] == [1]
 
 
+def test_a_model_called_directly_on_test_data_is_evaluated() -> None:
+    report = report_of(HARD / "model_called_on_test.ipynb")
+    scored = [e.cell_index for e in report.evidence if e.best_practice == "MLREL03-BP03"]
+    assert scored == [4]
+    assert not [f for f in report.findings if f.code == "MLW002"]
+
+
 def test_evidence_lookalikes_claim_nothing() -> None:
     """A toy search, a tokenizer, PIL's convert, pandas helpers, early stopping on the test
     set, a local pickle and a describe of predictions show none of their practices."""
