@@ -36,6 +36,7 @@ from mlwa_notebook.lens import FINE_PHASE_IDS, FINE_TO_LENS_PHASE, LENS_PHASE_ID
 from mlwa_notebook.location import cell_label
 from mlwa_notebook.report import NotebookReport, PracticeState
 from mlwa_notebook.views import notebook_html as views
+from mlwa_notebook.vocabulary import PhaseSource
 
 USAGE = """\
 %mlwa SUBCOMMAND [--path NOTEBOOK.ipynb]     checks this notebook against the AWS Well-Architected ML Lens
@@ -284,7 +285,9 @@ class MlwaMagics(Magics):
                 raise MlwaError("this cell is not in the analysed notebook (save it first)")
             cell = found.report.cells[index]
             how = (
-                "set by you" if cell.phase_source == "explicit" else f"from its {cell.phase_source}"
+                "set by you"
+                if cell.phase_source == PhaseSource.EXPLICIT
+                else f"from its {cell.phase_source}"
             )
             _show(
                 views.render_message(

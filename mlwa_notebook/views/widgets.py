@@ -27,7 +27,7 @@ from mlwa_notebook.views.notebook_html import (
     pillar_table,
     table_html,
 )
-from mlwa_notebook.vocabulary import PILLAR_NAMES
+from mlwa_notebook.vocabulary import PILLAR_NAMES, PhaseSource
 
 TAB_TITLES = ("Overview", "Phases", "Checklist", "Findings")
 ANSWER_OPTIONS = (("done", "done"), ("n/a", "na"), ("open", "open"))
@@ -83,7 +83,7 @@ def phases_html(report: NotebookReport) -> str:
     """Every cell with its phase, how it was decided, and the user's overrides marked."""
     rows = []
     for c in report.cells:
-        how = "★ set by you" if c.phase_source == "explicit" else c.phase_source
+        how = "★ set by you" if c.phase_source == PhaseSource.EXPLICIT else c.phase_source
         rows.append(
             (
                 str(cell_number(c.index)),
