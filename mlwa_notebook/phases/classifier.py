@@ -14,13 +14,19 @@ from collections.abc import Hashable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mlwa_notebook.phases.features import CellInput, OwnCode, notebook_features
+from mlwa_notebook.phases.features import (
+    CellInput,
+    OwnCode,
+    notebook_features,
+    rows_as_features,
+)
 from mlwa_notebook.phases.learned import (
     PhaseModel,
-    contributions,
     decode,
     describe,
     emissions,
+    lifts,
+    merged_contributions,
     shipped_model,
 )
 from mlwa_notebook.phases.signals import OT
@@ -92,6 +98,22 @@ def _evidence(
     return tuple(dict.fromkeys(reasons))[:EVIDENCE_MAX]
 
 
+def _kept(
+    memo: MutableMapping[Hashable, Any] | None,
+    key: Hashable,
+    model: PhaseModel,
+    features: Mapping[str, float],
+    phase: int,
+) -> list[tuple[float, str]]:
+    """``lifts`` of one part of a cell's features, kept in ``memo`` under ``key``."""
+    if memo is None:
+        return lifts(model, features, phase)
+    found: list[tuple[float, str]] | None = memo.get(key)
+    if found is None:
+        found = memo[key] = lifts(model, features, phase)
+    return found
+
+
 def classify(
     cells: Sequence[CellInput],
     imports: Mapping[str, str],
@@ -143,11 +165,24 @@ def classify(
             )
             continue
         cell = cells[i]
-        feats = {**nf.own_part[i], **nf.context[i], **stacked[i]} if own_in_stage2 else stacked[i]
-        if "empty" in feats or "md-empty" in feats:
+        second = rows_as_features(stacked[i], model.phases)
+        parts = [nf.own_part[i], nf.context[i], second] if own_in_stage2 else [second]
+        if any("empty" in f or "md-empty" in f for f in parts):
             labels.append(PhaseLabel(OT, PhaseSource.DEFAULT, 1.0, ("no code or text",)))
             continue
-        top = contributions(model, feats, j)
+        if own_in_stage2:
+            # The own and context parts' lifts are kept while the part is unchanged.
+            own_key = ("lift", id(model), nf.keys[i], j)
+            ctx_key = ("lift", id(model), tuple(nf.context[i].items()), j)
+            top = merged_contributions(
+                [
+                    (parts[0], _kept(memo, own_key, model, parts[0], j)),
+                    (parts[1], _kept(memo, ctx_key, model, parts[1], j)),
+                    (second, lifts(model, second, j)),
+                ]
+            )
+        else:
+            top = merged_contributions([(second, lifts(model, second, j))])
         conf = round(min(1.0, max(0.0, math.exp(scores[i][j]))), 3)
         reasons = _evidence(nf.own[i], nf.flow[i], phase, top)
         heads = nf.outline.heads[i]

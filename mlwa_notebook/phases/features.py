@@ -480,20 +480,27 @@ SURE = 0.75
 def _mean(rows: Sequence[Sequence[float]], k: int) -> list[float]:
     if not rows:
         return [0.0] * k
-    return [sum(r[j] for r in rows) / len(rows) for j in range(k)]
+    # Column sums in row order: the same additions, in the same order, as a sum per phase.
+    return [sum(col) / len(rows) for col in zip(*rows, strict=True)]
 
 
-def stacked_features(
+#: One second-stage input of a cell: a prefix and the phase probabilities it reads (each phase's
+#: ``prefix:phase`` feature, when at least ``STACK_MIN``), or a feature name worth 1.0 (``None``).
+StackedInput = tuple[str, Sequence[float] | None]
+
+
+def stacked_rows(
     probs: Sequence[Sequence[float]],
     cell_types: Sequence[str],
     shape: Outline,
     phases: Sequence[str],
-) -> list[Features]:
-    """What the first reading says about each cell's surroundings, as second-stage features.
+) -> list[list[StackedInput]]:
+    """What the first reading says about each cell's surroundings, as rows of probabilities.
 
     ``probs`` are the first stage's phase probabilities per cell. A cell learns from the cells
     before and after it, the heading it sits under, the other cells of its block and the code of
-    its section: the context a reviewer reads a cell in.
+    its section: the context a reviewer reads a cell in. ``stacked_features`` names them; the
+    learned model scores the rows directly (the features are a linear function of them).
     """
     n = len(probs)
     k = len(phases)
@@ -511,43 +518,66 @@ def stacked_features(
             last = i
     # What the notebook as a whole reads as: a monitoring tutorial leans every cell that way.
     notebook_mean = _mean([probs[i] for i in range(n) if cell_types[i] == "code"], k)
-    out: list[Features] = []
+    # The code of each block and section, once per heading (not once per cell under it).
+    block_code: dict[int, list[int]] = {}
+
+    def code_in_block(h: int) -> list[int]:
+        found = block_code.get(h)
+        if found is None:
+            found = block_code[h] = [j for j in shape.block[h] if cell_types[j] == "code"]
+        return found
+
+    out: list[list[StackedInput]] = []
     for i in range(n):
-        f: Features = {}
-
-        def put(prefix: str, row: Sequence[float], f: Features = f) -> None:
-            for j in range(k):
-                if row[j] >= STACK_MIN:
-                    f[f"{prefix}:{phases[j]}"] = row[j]
-
-        put("x1", probs[i])
-        put("xd", notebook_mean)
-        top = max(range(k), key=lambda j: probs[i][j])
-        if probs[i][top] >= SURE:
+        row = probs[i]
+        f: list[StackedInput] = [("x1", row), ("xd", notebook_mean)]
+        top = max(range(k), key=row.__getitem__)
+        if row[top] >= SURE:
             # A sharp first reading: the second stage can learn to trust it over the context.
-            f[f"xc:{phases[top]}"] = 1.0
+            f.append((f"xc:{phases[top]}", None))
         if i > 0:
-            put("xp", probs[i - 1])
+            f.append(("xp", probs[i - 1]))
         if i + 1 < n:
-            put("xn", probs[i + 1])
+            f.append(("xn", probs[i + 1]))
         if i > 1:
-            put("xp2", probs[i - 2])
+            f.append(("xp2", probs[i - 2]))
         if i + 2 < n:
-            put("xn2", probs[i + 2])
+            f.append(("xn2", probs[i + 2]))
         pc, nc = prev_code[i], next_code[i]
         if pc is not None:
-            put("xpc", probs[pc])
+            f.append(("xpc", probs[pc]))
         if nc is not None:
-            put("xnc", probs[nc])
+            f.append(("xnc", probs[nc]))
         h = shape.innermost(i)
         if h is not None and h != i and h != shape.title:
-            put("xh", probs[h])
-            others = [probs[j] for j in shape.block[h] if j != i and cell_types[j] == "code"]
-            put("xb", _mean(others, k))
+            f.append(("xh", probs[h]))
+            f.append(("xb", _mean([probs[j] for j in code_in_block(h) if j != i], k)))
         if shape.heads[i]:
-            block = [probs[j] for j in shape.block[i] if cell_types[j] == "code"]
-            put("xbc", _mean(block, k))
+            f.append(("xbc", _mean([probs[j] for j in code_in_block(i)], k)))
             section = [probs[j] for j in shape.section[i] if cell_types[j] == "code"]
-            put("xsc", _mean(section, k))
+            f.append(("xsc", _mean(section, k)))
         out.append(f)
     return out
+
+
+def rows_as_features(inputs: Sequence[StackedInput], phases: Sequence[str]) -> Features:
+    """A cell's second-stage inputs as named features (what training and evidence read)."""
+    f: Features = {}
+    for prefix, row in inputs:
+        if row is None:
+            f[prefix] = 1.0
+            continue
+        for j, value in enumerate(row):
+            if value >= STACK_MIN:
+                f[f"{prefix}:{phases[j]}"] = value
+    return f
+
+
+def stacked_features(
+    probs: Sequence[Sequence[float]],
+    cell_types: Sequence[str],
+    shape: Outline,
+    phases: Sequence[str],
+) -> list[Features]:
+    """The second stage's features of every cell (``stacked_rows``, named)."""
+    return [rows_as_features(r, phases) for r in stacked_rows(probs, cell_types, shape, phases)]

@@ -12,6 +12,7 @@ Nothing is learned at run time and nothing heavier than the standard library is 
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from collections.abc import Hashable, Mapping, MutableMapping, Sequence
@@ -22,7 +23,7 @@ from operator import add, mul
 from pathlib import Path
 from typing import Any
 
-from mlwa_notebook.phases.features import stacked_features
+from mlwa_notebook.phases.features import STACK_MIN, StackedInput, stacked_rows
 from mlwa_notebook.phases.sections import Outline
 
 MODEL_PATH = Path(__file__).with_name("model.json")
@@ -124,13 +125,19 @@ def emissions(
     fixed: Sequence[int | None] | None = None,
     keys: Sequence[Hashable] | None = None,
     memo: MutableMapping[Hashable, Any] | None = None,
-) -> tuple[list[list[float]], list[dict[str, float]]]:
-    """Per cell, the log-probability of each phase, and the second stage's context features.
+) -> tuple[list[list[float]], list[list[StackedInput]]]:
+    """Per cell, the log-probability of each phase, and the second stage's inputs of the cell.
 
     A cell's own features depend on its source only: their share of each stage's scores is kept
-    in ``memo`` under the cell's key. ``fixed`` holds the phases the user set: their cells are
-    read as certain, so a heading the user labelled leads the code under it.
+    in ``memo`` under the cell's key, and the share of its context features (with the intercept)
+    under the context itself. The second stage's inputs (``features.stacked_rows``) are scored
+    from the probability rows directly, in the order the named features would be added, so the
+    scores are those of ``cell_scores`` over the named features, bit for bit. ``fixed`` holds the
+    phases the user set: their cells are read as certain, so a heading the user labelled leads
+    the code under it.
     """
+    n = len(context)
+    ctx_keys = [tuple(c.items()) for c in context]
 
     def own(stage: Linear, tag: str, i: int) -> list[float]:
         if memo is None or keys is None:
@@ -141,30 +148,81 @@ def emissions(
             found = memo[key] = _part_scores(stage, own_part[i])
         return found
 
-    n = len(context)
-    first = []
-    for i in range(n):
-        s = own(model.stage1, "s1", i)
-        c = cell_scores(model.stage1, context[i])
-        first.append(list(map(add, s, c)))
+    def around(stage: Linear, tag: str, i: int) -> list[float]:
+        """The intercept and the context features' share of the scores."""
+        if memo is None:
+            return cell_scores(stage, context[i])
+        key = (tag, id(model), ctx_keys[i])
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = cell_scores(stage, context[i])
+        return found
+
+    first = [
+        list(map(add, own(model.stage1, "s1", i), around(model.stage1, "c1", i))) for i in range(n)
+    ]
     if model.stage2 is None:
-        return [log_softmax(s) for s in first], [{} for _ in range(n)]
+        return [log_softmax(s) for s in first], [[] for _ in range(n)]
     probs = [softmax(s) for s in first]
     for i, j in enumerate(fixed or ()):
         if j is not None:
             probs[i] = [1.0 if p == j else 0.0 for p in range(len(model.phases))]
-    stacked = stacked_features(probs, cell_types, shape, model.phases)
+    stacked = stacked_rows(probs, cell_types, shape, model.phases)
+    score = _StackedScorer(model.stage2, model.phases)
     out = []
     if model.params.get("stage2_own", True):
         for i in range(n):
-            s = own(model.stage2, "s2", i)
-            c = cell_scores(model.stage2, {**context[i], **stacked[i]})
-            out.append(log_softmax(list(map(add, s, c))))
+            c = score(around(model.stage2, "c2", i), stacked[i])
+            out.append(log_softmax(list(map(add, own(model.stage2, "s2", i), c))))
     else:  # the second stage reads only the first stage's readings of the cell and around it
         for i in range(n):
-            stacked[i]["bias:" + cell_types[i]] = 1.0
-            out.append(log_softmax(cell_scores(model.stage2, stacked[i])))
+            stacked[i].append(("bias:" + cell_types[i], None))
+            out.append(log_softmax(score(list(model.stage2.intercept), stacked[i])))
     return out, stacked
+
+
+class _StackedScorer:
+    """Adds a cell's second-stage inputs to its scores, as ``_accumulate`` adds named features.
+
+    Each prefix's weights are looked up once per phase; each probability row is thinned to the
+    phases at or above ``STACK_MIN`` once, however many cells read it.
+    """
+
+    def __init__(self, stage: Linear, phases: Sequence[str]) -> None:
+        self.get = stage.weights.get
+        self.phases = phases
+        self.k = len(phases)
+        self.by_prefix: dict[str, tuple[tuple[float, ...] | None, ...]] = {}
+        self.thinned: dict[int, tuple[Sequence[float], list[tuple[int, float]]]] = {}
+
+    def _weights(self, prefix: str) -> tuple[tuple[float, ...] | None, ...]:
+        found = self.by_prefix.get(prefix)
+        if found is None:
+            found = self.by_prefix[prefix] = tuple(self.get(f"{prefix}:{p}") for p in self.phases)
+        return found
+
+    def _thin(self, row: Sequence[float]) -> list[tuple[int, float]]:
+        found = self.thinned.get(id(row))
+        if found is None:
+            # The row is kept with its thinning, so that its id is not reused while cached.
+            found = (row, [(j, v) for j, v in enumerate(row) if v >= STACK_MIN])
+            self.thinned[id(row)] = found
+        return found[1]
+
+    def __call__(self, acc: list[float], inputs: Sequence[StackedInput]) -> list[float]:
+        k = self.k
+        for prefix, row in inputs:
+            if row is None:
+                w = self.get(prefix)
+                if w is not None:
+                    acc = list(map(add, acc, w))
+                continue
+            by_phase = self._weights(prefix)
+            for j, value in self._thin(row):
+                w = by_phase[j]
+                if w is not None:
+                    acc = list(map(add, acc, map(mul, w, repeat(value, k))))
+        return acc
 
 
 def log_softmax(scores: Sequence[float]) -> list[float]:
@@ -184,14 +242,16 @@ def decode(
         return []
     k = len(model.phases)
     lam = model.transition_weight
-    trans = [[lam * t for t in row] for row in model.transitions]
+    # By target phase: the scaled log-probabilities of arriving there from each phase.
+    into = [[lam * model.transitions[p][j] for p in range(k)] for j in range(k)]
     neg = -1e9
+    floor = neg * 10
 
-    def emit(i: int) -> list[float]:
-        e = list(emissions[i])
+    def emit(i: int) -> Sequence[float]:
+        e = emissions[i]
         f = fixed[i]
         if f is not None:
-            e = [v if j == f else neg for j, v in enumerate(e)]
+            return [v if j == f else neg for j, v in enumerate(e)]
         return e
 
     first = emit(0)
@@ -202,16 +262,17 @@ def decode(
         new = [0.0] * k
         ptr = [0] * k
         for j in range(k):
-            best_s, best_p = neg * 10, 0
-            for p in range(k):
-                s = delta[p] + trans[p][j]
-                if s > best_s:
-                    best_s, best_p = s, p
-            new[j] = best_s + e[j]
-            ptr[j] = best_p
+            # The inner loop over the previous phase in C; ``index`` keeps the first best.
+            sums = list(map(add, delta, into[j]))
+            best = max(sums)
+            if best > floor:
+                new[j] = best + e[j]
+                ptr[j] = sums.index(best)
+            else:
+                new[j] = floor + e[j]
         delta = new
         back.append(ptr)
-    last = max(range(k), key=lambda j: delta[j])
+    last = max(range(k), key=delta.__getitem__)
     path = [last]
     for ptr in reversed(back):
         path.append(ptr[path[-1]])
@@ -219,21 +280,45 @@ def decode(
     return path
 
 
-def contributions(
-    model: PhaseModel, features: Mapping[str, float], phase: int
-) -> list[tuple[float, str]]:
-    """The features that raised ``phase`` most against the cell's average phase score."""
+def lifts(model: PhaseModel, features: Mapping[str, float], phase: int) -> list[tuple[float, str]]:
+    """Every feature that raised ``phase`` against the cell's average phase score, as
+    ``(-lift, name)``, most first (the order ``contributions`` keeps)."""
     stage = model.stage2 or model.stage1
+    get = stage.centered.get
     out = []
     for name, value in features.items():
-        w = stage.centered.get(name)
+        w = get(name)
         if w is None or name.startswith("bias:"):
             continue
         lift = value * w[phase]
         if lift > 0:
-            out.append((lift, name))
-    out.sort(key=lambda t: (-t[0], t[1]))
-    return out[:EVIDENCE_ITEMS]
+            out.append((-lift, name))
+    out.sort()
+    return out
+
+
+def contributions(
+    model: PhaseModel, features: Mapping[str, float], phase: int
+) -> list[tuple[float, str]]:
+    """The features that raised ``phase`` most against the cell's average phase score."""
+    return [(-neg, name) for neg, name in lifts(model, features, phase)[:EVIDENCE_ITEMS]]
+
+
+def merged_contributions(
+    parts: Sequence[tuple[Mapping[str, float], Sequence[tuple[float, str]]]],
+) -> list[tuple[float, str]]:
+    """``contributions`` of the features of several parts merged in order (a later part's value
+    of a name wins), from each part's ``lifts``: a part's lifts can be kept while it is unchanged.
+    """
+    out: list[tuple[float, str]] = []
+    tagged = [zip(lifted, repeat(p)) for p, (_, lifted) in enumerate(parts)]
+    for (neg, name), p in heapq.merge(*tagged):
+        if any(name in features for features, _ in parts[p + 1 :]):
+            continue  # a later part's value of the name is the one that counts
+        out.append((-neg, name))
+        if len(out) == EVIDENCE_ITEMS:
+            break
+    return out
 
 
 _PREFIX_WORDS = {
