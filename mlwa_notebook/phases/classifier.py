@@ -18,7 +18,6 @@ from mlwa_notebook.phases.features import (
     CellInput,
     OwnCode,
     notebook_features,
-    rows_as_features,
 )
 from mlwa_notebook.phases.learned import (
     PhaseModel,
@@ -139,7 +138,7 @@ def classify(
                 if explicit[j] is None:
                     inherited[j] = h
                     fixed[j] = fixed[h]
-    scores, stacked = emissions(
+    scores, reading = emissions(
         model, nf.own_part, nf.context, types, nf.outline, fixed, nf.keys, memo
     )
     own_in_stage2 = bool(model.params.get("stage2_own", True))
@@ -165,24 +164,26 @@ def classify(
             )
             continue
         cell = cells[i]
-        second = rows_as_features(stacked[i], model.phases)
-        parts = [nf.own_part[i], nf.context[i], second] if own_in_stage2 else [second]
-        if any("empty" in f or "md-empty" in f for f in parts):
-            labels.append(PhaseLabel(OT, PhaseSource.DEFAULT, 1.0, ("no code or text",)))
-            continue
+        second = (reading.features(i), reading.lifts(model, i, j))
+        shared = (reading.shared(), reading.shared_lifts(model, j))
         if own_in_stage2:
+            own_f, ctx_f = nf.own_part[i], nf.context[i]
+            if "empty" in own_f or "md-empty" in own_f or "empty" in ctx_f or "md-empty" in ctx_f:
+                labels.append(PhaseLabel(OT, PhaseSource.DEFAULT, 1.0, ("no code or text",)))
+                continue
             # The own and context parts' lifts are kept while the part is unchanged.
             own_key = ("lift", id(model), nf.keys[i], j)
-            ctx_key = ("lift", id(model), tuple(nf.context[i].items()), j)
+            ctx_key = ("lift", id(model), tuple(ctx_f.items()), j)
             top = merged_contributions(
                 [
-                    (parts[0], _kept(memo, own_key, model, parts[0], j)),
-                    (parts[1], _kept(memo, ctx_key, model, parts[1], j)),
-                    (second, lifts(model, second, j)),
+                    (own_f, _kept(memo, own_key, model, own_f, j)),
+                    (ctx_f, _kept(memo, ctx_key, model, ctx_f, j)),
+                    second,
+                    shared,
                 ]
             )
         else:
-            top = merged_contributions([(second, lifts(model, second, j))])
+            top = merged_contributions([second, shared])
         conf = round(min(1.0, max(0.0, math.exp(scores[i][j]))), 3)
         reasons = _evidence(nf.own[i], nf.flow[i], phase, top)
         heads = nf.outline.heads[i]

@@ -484,23 +484,34 @@ def _mean(rows: Sequence[Sequence[float]], k: int) -> list[float]:
     return [sum(col) / len(rows) for col in zip(*rows, strict=True)]
 
 
-#: One second-stage input of a cell: a prefix and the phase probabilities it reads (each phase's
-#: ``prefix:phase`` feature, when at least ``STACK_MIN``), or a feature name worth 1.0 (``None``).
-StackedInput = tuple[str, Sequence[float] | None]
+#: One second-stage input of a cell: a prefix, and the cells whose first-stage probabilities it
+#: reads (their mean, less the cell ``skip``; -1 skips none), each phase's ``prefix:phase`` a
+#: feature when at least ``STACK_MIN``; or, with ``skip`` = ``FLAG``, a feature worth 1.0.
+StackedInput = tuple[str, Sequence[int], int]
+FLAG = -2
 
 
-def stacked_rows(
+@dataclass(frozen=True, slots=True)
+class StackedInputs:
+    """Every cell's second-stage inputs: those the same for every cell, and each cell's own."""
+
+    shared: tuple[StackedInput, ...]
+    cells: tuple[tuple[StackedInput, ...], ...]
+
+
+def stacked_inputs(
     probs: Sequence[Sequence[float]],
     cell_types: Sequence[str],
     shape: Outline,
     phases: Sequence[str],
-) -> list[list[StackedInput]]:
-    """What the first reading says about each cell's surroundings, as rows of probabilities.
+) -> StackedInputs:
+    """What the first reading says about each cell's surroundings, as the cells it reads.
 
     ``probs`` are the first stage's phase probabilities per cell. A cell learns from the cells
     before and after it, the heading it sits under, the other cells of its block and the code of
-    its section: the context a reviewer reads a cell in. ``stacked_features`` names them; the
-    learned model scores the rows directly (the features are a linear function of them).
+    its section: the context a reviewer reads a cell in; and every cell from the notebook as a
+    whole. ``stacked_features`` names them; the learned model scores them from the probabilities
+    (the features are linear in them), the shared inputs once per notebook.
     """
     n = len(probs)
     k = len(phases)
@@ -517,57 +528,68 @@ def stacked_rows(
         if cell_types[i] == "code":
             last = i
     # What the notebook as a whole reads as: a monitoring tutorial leans every cell that way.
-    notebook_mean = _mean([probs[i] for i in range(n) if cell_types[i] == "code"], k)
-    # The code of each block and section, once per heading (not once per cell under it).
-    block_code: dict[int, list[int]] = {}
+    code = tuple(i for i in range(n) if cell_types[i] == "code")
+    # The code of each block, once per heading (not once per cell under it).
+    block_code: dict[int, tuple[int, ...]] = {}
 
-    def code_in_block(h: int) -> list[int]:
+    def code_in_block(h: int) -> tuple[int, ...]:
         found = block_code.get(h)
         if found is None:
-            found = block_code[h] = [j for j in shape.block[h] if cell_types[j] == "code"]
+            found = block_code[h] = tuple(j for j in shape.block[h] if cell_types[j] == "code")
         return found
 
-    out: list[list[StackedInput]] = []
+    out: list[tuple[StackedInput, ...]] = []
     for i in range(n):
         row = probs[i]
-        f: list[StackedInput] = [("x1", row), ("xd", notebook_mean)]
+        f: list[StackedInput] = [("x1", (i,), -1)]
         top = max(range(k), key=row.__getitem__)
         if row[top] >= SURE:
             # A sharp first reading: the second stage can learn to trust it over the context.
-            f.append((f"xc:{phases[top]}", None))
+            f.append((f"xc:{phases[top]}", (), FLAG))
         if i > 0:
-            f.append(("xp", probs[i - 1]))
+            f.append(("xp", (i - 1,), -1))
         if i + 1 < n:
-            f.append(("xn", probs[i + 1]))
+            f.append(("xn", (i + 1,), -1))
         if i > 1:
-            f.append(("xp2", probs[i - 2]))
+            f.append(("xp2", (i - 2,), -1))
         if i + 2 < n:
-            f.append(("xn2", probs[i + 2]))
+            f.append(("xn2", (i + 2,), -1))
         pc, nc = prev_code[i], next_code[i]
         if pc is not None:
-            f.append(("xpc", probs[pc]))
+            f.append(("xpc", (pc,), -1))
         if nc is not None:
-            f.append(("xnc", probs[nc]))
+            f.append(("xnc", (nc,), -1))
         h = shape.innermost(i)
         if h is not None and h != i and h != shape.title:
-            f.append(("xh", probs[h]))
-            f.append(("xb", _mean([probs[j] for j in code_in_block(h) if j != i], k)))
+            f.append(("xh", (h,), -1))
+            f.append(("xb", code_in_block(h), i))
         if shape.heads[i]:
-            f.append(("xbc", _mean([probs[j] for j in code_in_block(i)], k)))
-            section = [probs[j] for j in shape.section[i] if cell_types[j] == "code"]
-            f.append(("xsc", _mean(section, k)))
-        out.append(f)
-    return out
+            f.append(("xbc", code_in_block(i), -1))
+            section = tuple(j for j in shape.section[i] if cell_types[j] == "code")
+            f.append(("xsc", section, -1))
+        out.append(tuple(f))
+    return StackedInputs((("xd", code, -1),), tuple(out))
 
 
-def rows_as_features(inputs: Sequence[StackedInput], phases: Sequence[str]) -> Features:
-    """A cell's second-stage inputs as named features (what training and evidence read)."""
+def input_row(probs: Sequence[Sequence[float]], item: StackedInput, k: int) -> Sequence[float]:
+    """The probabilities a second-stage input reads: its one cell's, or its cells' mean."""
+    _, cells, skip = item
+    if len(cells) == 1 and skip < 0:
+        return probs[cells[0]]
+    return _mean([probs[j] for j in cells if j != skip], k)
+
+
+def inputs_as_features(
+    probs: Sequence[Sequence[float]], inputs: Sequence[StackedInput], phases: Sequence[str]
+) -> Features:
+    """Second-stage inputs as named features (what training and evidence read)."""
     f: Features = {}
-    for prefix, row in inputs:
-        if row is None:
+    for item in inputs:
+        prefix, _, skip = item
+        if skip == FLAG:
             f[prefix] = 1.0
             continue
-        for j, value in enumerate(row):
+        for j, value in enumerate(input_row(probs, item, len(phases))):
             if value >= STACK_MIN:
                 f[f"{prefix}:{phases[j]}"] = value
     return f
@@ -579,5 +601,7 @@ def stacked_features(
     shape: Outline,
     phases: Sequence[str],
 ) -> list[Features]:
-    """The second stage's features of every cell (``stacked_rows``, named)."""
-    return [rows_as_features(r, phases) for r in stacked_rows(probs, cell_types, shape, phases)]
+    """The second stage's features of every cell (``stacked_inputs``, named)."""
+    inputs = stacked_inputs(probs, cell_types, shape, phases)
+    shared = inputs_as_features(probs, inputs.shared, phases)
+    return [{**inputs_as_features(probs, c, phases), **shared} for c in inputs.cells]

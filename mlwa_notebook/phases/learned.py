@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import json
 import math
+from bisect import bisect_left
 from collections.abc import Hashable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +24,16 @@ from operator import add, mul
 from pathlib import Path
 from typing import Any
 
-from mlwa_notebook.phases.features import STACK_MIN, StackedInput, stacked_rows
+from mlwa_notebook.phases.features import (
+    FLAG,
+    STACK_MIN,
+    Features,
+    StackedInput,
+    StackedInputs,
+    input_row,
+    inputs_as_features,
+    stacked_inputs,
+)
 from mlwa_notebook.phases.sections import Outline
 
 MODEL_PATH = Path(__file__).with_name("model.json")
@@ -116,6 +126,10 @@ def softmax(scores: Sequence[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+#: Where ``emissions`` counts the first-stage readings it has named in a memo.
+_READINGS = ("first-stage readings",)
+
+
 def emissions(
     model: PhaseModel,
     own_part: Sequence[Mapping[str, float]],
@@ -125,75 +139,189 @@ def emissions(
     fixed: Sequence[int | None] | None = None,
     keys: Sequence[Hashable] | None = None,
     memo: MutableMapping[Hashable, Any] | None = None,
-) -> tuple[list[list[float]], list[list[StackedInput]]]:
-    """Per cell, the log-probability of each phase, and the second stage's inputs of the cell.
+) -> tuple[list[list[float]], Reading]:
+    """Per cell, the log-probability of each phase, and what the second stage read of the cell.
 
-    A cell's own features depend on its source only: their share of each stage's scores is kept
-    in ``memo`` under the cell's key, and the share of its context features (with the intercept)
-    under the context itself. The second stage's inputs (``features.stacked_rows``) are scored
-    from the probability rows directly, in the order the named features would be added, so the
-    scores are those of ``cell_scores`` over the named features, bit for bit. ``fixed`` holds the
-    phases the user set: their cells are read as certain, so a heading the user labelled leads
-    the code under it.
+    Scores are linear in the features, so each part's share is kept in ``memo`` while the part
+    is unchanged: a cell's own features (under its key), its context, its first-stage reading
+    (named by a number, its *token*), and its second-stage inputs but the shared ones (under the
+    tokens of the cells they read). The inputs shared by every cell (the notebook as a whole)
+    are scored once per notebook and added last. After one cell's edit only the cells that read
+    it are scored again. ``fixed`` holds the phases the user set: their cells are read as
+    certain, so a heading the user labelled leads the code under it.
     """
     n = len(context)
+    k = len(model.phases)
+    mid = id(model)
+    if memo is None or keys is None:  # nothing kept: a memo for this call alone
+        memo, keys = {}, [("cell", i) for i in range(n)]
+    store, names = memo, keys
     ctx_keys = [tuple(c.items()) for c in context]
 
     def own(stage: Linear, tag: str, i: int) -> list[float]:
-        if memo is None or keys is None:
-            return _part_scores(stage, own_part[i])
-        key = (tag, id(model), keys[i])
-        found = memo.get(key)
+        key = (tag, mid, names[i])
+        found = store.get(key)
         if found is None:
-            found = memo[key] = _part_scores(stage, own_part[i])
+            found = store[key] = _part_scores(stage, own_part[i])
         return found
 
     def around(stage: Linear, tag: str, i: int) -> list[float]:
         """The intercept and the context features' share of the scores."""
-        if memo is None:
-            return cell_scores(stage, context[i])
-        key = (tag, id(model), ctx_keys[i])
-        found = memo.get(key)
+        key = (tag, mid, ctx_keys[i])
+        found = store.get(key)
         if found is None:
-            found = memo[key] = cell_scores(stage, context[i])
+            found = store[key] = cell_scores(stage, context[i])
         return found
 
-    first = [
-        list(map(add, own(model.stage1, "s1", i), around(model.stage1, "c1", i))) for i in range(n)
-    ]
+    tokens: list[Hashable] = [None] * n
+    probs: list[Sequence[float]] = [()] * n
+    count = store.get(_READINGS, 0)
+    for i in range(n):
+        key = ("p1", mid, names[i], ctx_keys[i])
+        found = store.get(key)
+        if found is None:
+            first = list(map(add, own(model.stage1, "s1", i), around(model.stage1, "c1", i)))
+            reading = softmax(first) if model.stage2 is not None else log_softmax(first)
+            found = store[key] = (count, reading)
+            count += 1
+        tokens[i], probs[i] = found
+    store[_READINGS] = count
     if model.stage2 is None:
-        return [log_softmax(s) for s in first], [[] for _ in range(n)]
-    probs = [softmax(s) for s in first]
+        return [list(p) for p in probs], Reading(model.phases, probs, None, [], store)
     for i, j in enumerate(fixed or ()):
         if j is not None:
-            probs[i] = [1.0 if p == j else 0.0 for p in range(len(model.phases))]
-    stacked = stacked_rows(probs, cell_types, shape, model.phases)
-    score = _StackedScorer(model.stage2, model.phases)
+            tokens[i] = ("fixed", j)
+            probs[i] = [1.0 if p == j else 0.0 for p in range(k)]
+    inputs = stacked_inputs(probs, cell_types, shape, model.phases)
+    stage2 = model.stage2
+    score = _StackedScorer(stage2, model.phases, probs)
+    shared = score([0.0] * k, inputs.shared)
+    own_in = bool(model.params.get("stage2_own", True))
+    groups: dict[int, tuple[Sequence[int], _Group]] = {}
+
+    def signature(item: StackedInput) -> Hashable:
+        prefix, cells, skip = item
+        if skip == FLAG:
+            return prefix
+        if len(cells) == 1 and skip < 0:
+            return (prefix, tokens[cells[0]])
+        found = groups.get(id(cells))
+        if found is None:  # the cells are kept with their group, so that the id stays theirs
+            found = groups[id(cells)] = (cells, _Group(tuple(tokens[c] for c in cells)))
+        at = bisect_left(cells, skip) if skip >= 0 else -1
+        return (prefix, found[1], at if 0 <= at < len(cells) and cells[at] == skip else -1)
+
+    signatures: list[Hashable] = []
     out = []
-    if model.params.get("stage2_own", True):
-        for i in range(n):
-            c = score(around(model.stage2, "c2", i), stacked[i])
-            out.append(log_softmax(list(map(add, own(model.stage2, "s2", i), c))))
-    else:  # the second stage reads only the first stage's readings of the cell and around it
-        for i in range(n):
-            stacked[i].append(("bias:" + cell_types[i], None))
-            out.append(log_softmax(score(list(model.stage2.intercept), stacked[i])))
-    return out, stacked
+    for i in range(n):
+        sig = ("s2", mid, own_in, tokens[i], tuple(map(signature, inputs.cells[i])))
+        signatures.append(sig)
+        part = store.get(sig)
+        if part is None:
+            if own_in:
+                part = score(around(stage2, "c2", i), inputs.cells[i])
+            else:  # the second stage reads only the first stage's readings of the cell and around
+                bias = ("bias:" + cell_types[i], (), FLAG)
+                part = score(list(stage2.intercept), (*inputs.cells[i], bias))
+            store[sig] = part
+        c = list(map(add, part, shared))
+        out.append(log_softmax(list(map(add, own(stage2, "s2", i), c)) if own_in else c))
+    return out, Reading(model.phases, probs, inputs, signatures, store)
+
+
+class _Group:
+    """The first-stage tokens of a group of cells (a block's code), hashed once per run."""
+
+    __slots__ = ("hash", "tokens")
+
+    def __init__(self, tokens: tuple[Hashable, ...]) -> None:
+        self.tokens = tokens
+        self.hash = hash(tokens)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Group) and other.hash == self.hash and other.tokens == self.tokens
+
+
+class Reading:
+    """What the second stage read of each cell, named only for the cells whose evidence is told.
+
+    A cell's named inputs and their lifts are kept in the memo under the cell's signature (the
+    tokens of what it read); the shared inputs are named once.
+    """
+
+    def __init__(
+        self,
+        phases: Sequence[str],
+        probs: Sequence[Sequence[float]],
+        inputs: StackedInputs | None,
+        signatures: Sequence[Hashable],
+        memo: MutableMapping[Hashable, Any],
+    ) -> None:
+        self.phases = phases
+        self.probs = probs
+        self.inputs = inputs
+        self.signatures = signatures
+        self.memo = memo
+        self._shared: Features | None = None
+        self._shared_lifts: dict[int, list[tuple[float, str]]] = {}
+
+    def features(self, i: int) -> Features:
+        """Cell ``i``'s second-stage features but the shared ones."""
+        if self.inputs is None:
+            return {}
+        key = ("named", self.signatures[i])
+        found: Features | None = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = inputs_as_features(
+                self.probs, self.inputs.cells[i], self.phases
+            )
+        return found
+
+    def shared(self) -> Features:
+        """The second-stage features every cell has (the notebook as a whole)."""
+        if self._shared is None:
+            self._shared = (
+                inputs_as_features(self.probs, self.inputs.shared, self.phases)
+                if self.inputs is not None
+                else {}
+            )
+        return self._shared
+
+    def lifts(self, model: PhaseModel, i: int, phase: int) -> list[tuple[float, str]]:
+        """``lifts`` of ``features(i)``, kept."""
+        if self.inputs is None:
+            return []
+        key = ("lift", self.signatures[i], phase)
+        found: list[tuple[float, str]] | None = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = lifts(model, self.features(i), phase)
+        return found
+
+    def shared_lifts(self, model: PhaseModel, phase: int) -> list[tuple[float, str]]:
+        """``lifts`` of ``shared()``, once per phase."""
+        found = self._shared_lifts.get(phase)
+        if found is None:
+            found = self._shared_lifts[phase] = lifts(model, self.shared(), phase)
+        return found
 
 
 class _StackedScorer:
-    """Adds a cell's second-stage inputs to its scores, as ``_accumulate`` adds named features.
+    """Adds second-stage inputs to scores, as ``_accumulate`` adds the named features.
 
-    Each prefix's weights are looked up once per phase; each probability row is thinned to the
-    phases at or above ``STACK_MIN`` once, however many cells read it.
+    Each prefix's weights are looked up once per phase.
     """
 
-    def __init__(self, stage: Linear, phases: Sequence[str]) -> None:
+    def __init__(
+        self, stage: Linear, phases: Sequence[str], probs: Sequence[Sequence[float]]
+    ) -> None:
         self.get = stage.weights.get
         self.phases = phases
+        self.probs = probs
         self.k = len(phases)
         self.by_prefix: dict[str, tuple[tuple[float, ...] | None, ...]] = {}
-        self.thinned: dict[int, tuple[Sequence[float], list[tuple[int, float]]]] = {}
 
     def _weights(self, prefix: str) -> tuple[tuple[float, ...] | None, ...]:
         found = self.by_prefix.get(prefix)
@@ -201,27 +329,21 @@ class _StackedScorer:
             found = self.by_prefix[prefix] = tuple(self.get(f"{prefix}:{p}") for p in self.phases)
         return found
 
-    def _thin(self, row: Sequence[float]) -> list[tuple[int, float]]:
-        found = self.thinned.get(id(row))
-        if found is None:
-            # The row is kept with its thinning, so that its id is not reused while cached.
-            found = (row, [(j, v) for j, v in enumerate(row) if v >= STACK_MIN])
-            self.thinned[id(row)] = found
-        return found[1]
-
     def __call__(self, acc: list[float], inputs: Sequence[StackedInput]) -> list[float]:
         k = self.k
-        for prefix, row in inputs:
-            if row is None:
+        for item in inputs:
+            prefix, _, skip = item
+            if skip == FLAG:
                 w = self.get(prefix)
                 if w is not None:
                     acc = list(map(add, acc, w))
                 continue
             by_phase = self._weights(prefix)
-            for j, value in self._thin(row):
-                w = by_phase[j]
-                if w is not None:
-                    acc = list(map(add, acc, map(mul, w, repeat(value, k))))
+            for j, value in enumerate(input_row(self.probs, item, k)):
+                if value >= STACK_MIN:
+                    w = by_phase[j]
+                    if w is not None:
+                        acc = list(map(add, acc, map(mul, w, repeat(value, k))))
         return acc
 
 
@@ -256,26 +378,21 @@ def decode(
 
     first = emit(0)
     delta = [lam * model.start[j] + first[j] for j in range(k)]
-    back: list[list[int]] = []
+    deltas = [delta]
     for i in range(1, n):
-        e = emit(i)
-        new = [0.0] * k
-        ptr = [0] * k
-        for j in range(k):
-            # The inner loop over the previous phase in C; ``index`` keeps the first best.
-            sums = list(map(add, delta, into[j]))
-            best = max(sums)
-            if best > floor:
-                new[j] = best + e[j]
-                ptr[j] = sums.index(best)
-            else:
-                new[j] = floor + e[j]
-        delta = new
-        back.append(ptr)
+        # The inner loop over the previous phase runs in C; the best predecessor is found again
+        # only for the phase the path takes (below), not for every phase of every cell.
+        delta = [
+            max(floor, max(map(add, delta, col))) + e_j
+            for col, e_j in zip(into, emit(i), strict=True)
+        ]
+        deltas.append(delta)
     last = max(range(k), key=delta.__getitem__)
     path = [last]
-    for ptr in reversed(back):
-        path.append(ptr[path[-1]])
+    for i in range(n - 1, 0, -1):
+        sums = list(map(add, deltas[i - 1], into[path[-1]]))
+        best = max(sums)
+        path.append(sums.index(best) if best > floor else 0)
     path.reverse()
     return path
 
