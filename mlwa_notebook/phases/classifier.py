@@ -16,11 +16,13 @@ from typing import Any
 
 from mlwa_notebook.phases.features import (
     CellInput,
+    NotebookFeatures,
     OwnCode,
     notebook_features,
 )
 from mlwa_notebook.phases.learned import (
     PhaseModel,
+    Reading,
     decode,
     describe,
     emissions,
@@ -113,6 +115,34 @@ def _kept(
     return found
 
 
+def _top(
+    model: PhaseModel,
+    reading: Reading,
+    nf: NotebookFeatures,
+    memo: MutableMapping[Hashable, Any] | None,
+    i: int,
+    j: int,
+    own_in_stage2: bool,
+) -> list[tuple[float, str]]:
+    """The features that raised phase ``j`` most for cell ``i``, over all its parts."""
+    second = (reading.features(i), reading.lifts(model, i, j))
+    shared = (reading.shared(), reading.shared_lifts(model, j))
+    if not own_in_stage2:
+        return merged_contributions([second, shared])
+    own_f, ctx_f = nf.own_part[i], nf.context[i]
+    # The own and context parts' lifts are kept while the part is unchanged.
+    own_key = ("lift", id(model), nf.keys[i], j)
+    ctx_key = ("lift", id(model), tuple(ctx_f.items()), j)
+    return merged_contributions(
+        [
+            (own_f, _kept(memo, own_key, model, own_f, j)),
+            (ctx_f, _kept(memo, ctx_key, model, ctx_f, j)),
+            second,
+            shared,
+        ]
+    )
+
+
 def classify(
     cells: Sequence[CellInput],
     imports: Mapping[str, str],
@@ -164,26 +194,18 @@ def classify(
             )
             continue
         cell = cells[i]
-        second = (reading.features(i), reading.lifts(model, i, j))
-        shared = (reading.shared(), reading.shared_lifts(model, j))
         if own_in_stage2:
             own_f, ctx_f = nf.own_part[i], nf.context[i]
             if "empty" in own_f or "md-empty" in own_f or "empty" in ctx_f or "md-empty" in ctx_f:
                 labels.append(PhaseLabel(OT, PhaseSource.DEFAULT, 1.0, ("no code or text",)))
                 continue
-            # The own and context parts' lifts are kept while the part is unchanged.
-            own_key = ("lift", id(model), nf.keys[i], j)
-            ctx_key = ("lift", id(model), tuple(ctx_f.items()), j)
-            top = merged_contributions(
-                [
-                    (own_f, _kept(memo, own_key, model, own_f, j)),
-                    (ctx_f, _kept(memo, ctx_key, model, ctx_f, j)),
-                    second,
-                    shared,
-                ]
-            )
-        else:
-            top = merged_contributions([second, shared])
+        # What raised the phase: kept while the cell's reading and the notebook-wide part are.
+        top_key = ("top", reading.signatures[i], j, reading.shared_key(model, j))
+        top = memo.get(top_key) if memo is not None else None
+        if top is None:
+            top = _top(model, reading, nf, memo, i, j, own_in_stage2)
+            if memo is not None:
+                memo[top_key] = top
         conf = round(min(1.0, max(0.0, math.exp(scores[i][j]))), 3)
         reasons = _evidence(nf.own[i], nf.flow[i], phase, top)
         heads = nf.outline.heads[i]

@@ -187,7 +187,10 @@ def emissions(
         tokens[i], probs[i] = found
     store[_READINGS] = count
     if model.stage2 is None:
-        return [list(p) for p in probs], Reading(model.phases, probs, None, [], store)
+        return [list(p) for p in probs], Reading(model.phases, probs, None, tokens, store)
+    # A cell's signature names its own reading (its own and context features) even when the
+    # user fixed its phase: what the cells around read of it is then the fixed phase.
+    readings = list(tokens)
     for i, j in enumerate(fixed or ()):
         if j is not None:
             tokens[i] = ("fixed", j)
@@ -214,7 +217,7 @@ def emissions(
     signatures: list[Hashable] = []
     out = []
     for i in range(n):
-        sig = ("s2", mid, own_in, tokens[i], tuple(map(signature, inputs.cells[i])))
+        sig = ("s2", mid, own_in, readings[i], tuple(map(signature, inputs.cells[i])))
         signatures.append(sig)
         part = store.get(sig)
         if part is None:
@@ -267,6 +270,7 @@ class Reading:
         self.memo = memo
         self._shared: Features | None = None
         self._shared_lifts: dict[int, list[tuple[float, str]]] = {}
+        self._shared_keys: dict[int, tuple[tuple[float, str], ...]] = {}
 
     def features(self, i: int) -> Features:
         """Cell ``i``'s second-stage features but the shared ones."""
@@ -298,6 +302,13 @@ class Reading:
         found: list[tuple[float, str]] | None = self.memo.get(key)
         if found is None:
             found = self.memo[key] = lifts(model, self.features(i), phase)
+        return found
+
+    def shared_key(self, model: PhaseModel, phase: int) -> tuple[tuple[float, str], ...]:
+        """What the shared part says for ``phase``, as a key: the same in two runs when equal."""
+        found = self._shared_keys.get(phase)
+        if found is None:
+            found = self._shared_keys[phase] = tuple(self.shared_lifts(model, phase))
         return found
 
     def shared_lifts(self, model: PhaseModel, phase: int) -> list[tuple[float, str]]:

@@ -26,11 +26,14 @@ OTHER_SOURCES = [
 LENS = load_lens()
 
 #: One edit: which cell, and what it becomes (another notebook's cell, a line added, emptied,
-#: broken, turned into markdown).
+#: broken, turned into markdown, given a phase by the user), or a cell inserted before it or
+#: deleted (every cell after it moves: the caches keyed by position must not be fooled).
 edits = st.lists(
     st.tuples(
         st.integers(min_value=0, max_value=len(BASE["cells"]) - 1),
-        st.sampled_from(["swap", "append", "empty", "broken", "markdown"]),
+        st.sampled_from(
+            ["swap", "append", "empty", "broken", "markdown", "phase", "insert", "delete"]
+        ),
         st.integers(min_value=0, max_value=len(OTHER_SOURCES) - 1),
     ),
     min_size=1,
@@ -38,8 +41,22 @@ edits = st.lists(
 )
 
 
+PHASES = ["model-training", "data-preprocessing", "model-evaluation", "monitoring"]
+
+
 def _edited(nb: dict[str, Any], index: int, how: str, pick: int) -> None:
+    index = min(index, len(nb["cells"]) - 1)
     cell = nb["cells"][index]
+    if how == "insert":
+        new = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+        nb["cells"].insert(index, {**new, "id": f"new-{pick}", "source": OTHER_SOURCES[pick]})
+        return
+    if how == "delete" and len(nb["cells"]) > 2:
+        del nb["cells"][index]
+        return
+    if how == "phase":
+        cell.setdefault("metadata", {})["mlwa"] = {"phase": PHASES[pick % len(PHASES)]}
+        return
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     if how == "swap":
         cell["source"] = OTHER_SOURCES[pick]
@@ -55,7 +72,7 @@ def _edited(nb: dict[str, Any], index: int, how: str, pick: int) -> None:
         cell.pop("execution_count", None)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits)
 def test_a_warm_reanalysis_after_edits_equals_a_fresh_analysis(
     steps: list[tuple[int, str, int]],
