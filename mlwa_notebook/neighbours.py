@@ -9,22 +9,30 @@ Callers with a file system ask for the ``Neighbours`` of a notebook and pass the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the rules load only when a neighbour is summarised (not on a cached run)
+    from mlwa_notebook.cellcode import CodeFacts
     from mlwa_notebook.rules.base import Neighbours
+
+#: How a cell's code facts are had: ``analyse_code``, or a cache of it (``AnalysisCache``), so
+#: that a neighbour analysed in the same process is not parsed twice.
+FactsOf = Callable[[str], "CodeFacts"]
 
 #: A folder with more notebooks than this is a collection, not one project.
 MAX_NEIGHBOURS = 100
 
 
 @lru_cache(maxsize=4096)
-def _summary(path: str, size: int, mtime_ns: int) -> tuple[bool, frozenset[str]]:
+def _summary(
+    path: str, size: int, mtime_ns: int, facts_of: FactsOf | None = None
+) -> tuple[bool, frozenset[str]]:
     """Whether the notebook deletes endpoints, and the files it writes (``size``/``mtime_ns``
     key the cache: an edited neighbour is read again)."""
-    from mlwa_notebook.cellcode import CodeFacts, analyse_code
+    from mlwa_notebook.cellcode import analyse_code
     from mlwa_notebook.errors import NotebookError
     from mlwa_notebook.notebook import read_notebook
     from mlwa_notebook.rules._flow import build_unit
@@ -35,8 +43,9 @@ def _summary(path: str, size: int, mtime_ns: int) -> tuple[bool, frozenset[str]]
         nb = read_notebook(path)
     except NotebookError:
         return False, frozenset()
+    read = facts_of or analyse_code
     cells: list[tuple[int, CodeFacts]] = [
-        (c.index, analyse_code(c.source)) for c in nb.cells if c.cell_type == "code"
+        (c.index, read(c.source)) for c in nb.cells if c.cell_type == "code"
     ]
     cells = [(i, f) for i, f in cells if f.error is None]
     imports: dict[str, str] = {}
@@ -82,7 +91,7 @@ def neighbours_stamp(notebook_path: str | Path, stamps: dict[str, str] | None = 
     return "|".join(f"{name}:{s}" for name, s in sorted(stamps.items()) if name != own.name)
 
 
-def neighbours(notebook_path: str | Path) -> Neighbours:
+def neighbours(notebook_path: str | Path, facts_of: FactsOf | None = None) -> Neighbours:
     """The neighbours of a notebook file: the other ``.ipynb`` files in its folder."""
     from mlwa_notebook.rules.base import Neighbours
 
@@ -94,7 +103,7 @@ def neighbours(notebook_path: str | Path) -> Neighbours:
             stat = other.stat()
         except OSError:
             continue
-        deletes, written = _summary(str(other), stat.st_size, stat.st_mtime_ns)
+        deletes, written = _summary(str(other), stat.st_size, stat.st_mtime_ns, facts_of)
         if deletes:
             cleans_up.append(other.name)
         writes.extend((name, other.name) for name in sorted(written))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the rules are not imported by a run whose every result is cached
+    from mlwa_notebook.neighbours import FactsOf
     from mlwa_notebook.rules.base import DataTracking
 
 _DVC_OUT = re.compile(r"^\s*-?\s*path:\s*(\S+)\s*$", re.M)
@@ -80,14 +81,14 @@ def tracking_stamp(notebook_path: str | Path) -> str:
     return f"{root}\0{os.path.relpath(folder, root)}\0{_index_stamp(root)}"
 
 
-def data_tracking(notebook_path: str | Path) -> DataTracking:
+def data_tracking(notebook_path: str | Path, facts_of: FactsOf | None = None) -> DataTracking:
     """Git and DVC tracking for the repository that holds ``notebook_path`` (empty outside one),
-    and what the notebooks beside it do."""
+    and what the notebooks beside it do (their code read with ``facts_of``, when given)."""
     from mlwa_notebook.neighbours import neighbours
     from mlwa_notebook.rules.base import DataTracking
 
     folder = Path(notebook_path).resolve().parent
-    around = neighbours(notebook_path)
+    around = neighbours(notebook_path, facts_of)
     root = _git_root(str(folder))
     if not root:
         return DataTracking(neighbours=around)

@@ -80,7 +80,9 @@ def _analyse_bytes(
     try:
         raw = parse_json(data, path)
         local = local_path(path)
-        tracking = data_tracking(local) if local is not None else DataTracking()
+        # The neighbours' code is read through the same cache: they are analysed here too.
+        facts_of = cache.code_facts if cache is not None else None
+        tracking = data_tracking(local, facts_of) if local is not None else DataTracking()
         return analyze_notebook(
             raw, path=path, config=config, lens=lens, tracking=tracking, cache=cache
         )
@@ -116,8 +118,34 @@ def _start_worker(config: Config, results: ResultCache | None) -> None:
     _WORKER["analyser"] = Analyser(config, results)
 
 
-def _in_worker(path: str) -> Outcome:
-    return _WORKER["analyser"](path)
+def _in_worker(paths: Sequence[str]) -> list[Outcome]:
+    analyser = _WORKER["analyser"]
+    return [analyser(p) for p in paths]
+
+
+def batches(paths: Sequence[str], size: int) -> list[list[str]]:
+    """``paths`` in order, cut into batches for the workers: a folder's notebooks stay in one
+    batch (each reads the others as its neighbours: one worker reads them once, where two would
+    each read them), small folders share one, and a folder too big to be a project (whose
+    notebooks read no neighbours) is cut every ``size`` notebooks."""
+    from mlwa_notebook.neighbours import MAX_NEIGHBOURS
+
+    folders: list[list[str]] = []
+    for path in paths:
+        folder = os.path.dirname(path)
+        if folders and os.path.dirname(folders[-1][0]) == folder:
+            folders[-1].append(path)
+        else:
+            folders.append([path])
+    out: list[list[str]] = []
+    for group in folders:
+        if len(group) > MAX_NEIGHBOURS + 1:
+            out.extend(group[i : i + size] for i in range(0, len(group), size))
+        elif out and len(out[-1]) + len(group) <= size:
+            out[-1].extend(group)
+        else:
+            out.append(group)
+    return out
 
 
 def _local_analysis(analyser: Analyser | None, misses: Sequence[str]) -> Iterator[Outcome]:
@@ -155,8 +183,9 @@ def iter_outcomes(
                         max_workers=workers, initializer=_start_worker, initargs=(config, results)
                     )
                 if pool is not None and len(misses) >= PARALLEL_FROM:
-                    chunk = max(1, min(32, len(misses) // (workers * 8)))
-                    analysed = pool.map(_in_worker, misses, chunksize=chunk)
+                    size = max(1, min(32, len(misses) // (workers * 8)))
+                    done = pool.map(_in_worker, batches(misses, size))
+                    analysed = (outcome for batch in done for outcome in batch)
                 else:
                     analysed = _local_analysis(analyser, misses)
             for hit in found:

@@ -123,14 +123,23 @@ def _name_words(names: frozenset[str]) -> set[str]:
     return out
 
 
+#: ``LIBRARY_PHASES`` by prefix (the first row of a prefix wins, as in the table's order).
+_LIBRARY_PHASE: Mapping[str, str] = {prefix: phase for prefix, phase in reversed(LIBRARY_PHASES)}
+
+
 @lru_cache(maxsize=16384)
 def library_phase(qualified: str) -> str | None:
-    """The phase the library a qualified name lives in is for (``LIBRARY_PHASES``), if any."""
-    best_len, phase = 0, None
-    for prefix, p in LIBRARY_PHASES:
-        if len(prefix) > best_len and (qualified == prefix or qualified.startswith(prefix + ".")):
-            best_len, phase = len(prefix), p
-    return phase
+    """The phase the library a qualified name lives in is for (``LIBRARY_PHASES``), if any: the
+    longest prefix of the name, cut at a dot, that the table holds."""
+    name = qualified
+    while True:
+        phase = _LIBRARY_PHASE.get(name)
+        if phase is not None:
+            return phase
+        cut = name.rfind(".")
+        if cut < 0:
+            return None
+        name = name[:cut]
 
 
 def _call_features(

@@ -70,9 +70,14 @@ class PhaseModel:
     params: Mapping[str, object]
 
 
+def _less_mean(v: tuple[float, ...]) -> tuple[float, ...]:
+    mean = sum(v) / len(v)
+    return tuple(x - mean for x in v)
+
+
 def _linear(data: Mapping[str, Any]) -> Linear:
     weights = {k: tuple(v) for k, v in data["weights"].items()}
-    centered = {k: tuple(x - sum(v) / len(v) for x in v) for k, v in weights.items()}
+    centered = {k: _less_mean(v) for k, v in weights.items()}
     return Linear(tuple(data["intercept"]), weights, centered)
 
 
