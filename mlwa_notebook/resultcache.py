@@ -21,10 +21,11 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from mlwa_notebook import __version__
 from mlwa_notebook.config import Config
@@ -143,17 +144,24 @@ T = TypeVar("T")
 
 def _plain(value: Any) -> Any:
     """A stored field back as the record holds it: JSON lists are the records' tuples."""
-    return tuple(_plain(v) for v in value) if isinstance(value, list) else value
+    if value.__class__ is not list:
+        return value
+    return tuple([_plain(v) if v.__class__ is list else v for v in value])
+
+
+@cache
+def _field_names(cls: Hashable) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cast(Any, cls)))
 
 
 def _record(cls: type[T], stored: list[Any], nested: dict[str, Callable[[Any], Any]]) -> T:
     """A record from its stored fields, in the order of its dataclass fields (so that a field
     added to a record is read back with it); ``nested`` builds the fields that hold records."""
-    values = {
-        f.name: nested[f.name](v) if f.name in nested else _plain(v)
-        for f, v in zip(fields(cls), stored, strict=True)  # type: ignore[arg-type]
-    }
-    return cls(**values)
+    values = [
+        nested[name](v) if name in nested else (_plain(v) if v.__class__ is list else v)
+        for name, v in zip(_field_names(cast(Hashable, cls)), stored, strict=True)
+    ]
+    return cls(*values)
 
 
 def _finding(stored: list[Any]) -> Finding:
@@ -169,10 +177,14 @@ class _Decoder:
     practices are open and the same in every notebook)."""
 
     def __init__(self) -> None:
-        self._states: dict[str, PracticeState] = {}
+        self._states: dict[Any, PracticeState] = {}
 
     def _state(self, stored: list[Any]) -> PracticeState:
-        key = json.dumps(stored)
+        key: Any = _plain(stored)  # tuples all the way down: a key
+        try:
+            hash(key)
+        except TypeError:  # a field that holds a mapping
+            key = json.dumps(stored)
         found = self._states.get(key)
         if found is None:
             found = self._states[key] = _record(PracticeState, stored, {})
