@@ -21,6 +21,7 @@ from mlwa_notebook.phases.features import (
     notebook_features,
 )
 from mlwa_notebook.phases.learned import (
+    EVIDENCE_ITEMS,
     PhaseModel,
     Reading,
     decode,
@@ -124,21 +125,38 @@ def _top(
     j: int,
     own_in_stage2: bool,
 ) -> list[tuple[float, str]]:
-    """The features that raised phase ``j`` most for cell ``i``, over all its parts."""
-    second = (reading.features(i), reading.lifts(model, i, j))
-    shared = (reading.shared(), reading.shared_lifts(model, j))
-    if not own_in_stage2:
-        return merged_contributions([second, shared])
-    own_f, ctx_f = nf.own_part[i], nf.context[i]
-    # The own and context parts' lifts are kept while the part is unchanged.
-    own_key = ("lift", id(model), nf.keys[i], j)
-    ctx_key = ("lift", id(model), tuple(ctx_f.items()), j)
+    """The features that raised phase ``j`` most for cell ``i``, over all its parts.
+
+    The notebook-wide part changes with every edit anywhere; the cell's other parts only when
+    the cell's reading does. Their best few are kept under the cell's signature (enough that
+    the top stays right when shared names override some), and merged with the shared part.
+    """
+    shared = reading.shared()
+    keep = EVIDENCE_ITEMS + len(shared)
+    key = ("top", reading.signatures[i], j, keep)
+    head: list[tuple[float, str]] | None = memo.get(key) if memo is not None else None
+    if head is None:
+        second = (reading.features(i), reading.lifts(model, i, j))
+        if own_in_stage2:
+            own_f, ctx_f = nf.own_part[i], nf.context[i]
+            # The own and context parts' lifts are kept while the part is unchanged.
+            own_key = ("lift", id(model), nf.keys[i], j)
+            ctx_key = ("lift", id(model), tuple(ctx_f.items()), j)
+            parts = [
+                (own_f, _kept(memo, own_key, model, own_f, j)),
+                (ctx_f, _kept(memo, ctx_key, model, ctx_f, j)),
+                second,
+            ]
+        else:
+            parts = [second]
+        head = merged_contributions(parts, keep)
+        if memo is not None:
+            memo[key] = head
+    cell_part = {name: 0.0 for _, name in head}
     return merged_contributions(
         [
-            (own_f, _kept(memo, own_key, model, own_f, j)),
-            (ctx_f, _kept(memo, ctx_key, model, ctx_f, j)),
-            second,
-            shared,
+            (cell_part, [(-lift, name) for lift, name in head]),
+            (shared, reading.shared_lifts(model, j)),
         ]
     )
 
@@ -199,13 +217,7 @@ def classify(
             if "empty" in own_f or "md-empty" in own_f or "empty" in ctx_f or "md-empty" in ctx_f:
                 labels.append(PhaseLabel(OT, PhaseSource.DEFAULT, 1.0, ("no code or text",)))
                 continue
-        # What raised the phase: kept while the cell's reading and the notebook-wide part are.
-        top_key = ("top", reading.signatures[i], j, reading.shared_key(model, j))
-        top = memo.get(top_key) if memo is not None else None
-        if top is None:
-            top = _top(model, reading, nf, memo, i, j, own_in_stage2)
-            if memo is not None:
-                memo[top_key] = top
+        top = _top(model, reading, nf, memo, i, j, own_in_stage2)
         conf = round(min(1.0, max(0.0, math.exp(scores[i][j]))), 3)
         reasons = _evidence(nf.own[i], nf.flow[i], phase, top)
         heads = nf.outline.heads[i]

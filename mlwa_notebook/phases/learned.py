@@ -275,7 +275,6 @@ class Reading:
         self.memo = memo
         self._shared: Features | None = None
         self._shared_lifts: dict[int, list[tuple[float, str]]] = {}
-        self._shared_keys: dict[int, tuple[tuple[float, str], ...]] = {}
 
     def features(self, i: int) -> Features:
         """Cell ``i``'s second-stage features but the shared ones."""
@@ -307,13 +306,6 @@ class Reading:
         found: list[tuple[float, str]] | None = self.memo.get(key)
         if found is None:
             found = self.memo[key] = lifts(model, self.features(i), phase)
-        return found
-
-    def shared_key(self, model: PhaseModel, phase: int) -> tuple[tuple[float, str], ...]:
-        """What the shared part says for ``phase``, as a key: the same in two runs when equal."""
-        found = self._shared_keys.get(phase)
-        if found is None:
-            found = self._shared_keys[phase] = tuple(self.shared_lifts(model, phase))
         return found
 
     def shared_lifts(self, model: PhaseModel, phase: int) -> list[tuple[float, str]]:
@@ -440,6 +432,7 @@ def contributions(
 
 def merged_contributions(
     parts: Sequence[tuple[Mapping[str, float], Sequence[tuple[float, str]]]],
+    limit: int = EVIDENCE_ITEMS,
 ) -> list[tuple[float, str]]:
     """``contributions`` of the features of several parts merged in order (a later part's value
     of a name wins), from each part's ``lifts``: a part's lifts can be kept while it is unchanged.
@@ -450,7 +443,7 @@ def merged_contributions(
         if any(name in features for features, _ in parts[p + 1 :]):
             continue  # a later part's value of the name is the one that counts
         out.append((-neg, name))
-        if len(out) == EVIDENCE_ITEMS:
+        if len(out) == limit:
             break
     return out
 

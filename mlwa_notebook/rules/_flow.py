@@ -100,11 +100,16 @@ class Unit:
         return find_scorings(self)
 
     @cached_property
-    def first_training(self) -> int | None:
-        """The cell of the unit's first training call, if any (see ``_evaluation.trainings``)."""
+    def trainings(self) -> tuple[Site, ...]:
+        """Calls that train a model, in order (see ``_evaluation.trainings``)."""
         from mlwa_notebook.rules._evaluation import trainings
 
-        fits = trainings(self)
+        return tuple(trainings(self))
+
+    @cached_property
+    def first_training(self) -> int | None:
+        """The cell of the unit's first training call, if any."""
+        fits = self.trainings
         return fits[0].cell if fits else None
 
     @cached_property

@@ -6,7 +6,6 @@ import re
 
 from mlwa_notebook.cellcode import Call
 from mlwa_notebook.dataflow_names import name_pieces
-from mlwa_notebook.rules._evaluation import trainings
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules._serving import endpoints
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
@@ -76,7 +75,7 @@ def _disabled(call: Call) -> bool:
 def check(ctx: NotebookContext) -> CheckResult:
     unit = ctx.notebook_unit
     registered = False
-    trained = any(trainings(u) for u in ctx.units)
+    trained = any(u.trainings for u in ctx.units)
     for site in unit.sites:
         call, q = site.call, site.qualified
         reads = call.attr.startswith(("list", "describe", "get", "delete", "search", "paginate"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mlwa_notebook.rules._evaluation import hand_scorings, scorings, trainings
+from mlwa_notebook.rules._evaluation import hand_scorings, scorings
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 
 def check(ctx: NotebookContext) -> CheckResult:
-    trained = [(u, s) for u in ctx.units for s in trainings(u)]
+    trained = [(u, s) for u in ctx.units for s in u.trainings]
     held_out = [sc for u in ctx.units for sc in scorings(u) if sc.held_out]
     for sc in held_out:
         if sc.credited:
