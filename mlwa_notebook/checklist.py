@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mlwa_notebook.report import CellReport, Evidence, Finding, PracticeState
 
@@ -94,7 +95,13 @@ def _matches(text: str, terms: Iterable[str]) -> int:
 
 def _activities(cell: CellReport) -> tuple[int, ...]:
     """Which entries of ``ACTIVITY_TERMS`` the cell's phase evidence shows it doing."""
-    does = " ".join(cell.evidence).lower()
+    return _activities_in(cell.evidence)
+
+
+@lru_cache(maxsize=8192)
+def _activities_in(evidence: tuple[str, ...]) -> tuple[int, ...]:
+    # Kept by the evidence: re-analysing a notebook after one edit reads the same words again.
+    does = " ".join(evidence).lower()
     return tuple(i for i, (seen, _) in enumerate(ACTIVITY_TERMS) if any(s in does for s in seen))
 
 
