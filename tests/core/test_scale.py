@@ -11,8 +11,9 @@ import fsspec
 import pytest
 
 from mlwa_notebook.config import Config
+from mlwa_notebook.neighbours import MAX_NEIGHBOURS
 from mlwa_notebook.report import to_dict
-from mlwa_notebook.runner import check_paths
+from mlwa_notebook.runner import batches, check_paths
 from tests.conftest import CLEAN, UNSEEDED, make_notebook, run_cli, write_notebook
 
 CELLS = (
@@ -126,3 +127,15 @@ def test_check_dask_option_runs_on_the_scheduler(
             capsys, "check", "--format", "json", "--dask", cluster.scheduler_address, str(tmp_path)
         )
     assert json.loads(out) == json.loads(local) and code == 1
+
+
+def test_workers_get_a_folders_notebooks_together_in_order() -> None:
+    # A project folder's notebooks read each other as neighbours: one worker reads them once.
+    paths = [f"a/{i}.ipynb" for i in range(5)] + ["b/0.ipynb", "c/0.ipynb"]
+    paths += [f"big/{i:03}.ipynb" for i in range(MAX_NEIGHBOURS + 5)]
+    cut = batches(paths, 3)
+    assert [p for batch in cut for p in batch] == paths
+    assert cut[0] == paths[:5]  # bigger than a batch, still whole
+    assert cut[1] == ["b/0.ipynb", "c/0.ipynb"]  # small folders share one
+    # A folder too big to be a project reads no neighbours: it is cut like any list.
+    assert all(len(batch) <= 3 for batch in cut[2:])
