@@ -100,22 +100,6 @@ def _evidence(
     return tuple(dict.fromkeys(reasons))[:EVIDENCE_MAX]
 
 
-def _kept(
-    memo: MutableMapping[Hashable, Any] | None,
-    key: Hashable,
-    model: PhaseModel,
-    features: Mapping[str, float],
-    phase: int,
-) -> list[tuple[float, str]]:
-    """``lifts`` of one part of a cell's features, kept in ``memo`` under ``key``."""
-    if memo is None:
-        return lifts(model, features, phase)
-    found: list[tuple[float, str]] | None = memo.get(key)
-    if found is None:
-        found = memo[key] = lifts(model, features, phase)
-    return found
-
-
 def _top(
     model: PhaseModel,
     reading: Reading,
@@ -127,29 +111,18 @@ def _top(
 ) -> list[tuple[float, str]]:
     """The features that raised phase ``j`` most for cell ``i``, over all its parts.
 
-    The notebook-wide part changes with every edit anywhere; the cell's other parts only when
-    the cell's reading does. Their best few are kept under the cell's signature (enough that
-    the top stays right when shared names override some), and merged with the shared part.
+    The notebook-wide part changes with every edit anywhere; the cell's other features only
+    when the cell's reading does. Their best few are kept under the cell's signature (enough
+    that the top stays right when shared names override some), and merged with the shared part.
     """
     shared = reading.shared()
     keep = EVIDENCE_ITEMS + len(shared)
     key = ("top", reading.signatures[i], j, keep)
     head: list[tuple[float, str]] | None = memo.get(key) if memo is not None else None
     if head is None:
-        second = (reading.features(i), reading.lifts(model, i, j))
-        if own_in_stage2:
-            own_f, ctx_f = nf.own_part[i], nf.context[i]
-            # The own and context parts' lifts are kept while the part is unchanged.
-            own_key = ("lift", id(model), nf.keys[i], j)
-            ctx_key = ("lift", id(model), tuple(ctx_f.items()), j)
-            parts = [
-                (own_f, _kept(memo, own_key, model, own_f, j)),
-                (ctx_f, _kept(memo, ctx_key, model, ctx_f, j)),
-                second,
-            ]
-        else:
-            parts = [second]
-        head = merged_contributions(parts, keep)
+        second = reading.features(i)
+        feats = {**nf.own_part[i], **nf.context[i], **second} if own_in_stage2 else second
+        head = [(-neg, name) for neg, name in lifts(model, feats, j)[:keep]]
         if memo is not None:
             memo[key] = head
     cell_part = {name: 0.0 for _, name in head}

@@ -298,16 +298,6 @@ class Reading:
             )
         return self._shared
 
-    def lifts(self, model: PhaseModel, i: int, phase: int) -> list[tuple[float, str]]:
-        """``lifts`` of ``features(i)``, kept."""
-        if self.inputs is None:
-            return []
-        key = ("lift", self.signatures[i], phase)
-        found: list[tuple[float, str]] | None = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = lifts(model, self.features(i), phase)
-        return found
-
     def shared_lifts(self, model: PhaseModel, phase: int) -> list[tuple[float, str]]:
         """``lifts`` of ``shared()``, once per phase."""
         found = self._shared_lifts.get(phase)
@@ -373,35 +363,37 @@ def decode(
         return []
     k = len(model.phases)
     lam = model.transition_weight
-    # By target phase: the scaled log-probabilities of arriving there from each phase.
-    into = [[lam * model.transitions[p][j] for p in range(k)] for j in range(k)]
+    trans = [[lam * t for t in row] for row in model.transitions]
     neg = -1e9
-    floor = neg * 10
 
-    def emit(i: int) -> Sequence[float]:
-        e = emissions[i]
+    def emit(i: int) -> list[float]:
+        e = list(emissions[i])
         f = fixed[i]
         if f is not None:
-            return [v if j == f else neg for j, v in enumerate(e)]
+            e = [v if j == f else neg for j, v in enumerate(e)]
         return e
 
     first = emit(0)
     delta = [lam * model.start[j] + first[j] for j in range(k)]
-    deltas = [delta]
+    back: list[list[int]] = []
     for i in range(1, n):
-        # The inner loop over the previous phase runs in C; the best predecessor is found again
-        # only for the phase the path takes (below), not for every phase of every cell.
-        delta = [
-            max(floor, max(map(add, delta, col))) + e_j
-            for col, e_j in zip(into, emit(i), strict=True)
-        ]
-        deltas.append(delta)
-    last = max(range(k), key=delta.__getitem__)
+        e = emit(i)
+        new = [0.0] * k
+        ptr = [0] * k
+        for j in range(k):
+            best_s, best_p = neg * 10, 0
+            for p in range(k):
+                s = delta[p] + trans[p][j]
+                if s > best_s:
+                    best_s, best_p = s, p
+            new[j] = best_s + e[j]
+            ptr[j] = best_p
+        delta = new
+        back.append(ptr)
+    last = max(range(k), key=lambda j: delta[j])
     path = [last]
-    for i in range(n - 1, 0, -1):
-        sums = list(map(add, deltas[i - 1], into[path[-1]]))
-        best = max(sums)
-        path.append(sums.index(best) if best > floor else 0)
+    for ptr in reversed(back):
+        path.append(ptr[path[-1]])
     path.reverse()
     return path
 
