@@ -66,9 +66,17 @@ class AnalysisCache:
     """Code facts by cell source, so re-analysing a notebook re-reads only changed cells."""
 
     facts: dict[str, CodeFacts] = field(default_factory=dict)
-    #: Each code cell's own phase score, by source and the notebook's imports.
+    #: The phase model's per-cell parts (own features, context, readings, evidence), by what
+    #: each was computed from (``phases.learned.emissions``).
     phase_scores: dict[Hashable, Any] = field(default_factory=dict)
     limit: int = 50_000
+
+    def phase_memo(self) -> dict[Hashable, Any]:
+        """The phase model's memo, emptied when it holds more than a few entries a cell kept
+        (each edit adds entries for the cells that read the edited one)."""
+        if len(self.phase_scores) >= 16 * self.limit:
+            self.phase_scores.clear()
+        return self.phase_scores
 
     def code_facts(self, source: str) -> CodeFacts:
         """The facts of a code cell's source, computed once."""
@@ -140,7 +148,7 @@ def analyze_notebook(
         if cell_facts is not None:
             imports.update(cell_facts.imports)
     explicit = [explicit_phase(c, _PHASE_SET) for c in nb.cells]
-    labels = classify(cell_inputs(nb.cells, facts), imports, explicit, memo=cache.phase_scores)
+    labels = classify(cell_inputs(nb.cells, facts), imports, explicit, memo=cache.phase_memo())
     views = tuple(
         CellView(cell, f, label.phase)
         for cell, f, label in zip(nb.cells, facts, labels, strict=True)
