@@ -40,7 +40,7 @@ def _rows_matching(kind: str, text: str) -> tuple[Signal, ...]:
     return tuple(sig for sig, _ in signal_index().matcher(kind).matches(text))
 
 
-def _attributes(facts: CodeFacts, index: SignalIndex) -> set[str]:
+def _attributes(facts: CodeFacts, index: SignalIndex) -> dict[str, None]:
     """The attributes of the table read anywhere in a dotted callee, argument or value."""
     texts = [c.func for c in facts.calls]
     for c in facts.calls:
@@ -48,7 +48,8 @@ def _attributes(facts: CodeFacts, index: SignalIndex) -> set[str]:
         texts.extend(v.text for v in c.kwargs.values() if v.kind in ("name", "call"))
     texts.extend(a.value.text for a in facts.assigns if a.value.kind in ("name", "call"))
     joined = "\n".join(t for t in texts if "." in t)
-    return set(index.attr_pattern.findall(joined)) if joined else set()
+    # In the order they appear, so that the reasons shown do not depend on the hash seed.
+    return dict.fromkeys(index.attr_pattern.findall(joined)) if joined else {}
 
 
 def _score_call(
@@ -114,7 +115,7 @@ def score_code(
     for attr in _attributes(facts, index):
         for sig in index.attrs.get(attr, ()):
             tally.add(sig.phase, sig.weight * factor, f"reads .{attr}", sig)
-    for module in set(facts.imports.values()):
+    for module in dict.fromkeys(facts.imports.values()):
         for sig in index.imports:
             if module.startswith(sig.pattern):
                 tally.add(sig.phase, sig.weight * factor, f"imports {module}", sig)

@@ -172,7 +172,7 @@ def own_code(facts: CodeFacts, imports: Mapping[str, str], source: str) -> OwnCo
     if lean is not None:
         out[f"sb:{lean}"] = 1.0
     _call_features(facts, imports, "", out)
-    for module in set(facts.imports.values()):
+    for module in dict.fromkeys(facts.imports.values()):
         out[f"i:{module.split('.')[0]}"] = 1.0
     if facts.imports and all(
         c.attr in ("print", "filterwarnings", "set_option") for c in facts.calls
