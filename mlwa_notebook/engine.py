@@ -18,6 +18,7 @@ from mlwa_notebook.config import Config
 from mlwa_notebook.errors import MlwaError, NotebookError
 from mlwa_notebook.evidence import SIGNALS, practice_evidence
 from mlwa_notebook.lens import FINE_TO_LENS_PHASE, Lens, load_lens
+from mlwa_notebook.location import cell_label
 from mlwa_notebook.metadata import (
     cell_ignore_sources,
     checklist_answers,
@@ -196,6 +197,7 @@ def analyze_notebook(
         CellReport(
             index=c.index,
             id=c.id,
+            label=cell_label(c.index),
             cell_type=c.cell_type,
             phase=label.phase,
             lens_phase=FINE_TO_LENS_PHASE.get(label.phase),

@@ -76,6 +76,8 @@ class CellReport:
 
     index: int
     id: str
+    #: How every view names the cell ("cell 4"), from ``location.cell_label``.
+    label: str
     cell_type: str
     phase: Phase
     lens_phase: LensPhase | None

@@ -41,7 +41,7 @@ from mlwa_notebook.report import (
 
 CACHE_DIR = ".mlwa_cache"
 #: Bumped when the entry layout changes: older entries are then simply not found.
-LAYOUT = 2
+LAYOUT = 3
 #: A file changed this close to when its entry was written may have changed again within the
 #: file system's time resolution with the same size: its bytes are compared (git's "racy" rule).
 _RACY_NS = 2_000_000_000

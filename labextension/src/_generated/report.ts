@@ -119,6 +119,7 @@ export interface CellReport {
   evidence: string[];
   execution_count: number | null;
   finding_count: number;
+  label: string;
   /**
    * the lens phase this cell's checklist shows: its own, else the nearest cell's
    */

@@ -2,7 +2,7 @@
  * The active cell's phase, where it came from, and the control that overrides it.
  */
 import { PHASES } from '../tokens';
-import { IViewContext, cellLabel, sourceLabel } from './context';
+import { IViewContext, sourceLabel } from './context';
 import { h } from './dom';
 
 export function renderCellPhase(ctx: IViewContext): HTMLElement {
@@ -19,7 +19,7 @@ export function renderCellPhase(ctx: IViewContext): HTMLElement {
     return body;
   }
   const explicit = cell.phase_source === 'explicit';
-  const label = cellLabel(cell.index);
+  const label = cell.label;
   body.append(
     h(
       'div',

@@ -4,7 +4,7 @@
  */
 import { checklistByPillar } from '../reportlookup';
 import { AnswerState, IChecklistEntry, PILLAR_NAMES, PracticeState } from '../tokens';
-import { IViewContext, cellLabel } from './context';
+import { IViewContext } from './context';
 import { h } from './dom';
 
 /** A glyph for each state of the report schema (typed by it: a new state must get one). */
@@ -193,7 +193,7 @@ function renderWhy(ctx: IViewContext, item: PracticeState): HTMLElement {
         type: 'button',
         onclick: () => ctx.actions.goToCell(c.id)
       },
-      cellLabel(c.index)
+      c.label
     )
   );
   switch (item.state) {

@@ -55,11 +55,6 @@ export function sourceLabel(cell: CellReport): string {
   }
 }
 
-/** "cell 4": cells are addressed by id and shown by number (index + 1), as the core does. */
-export function cellLabel(index: number): string {
-  return `cell ${index + 1}`;
-}
-
 /** A finding's key, stable across re-analyses while it stays where it is. */
 export function findingKey(f: { cell_id: string; code: string; line: number }): string {
   return `${f.cell_id}/${f.code}/${f.line}`;

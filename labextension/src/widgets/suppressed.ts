@@ -4,7 +4,7 @@
  * so the panel says where it is instead of editing the cell.
  */
 import type { Finding } from '../tokens';
-import { IViewContext, cellLabel, findingKey } from './context';
+import { IViewContext, findingKey } from './context';
 import { h } from './dom';
 
 export function renderSuppressed(ctx: IViewContext): HTMLElement {
@@ -27,7 +27,9 @@ export function renderSuppressed(ctx: IViewContext): HTMLElement {
 function renderOne(ctx: IViewContext, f: Finding): HTMLElement {
   const why = f.suppressed;
   const where =
-    why?.scope === 'notebook' ? 'in the whole notebook' : `in ${cellLabel(f.cell_index)}`;
+    why?.scope === 'notebook'
+      ? 'in the whole notebook'
+      : `in ${ctx.report?.cells[f.cell_index]?.label ?? 'a cell no longer here'}`;
   const said =
     why?.via === 'tag'
       ? `by the cell tag mlwa-ignore:${why.key}`
