@@ -28,7 +28,9 @@ def held_out_name(name: str) -> bool:
     pieces = name_pieces(name)
     if any(_TRAIN_PIECE.match(p) for p in pieces):
         return False
-    return any(_HELD_OUT_PIECE.match(p) for p in pieces)
+    # "dev" is the development split beside another word (``dev_loader``, ``X_dev``); alone it
+    # is as often a torch device.
+    return any(_HELD_OUT_PIECE.match(p) for p in pieces) or ("dev" in pieces and len(pieces) > 1)
 
 
 @lru_cache(maxsize=16384)

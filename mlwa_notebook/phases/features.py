@@ -589,12 +589,22 @@ def stacked_inputs(
     return StackedInputs((("xd", code, -1),), tuple(out))
 
 
+#: Code cells from which the whole notebook's reading (``xd``) counts in full. In a notebook of
+#: one or two cells that mean is the cell's own first reading said twice, and the weight learnt
+#: on long tutorials (a tuning notebook tunes in every cell) would decide alone.
+NOTEBOOK_READING_FULL_AT = 10
+
+
 def input_row(probs: Sequence[Sequence[float]], item: StackedInput, k: int) -> Sequence[float]:
     """The probabilities a second-stage input reads: its one cell's, or its cells' mean."""
-    _, cells, skip = item
-    if len(cells) == 1 and skip < 0:
+    prefix, cells, skip = item
+    if len(cells) == 1 and skip < 0 and prefix != "xd":
         return probs[cells[0]]
-    return _mean([probs[j] for j in cells if j != skip], k)
+    mean = _mean([probs[j] for j in cells if j != skip], k)
+    if prefix == "xd" and len(cells) < NOTEBOOK_READING_FULL_AT:
+        share = len(cells) / NOTEBOOK_READING_FULL_AT
+        return [v * share for v in mean]
+    return mean
 
 
 def inputs_as_features(

@@ -63,8 +63,8 @@ def test_every_practice_of_the_phase_is_still_offered_ranked_ones_first() -> Non
 
 def test_a_cell_a_finding_cites_ranks_that_practice_first() -> None:
     nb = make_notebook(
-        "from sklearn.model_selection import train_test_split\n"
-        "a, b = train_test_split([1, 2, 3, 4])"
+        "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+        "df = pd.read_csv('rides.csv')\ntrain, test = train_test_split(df)"
     )
     report = analyze_notebook(nb)
     (finding,) = [f for f in report.findings if f.code == "MLW004"]
