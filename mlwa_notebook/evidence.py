@@ -42,6 +42,11 @@ class PracticeSignal:
     before_training: bool = False
     #: Only where a model is trained at all (a search over a toy function tunes nothing).
     needs_training: bool = False
+    #: The receiver chain the call must end (``.isna().sum()``: a count of missing values, not
+    #: an ``isna()`` mask inside an index or an assignment).
+    chained_on: tuple[str, ...] = ()
+    #: Words that must not name a function the receiver was made by (``get_logger()``).
+    not_made_by: tuple[str, ...] = ()
     #: Words one of the cell's string literals must contain (the metric a CloudWatch call
     #: reads: ``CPUUtilization``, not a drift value the notebook made up).
     literal_words: tuple[str, ...] = ()
@@ -81,8 +86,6 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         calls=(
             "describe",
             "info",
-            "isnull",
-            "isna",
             "value_counts",
             "ProfileReport",
             "profile_report",
@@ -92,6 +95,16 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         ),
         # pandas' module-level isnull/value_counts are element-wise helpers inside other code.
         not_modules=(*_CLOUD_SDKS, "logging", "open", "print", *_PANDAS_HELPERS),
+        not_receivers=_NOT_DATA,
+        not_made_by=("logger", "getlogger", "log"),
+        before_training=True,
+    ),
+    PracticeSignal(
+        "MLOPS03-BP01",
+        "profiles the data before modelling",
+        calls=("sum", "mean", "any"),
+        chained_on=(".isna()", ".isnull()"),
+        not_modules=(*_CLOUD_SDKS, *_PANDAS_HELPERS),
         not_receivers=_NOT_DATA,
         before_training=True,
     ),
@@ -376,6 +389,12 @@ def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     named = {*name_pieces(receiver.split("[", 1)[0]), *name_pieces(call.attr)}
     if signal.not_receivers and named & signal.not_receivers:
         return False
+    if signal.chained_on and not receiver.endswith(signal.chained_on):
+        return False
+    if signal.not_made_by and receiver:
+        makers = {p for o in unit.ancestry(receiver) for p in name_pieces(o.rsplit(".", 1)[-1])}
+        if makers & set(signal.not_made_by):
+            return False
     trained_at = unit.first_training
     if signal.before_training and trained_at is not None and site.cell > trained_at:
         return False

@@ -213,12 +213,21 @@ def rules() -> int:
         if not notebooks.is_dir():
             continue
         # Both sets flatten each repository into one folder, and their facts were written per
-        # notebook: judge each notebook alone, not with the folder as one project.
+        # notebook: judge each notebook alone, not with the folder as one project. No result
+        # cache: it is keyed by the tool's version, which a working copy's edits do not change.
         with tempfile.TemporaryDirectory() as alone:
             config = Path(alone) / "pyproject.toml"
             config.write_text("[tool.mlwa]\nproject = false\n", encoding="utf-8")
             with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as out:
-                command = ["check", "--format", "json", "--exit-zero", "--config", str(config)]
+                command = [
+                    "check",
+                    "--format",
+                    "json",
+                    "--exit-zero",
+                    "--no-cache",
+                    "--config",
+                    str(config),
+                ]
                 subprocess.run(
                     [mlwa, *command, str(notebooks)],
                     stdout=out,

@@ -22,7 +22,7 @@ from mlwa_notebook.rules._patterns import loaded_component
 _TRANSFORMER_CLASS = re.compile(
     r"(Scaler|Encoder|Imputer|Vectorizer|PCA|SVD|Transformer|Tokenizer|Binarizer|Discretizer|"
     r"Normalizer|Selector|^Select|Indexer|Assembler|Featurizer|Processor|Splitter|Resampler|"
-    r"SMOTE|Sampler|Hasher|Polynomial|Bucketizer|"
+    r"SMOTE|Sampler|Hasher|Polynomial|Bucketizer|Aligner|"
     # Embeddings and topic extraction make features (the labelling conventions'
     # feature-engineering), and a neighbour index is a lookup. Clustering is a model: by the
     # facts' conventions it is trained, and scored on held-out rows or not at all.
@@ -77,7 +77,7 @@ _AGGREGATES = frozenset("crosstab mean sum sqrt average abs allclose".split())
 #: Keyword arguments that make a fit report a metric on held-out data as it trains.
 _HELD_OUT_KWARGS = frozenset(
     "validation_data eval_set evals valid_sets validation_split eval_dataset "
-    "validation_dataset validation_frame val_dataloaders valid_data eval_data".split()
+    "validation_dataset validation_frame val_dataloaders valid_data eval_data val_series".split()
 )
 
 
@@ -123,6 +123,16 @@ def _made_by_checker(unit: Unit, site: Site) -> bool:
     return library_phase(site.qualified) == "monitoring"
 
 
+def steps_an_optimiser(unit: Unit) -> bool:
+    """Whether gradients are applied: an optimiser's ``step()`` or a ``torch.optim`` object.
+    A ``backward()`` alone (autograd on a few tensors, to show derivatives) trains nothing."""
+    return any(
+        s.qualified.startswith("torch.optim.")
+        or (s.call.attr == "step" and "opt" in s.call.root.lower())
+        for s in unit.sites
+    )
+
+
 def trainings(unit: Unit) -> list[Site]:
     """Calls that train a model, in order."""
     found: list[Site] = []
@@ -145,7 +155,7 @@ def trainings(unit: Unit) -> list[Site]:
             found.append(site)
         elif loaded_component(unit, call, "train"):
             found.append(site)  # a Kubeflow SageMaker training step
-        elif (call.attr == "backward" and unit.uses("torch")) or (
+        elif (call.attr == "backward" and unit.uses("torch") and steps_an_optimiser(unit)) or (
             call.attr == "apply_gradients" and unit.uses("tensorflow", "keras")
         ):
             found.append(site)
@@ -160,6 +170,33 @@ JOB_METRIC_KWARGS = frozenset(
 
 def _reads_job_metrics(unit: Unit) -> bool:
     return unit.reads_job_metrics
+
+
+#: Hyperparameters by which a training script (the Hugging Face examples' ``run_*.py``) is told
+#: to evaluate on its validation split: ``do_eval: True``, an evaluation strategy other than "no".
+_EVAL_SWITCHES = frozenset({"do_eval"})
+_EVAL_STRATEGIES = frozenset({"evaluation_strategy", "eval_strategy"})
+
+
+def _validates_internally(unit: Unit, site: Site) -> bool:
+    """A skorch net holds out a fifth of the data and reports its validation scores every epoch
+    unless it is built with ``train_split=None``."""
+    receiver = site.call.func.rsplit(".", 1)[0]
+    for other in unit.sites:
+        if receiver in other.call.targets and other.qualified.startswith("skorch."):
+            split = other.call.kwargs.get("train_split")
+            return split is None or split.kind != "none"
+    return False
+
+
+def _job_told_to_evaluate(unit: Unit) -> str:
+    for _, assign in unit.assigns:
+        value = assign.value
+        if assign.target in _EVAL_SWITCHES and value.kind == "bool" and value.text == "True":
+            return assign.target
+        if assign.target in _EVAL_STRATEGIES and value.kind == "str" and value.text != "no":
+            return assign.target
+    return ""
 
 
 #: Keywords that name the metric a tuning job optimises (SageMaker, Azure ML sweeps).
@@ -186,6 +223,15 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
     call, q = site.call, site.qualified
     if call.attr in _CROSS_VALIDATION or (call.attr == "cv" and q.startswith(_CV_MODULES)):
         return f"cross-validates with {call.func}(): scores on folds it was not fitted on"
+    folds = call.kwargs.get("nfolds")
+    if folds is not None and folds.kind == "num" and folds.text.isdigit() and int(folds.text) > 1:
+        return f"cross-validates with nfolds={folds.text} in {call.func}()"
+    if any(call.kwargs[k].text == "True" for k in set(call.kwargs) & {"xval", "valid"}):
+        return f"reads cross-validated or validation metrics with {call.func}()"
+    if call.attr == "backtest":
+        # A time-series backtest (darts) scores forecasts of windows after the data it was
+        # fitted on: walk-forward validation.
+        return f"backtests with {call.func}(): scores forecasts of windows it was not fitted on"
     read = [v.text for v in (*call.args, *call.kwargs.values()) if v.kind == "name"]
     for text in read:
         if text.rsplit(".", 1)[-1] in _CV_RESULTS:
@@ -199,8 +245,17 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
         if (held or call.attr == "test") and not on_train:
             return f"scores the model with {call.func}() on held-out data"
     pieces = set(name_pieces(call.attr))
-    if held and names_a_metric(call.attr) and not pieces & _NOT_METRIC_PIECES:
+    if (
+        held
+        and names_a_metric(call.attr)
+        and not pieces & _NOT_METRIC_PIECES
+        and not _reports(call)
+    ):
         return f"computes a metric with {call.func}() on held-out `{held[0]}`"
+    if held and call.attr == "leaderboard":
+        return f"ranks the fitted models on held-out `{held[0]}` with {call.func}()"
+    if held and pieces & _EVAL_STEP_WORDS and pieces & _STEP_WORDS:
+        return f"runs the evaluation step {call.func}() on held-out `{held[0]}`"
     lib = library_phase(q)
     if lib is None and "." in call.func:
         origin = unit.origin(call.func.rsplit(".", 1)[0])
@@ -213,6 +268,17 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
     return ""
 
 
+def _reports(call: Call) -> bool:
+    """A log line or an exception (``logger.error(...)``, ``ValueError(...)``): no metric,
+    whatever its name says."""
+    if call.attr.endswith(("Error", "Exception", "Warning")):
+        return True
+    return "." in call.func and bool({"log", "logger", "logging"} & set(name_pieces(call.root)))
+
+
+#: A hand-written evaluation step (``test_step(images, labels)``, ``eval_epoch(val_loader)``).
+_EVAL_STEP_WORDS = frozenset({"test", "eval", "evaluate", "evaluation", "valid", "validate", "val"})
+_STEP_WORDS = frozenset({"step", "epoch", "loop", "batch"})
 #: Callee words that say a call moves, splits or loads data, or trains on it: not a metric,
 #: whatever else its name says (``ds_valid.map``, ``train_test_split``, ``load_test_data``).
 _NOT_METRIC_PIECES = frozenset(
@@ -305,6 +371,12 @@ def find_scorings(unit: Unit) -> list[Scoring]:
                 shown = next(n for n in call.names if flow.is_held_out(n))
                 note = f"the job {call.func}() validates on the held-out channel `{shown}`"
                 found.append(Scoring(unit, site, True, note))
+            elif _validates_internally(unit, site):
+                note = f"validates on a split it holds out while fitting ({call.func}())"
+                found.append(Scoring(unit, site, True, note))
+            elif _job_receiver(unit, site) and (switch := _job_told_to_evaluate(unit)):
+                note = f"the job {call.func}() evaluates on held-out data (`{switch}` is set)"
+                found.append(Scoring(unit, site, True, note))
             continue
         metric = (
             call.attr in METRICS
@@ -340,20 +412,36 @@ _HAND_METRIC_PIECES = frozenset(
 )
 
 
+#: A loss or perplexity is a metric when its name says it was taken on held-out data.
+_HELD_OUT_LOSS = frozenset({"loss", "ppl", "perplexity"})
+
+
 def hand_scorings(cells: Iterable[tuple[int, CodeFacts]]) -> list[tuple[int, str]]:
     """Cells that compute a metric by hand over held-out data: they read a held-out name
     (``test_loader``, ``X_val``) and bind a metric's name (``correct``, ``val_acc``)."""
     found = []
     for index, facts in cells:
-        # ``val_acc`` is a result read back, not held-out data.
+        # ``val_acc`` and ``val_loss`` are results read back (a history plotted), not held-out data.
+        # Upper-case names are settings (``CI_TEST_LIMIT``, ``ACCURACY_THRESHOLD``), not data
+        # or results.
         held = sorted(
             n
             for n in facts.loaded
-            if held_out_name(n) and not set(name_pieces(n)) & _HAND_METRIC_PIECES
+            if held_out_name(n)
+            and not n.isupper()
+            and not set(name_pieces(n)) & (_HAND_METRIC_PIECES | _HELD_OUT_LOSS)
         )
         if not held:
             continue
-        metric = sorted(n for n in facts.stored if set(name_pieces(n)) & _HAND_METRIC_PIECES)
+        metric = sorted(
+            n
+            for n in facts.stored
+            if not n.isupper()
+            and (
+                set(name_pieces(n)) & _HAND_METRIC_PIECES
+                or (set(name_pieces(n)) & _HELD_OUT_LOSS and held_out_name(n))
+            )
+        )
         if metric:
             found.append((index, f"computes `{metric[0]}` over held-out `{held[0]}`"))
     return found

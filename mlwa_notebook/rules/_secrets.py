@@ -32,6 +32,14 @@ def _has_digit(value: str) -> bool:
     return _DIGIT.search(value) is not None
 
 
+#: scikit-learn names each estimator's HTML view ``sk-<uuid>`` (and ``sk-container-id-7``).
+_SK_HTML_ID = re.compile(r"^sk-(?:[0-9a-f]{8}-[0-9a-f]{4}-|container-id-)")
+
+
+def _key_not_uuid(value: str) -> bool:
+    return _has_digit(value) and _SK_HTML_ID.match(value) is None
+
+
 @dataclass(frozen=True)
 class Shape:
     """A well-known credential shape; where it has a group, the group is the secret."""
@@ -43,7 +51,9 @@ class Shape:
 
 
 SHAPES: tuple[Shape, ...] = (
-    Shape("AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    # Not in a presigned URL (``X-Amz-Credential=AKIA…%2F…``, RE2 has no look-behind): a signed
+    # link names its signer's key id beside a signature that expires, not the secret key.
+    Shape("AWS access key id", r"(?:^|[^=0-9A-Za-z]|[^Ll]=)((?:AKIA|ASIA)[0-9A-Z]{16})\b"),
     Shape("private key", r"-----BEGIN (?:RSA |EC |OPENSSH |DSA |ENCRYPTED )?PRIVATE KEY-----"),
     Shape("GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,}\b"),
     Shape("GitLab token", r"\bglpat-[A-Za-z0-9_\-]{20,}\b"),
@@ -54,7 +64,7 @@ SHAPES: tuple[Shape, ...] = (
     ),
     Shape("Google API key", r"\bAIza[0-9A-Za-z_\-]{35}\b"),
     Shape("Google OAuth token", r"\bya29\.[0-9A-Za-z_\-]{20,}"),
-    Shape("OpenAI-style API key", r"\bsk-[A-Za-z0-9_\-]{20,}\b", accept=_has_digit),
+    Shape("OpenAI-style API key", r"\bsk-[A-Za-z0-9_\-]{20,}\b", accept=_key_not_uuid),
     Shape("Stripe key", r"\b[rs]k_live_[0-9a-zA-Z]{20,}\b"),
     Shape("Hugging Face token", r"\bhf_[A-Za-z0-9]{30,}\b"),
     Shape("npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
@@ -147,8 +157,8 @@ _TEMPLATE = (
     r"<[^<>]*>|\[[^\[\]]*[A-Za-z][^\[\]]*\]|\{\{?\s*(?:[A-Za-z_][\w.\-]*|\d{0,2})\s*(?::[^{}]*)?\}"
     r"|(?i:x{4,})|\*{3,}|\.{3}|(?i:(?:^|[_\- /])your[_\- ])|^\$\{?\w+\}?$"
 )
-#: Placeholders written as a whole value.
-_WHOLE = r"^(?i:none|null|test|password|secret|token)$"
+#: Placeholders written as a whole value (``my_password`` in a documented connection string).
+_WHOLE = r"^(?i:none|null|test|(?:(?:my|your)[_\-]?)?(?:password|passwd|pwd|pass|secret|token))$"
 #: A value named like a credential (``password = "..."``): any placeholder word in it.
 _LOOSE = re2.compile(rf"{_TEMPLATE}|{_WHOLE}|(?i:{_WORDS})")
 #: A value shaped like a key: random letters and digits, where ``ghp_Todo8fK2…`` holds "Todo" by

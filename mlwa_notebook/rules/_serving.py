@@ -74,6 +74,9 @@ class Endpoint:
     serverless: bool = False
     #: Later deploys into the same endpoint (Vertex ``model.deploy(endpoint=...)``).
     more: tuple[Site, ...] = ()
+    #: A container on the notebook's own machine (Azure ML ``LocalWebservice``, SageMaker local
+    #: mode): it still runs until stopped, but serves no traffic to monitor.
+    local: bool = False
 
     @property
     def cell(self) -> int:
@@ -208,6 +211,18 @@ def _serverless(site: Site, unit: Unit) -> bool:
     return cell is not None and "ServerlessConfig" in unit.cell_keys(cell)
 
 
+def _local(site: Site, unit: Unit) -> bool:
+    call = site.call
+    if unit.value_text(_kw_text(call, "instance_type")) in ("local", "local_gpu"):
+        return True
+    for value in (*call.args, *call.kwargs.values()):
+        if value.kind == "call" and "LocalWebservice" in value.text:
+            return True
+        if value.kind == "name" and "LocalWebservice" in unit.origin(value.text):
+            return True
+    return False
+
+
 def endpoints(unit: Unit) -> list[Endpoint]:
     """Every endpoint the unit creates, in order; a deploy into an existing endpoint merges."""
     return unit.endpoints
@@ -239,7 +254,14 @@ def find_endpoints(unit: Unit) -> list[Endpoint]:
                     merged = True
                     break
         if not merged:
-            found.append(Endpoint(site, frozenset(ident), serverless=_serverless(site, unit)))
+            found.append(
+                Endpoint(
+                    site,
+                    frozenset(ident),
+                    serverless=_serverless(site, unit),
+                    local=_local(site, unit),
+                )
+            )
     if not found:
         used = any(s.call.attr in _ENDPOINT_USE for s in unit.sites)
         for site in unit.sites:

@@ -22,6 +22,8 @@ def machine_path(text: str) -> bool:
     match = _MACHINE_PATH.match(text.strip())
     if match is None or "\n" in text:
         return False
+    if text.strip().startswith("/Users/") and "@" in text.split("/", 3)[2]:
+        return False  # a Databricks workspace folder (``/Users/<email>/...``), not a machine's
     return match.group("user") not in _PLATFORM_USERS
 
 

@@ -27,6 +27,7 @@ def check(ctx: NotebookContext) -> CheckResult:
         e
         for e in known
         if not e.serverless
+        and not e.local
         and not set(e.site.call.kwargs) & MONITOR_KWARGS
         and not covered(e, watching, known)
     ]
@@ -56,7 +57,9 @@ RULE = Rule(
 ## What it does
 Flags a real-time endpoint created with no data capture (`DataCaptureConfig`,
 `data_capture_config=`, request-response logging) and no model-monitoring job, schedule or
-quality check that covers it. Serverless endpoints, which cannot capture data, are left out.
+quality check that covers it. Serverless endpoints, which cannot capture data, and containers
+run on the notebook's own machine to test the service (Azure ML `LocalWebservice`, SageMaker
+local mode), which serve no traffic, are left out.
 One finding is reported, at the first such endpoint.
 
 ## Why is this bad?

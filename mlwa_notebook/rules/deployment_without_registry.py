@@ -41,8 +41,6 @@ _TRACKING = re.compile(
 _LINEAGE_LOGS = re.compile(
     r"^(mlflow\.(\w+\.)?(autolog|log_model|log_input)|wandb\.(log_artifact|use_artifact|log_model))$"
 )
-#: What a ``.register`` on these registers is data or an environment, not a model version.
-_NOT_MODELS = frozenset("data dataset datasets set env environment datastore store".split())
 #: Platforms whose deployable models always live in a model registry.
 _REGISTRY_PLATFORMS = ("google.cloud.aiplatform.", "vertexai.")
 
@@ -56,14 +54,30 @@ def _registered_by_platform(ctx: NotebookContext, site: Site) -> bool:
 
 
 def _registers_no_model(unit: Unit, site: Site) -> bool:
-    """``tab_data_set.register(...)``, ``Environment(...).register(...)``: not a model version."""
+    """A bare ``register`` names a model version only when a model is what is registered:
+    ``Model.register``, ``model.register``. ``tab_data_set.register(...)``, an environment, a
+    table view (duckdb's ``conn.register``) or a tracer (``phoenix.otel.register``) are not."""
     receiver = site.call.func.rsplit(".", 1)[0].split("[", 1)[0]
     made = " ".join((site.qualified, *unit.ancestry(receiver)))
-    if "Model" in made or "model" in name_pieces(receiver):
-        return False
-    return bool(set(name_pieces(receiver)) & _NOT_MODELS) or any(
-        w in made for w in ("Dataset", "Environment", "Datastore")
-    )
+    if set(site.call.kwargs) & _REGISTER_KWARGS or made.startswith("sagemaker."):
+        return False  # an estimator registered into a model package group
+    return not ("Model" in made or "model" in name_pieces(receiver))
+
+
+def _from_registry(unit: Unit, site: Site) -> bool:
+    """A model version put into or taken from a workspace registry: Azure ML v1
+    ``Model(ws, name=..., version=...)``, v2 ``ml_client.models.create_or_update(...)``, a
+    Hopsworks registry's ``mr.sklearn.create_model(...)``."""
+    call, q = site.call, site.qualified
+    if call.attr == "Model" and q.startswith("azureml.") and (call.args or "name" in call.kwargs):
+        return True
+    if call.attr == "create_or_update" and call.func.rsplit(".", 2)[-2:-1] == ["models"]:
+        return True
+    if call.attr == "create_model" and "." in call.func:
+        root = call.root
+        made = " ".join(unit.ancestry(root))
+        return root == "mr" or "get_model_registry" in made
+    return False
 
 
 def _disabled(call: Call) -> bool:
@@ -100,6 +114,12 @@ def check(ctx: NotebookContext) -> CheckResult:
                 yield Proof("MLOPS02-BP04", site.cell, f"records what the run used ({call.func})")
             if trained:
                 yield Proof("MLOPS03-BP02", site.cell, f"tracks the training run ({call.func})")
+    for site in unit.sites:
+        if _from_registry(unit, site):
+            registered = True
+            yield Proof(
+                "MLOPS06-BP02", site.cell, f"uses a registered model version ({site.call.func})"
+            )
     for endpoint in endpoints(unit):
         # A Personalize campaign always serves a solution version: that is its registry.
         versioned = endpoint.site.call.attr == "create_campaign"

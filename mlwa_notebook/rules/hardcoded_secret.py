@@ -19,15 +19,18 @@ from mlwa_notebook.rules._secrets import SECRET_NAME, is_placeholder, mask, scan
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
 
 # Both run over whole outputs and shell lines: RE2, linear in the text (see ``_secrets.py``).
-#: ``name: value`` pairs in printed output whose name says credential.
+#: ``name: value`` pairs in printed output whose name says credential (a value starting with
+#: ``=`` is the rest of a comparison, ``"password"===e.type`` in a bundled script).
 _OUTPUT_PAIR = re2.compile(
     r"(?i)\b(password|passwd|secret|api[_-]?key|access[_-]?token|auth[_-]?token|secret[_-]?key|"
-    r"client[_-]?secret)['\"]?\s*[=:]\s*['\"]?([^\s'\",}]{8,})"
+    r"client[_-]?secret)['\"]?\s*[=:]\s*['\"]?([^\s'\",}=][^\s'\",}]{7,})"
 )
 #: Credentials handed to a shell command: ``export TOKEN=...``, ``--password ...``, bearer tokens.
+#: The name ends in the credential word or a further ``_WORD`` (``tokenized_requests=False`` in an
+#: argument list is not a token), and a comma ends the value, as it ends a ``k=v,k=v`` list.
 _SHELL_SECRET = re2.compile(
-    r"(?i)\b[A-Z_]*(?:PASSWORD|SECRET|TOKEN|API_KEY|ACCESS_KEY)[A-Z_]*=['\"]?([^\s'\"]{8,})"
-    r"|--(?:password|token|api-key|secret)[= ]['\"]?([^\s'\"]{8,})"
+    r"(?i)\b[A-Z_]*(?:PASSWORD|SECRET|TOKEN|API_KEY|ACCESS_KEY)(?:_[A-Z]+)*=['\"]?([^\s'\",]{8,})"
+    r"|--(?:password|token|api-key|secret)[= ]['\"]?([^\s'\",]{8,})"
     r"|\bBearer\s+([A-Za-z0-9._\-]{20,})"
 )
 

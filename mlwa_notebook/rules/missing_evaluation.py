@@ -30,7 +30,10 @@ RULE = Rule(
     code="MLW002",
     name="missing-evaluation",
     summary="A model is trained and never evaluated on held-out data",
-    severity="error",
+    # Not an error: an evaluation can happen where the notebook does not show it (a module it
+    # imports, a job's own validation, a helper of the repository), and on notebooks from
+    # repositories it was never tuned on the finding was right 0.40-0.62 of the time.
+    severity="warning",
     pillars=("reliability", "performance-efficiency"),
     best_practices=("MLREL03-BP03", "MLPERF04-BP03"),
     fix="Hold out a test or validation split and compute the chosen metric on it before the "

@@ -47,16 +47,49 @@ def _does_something(facts: CodeFacts | None, source: str) -> bool:
     )
 
 
+def _kernel_state(view: CellView) -> bool:
+    """Whether running the cell changes what the kernel holds (shell-only cells set up files
+    or the machine once; a skipped one may have run in an earlier session)."""
+    facts = view.facts
+    if not _does_something(facts, view.cell.source):
+        return False
+    assert facts is not None
+    return bool(facts.imports or facts.defs or facts.assigns or facts.calls)
+
+
+def _fits_in_gaps(code: list[tuple[CellView, int | None]]) -> set[int]:
+    """Cells without a count that may have run with their count cleared: between the counts
+    around them there are numbers enough for each of them."""
+    fits: set[int] = set()
+    group: list[CellView] = []
+    before = 0
+    for view, n in [*code, (None, None)]:
+        if view is not None and n is None:
+            group.append(view)
+            continue
+        after = n if n is not None else None
+        free = (after - before - 1) if after is not None else 0
+        if group and free >= len(group):
+            fits.update(v.index for v in group)
+        group = []
+        if n is not None:
+            before = max(before, n)
+    return fits
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     code = [v for v in ctx.cells if v.cell.cell_type == "code"]
-    counts = [(v, v.cell.execution_count) for v in code]
+    # A count of 0 is what some tools write for "not known"; it is neither a run nor a skip.
+    counts = [(v, v.cell.execution_count) for v in code if v.cell.execution_count != 0]
     ran = [(v, n) for v, n in counts if n is not None]
     never = [v for v, n in counts if n is None]
     if not ran:
         return  # a notebook saved without outputs says nothing about how it was run
     highest: tuple[CellView, int] | None = None
     inversions: list[tuple[CellView, int, CellView, int]] = []
-    for view, n in ran:
+    # Only cells that change the kernel's state take part: a display or an install run again
+    # at the end leaves the outputs above as they were.
+    for view, n in ((v, n) for v, n in ran if _kernel_state(v)):
         if highest is not None and n < highest[1]:
             inversions.append((view, n, highest[0], highest[1]))
         if highest is None or n > highest[1]:
@@ -73,8 +106,9 @@ def check(ctx: NotebookContext) -> CheckResult:
             f"do not come from running the notebook top to bottom{more}",
         )
     last_ran = max(v.index for v, _ in ran)
+    cleared = _fits_in_gaps(counts)
     for view in never:
-        if view.index < last_ran and _does_something(view.facts, view.cell.source):
+        if view.index < last_ran and view.index not in cleared and _kernel_state(view):
             if view.cell.has_outputs:
                 continue  # cleared counts with outputs kept: not a sign of skipping
             yield Hit(
@@ -89,7 +123,9 @@ RULE = Rule(
     code="MLW010",
     name="out-of-order-execution",
     summary="Cells were run out of order, or skipped, before the notebook was saved",
-    severity="warning",
+    # Info: hand-judged on 60 corpus findings, right 0.63 of the time (cleared counts and
+    # one-time set-up cells look like skipped ones): a hint, not a warning, until it holds 0.90.
+    severity="info",
     pillars=("reliability", "operational-excellence"),
     best_practices=("MLREL02-BP02", "MLOPS03-BP02"),
     fix="Restart the kernel and run all cells from the top, then save; or clear all outputs "
@@ -98,8 +134,11 @@ RULE = Rule(
 ## What it does
 Reads the execution counts saved with the notebook. Flags the first code cell whose count is
 lower than that of a cell above it (it ran after it was overtaken), and each code cell that was
-never run while cells below it were. A notebook saved with no execution counts at all (outputs
-cleared) is not flagged.
+never run while cells below it were. Only cells that change the kernel's state count (not a
+display, an install or a shell command run again or skipped), and a cell without a count is
+taken as skipped only when no count is free for it between its neighbours' counts (`[6]`, no
+count, `[7]`): with `[6]`, no count, `[8]` its count may have been cleared. A notebook saved
+with no execution counts at all (outputs cleared), and a count of 0, are not flagged.
 
 ## Why is this bad?
 The outputs, metrics and plots in the notebook come from a kernel state that running it from

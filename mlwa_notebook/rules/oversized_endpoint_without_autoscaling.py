@@ -58,7 +58,9 @@ RULE = Rule(
     code="MLW015",
     name="oversized-endpoint-without-autoscaling",
     summary="An endpoint runs on large, GPU or several instances at a fixed size",
-    severity="warning",
+    # Info: judged wrong on the one corpus finding (one replica of the smallest accelerator):
+    # a hint until it is judged right 0.90 of the time.
+    severity="info",
     pillars=("cost-optimization", "reliability"),
     best_practices=("MLCOST05-BP03", "MLREL05-BP01", "MLCOST06-BP03"),
     fix="Start from the smallest instance that meets the latency target (load-test it), and "

@@ -73,8 +73,10 @@ def check(ctx: NotebookContext) -> CheckResult:
         spot = any(k in settings and settings[k] not in ("False", "None") for k in _SPOT)
         stop = any(k in settings for k in _STOP)
         if spot or stop:
-            what = "spare capacity" if spot else "a run-time limit"
-            yield Proof("MLCOST04-BP01", site.cell, f"bounds training cost with {what}")
+            # A time cap stops a runaway job; neither it nor spot capacity sizes the instances
+            # (MLCOST04-BP01), so neither is shown as evidence of that.
+            if stop:
+                yield Proof("MLCOST06-BP04", site.cell, "stops runaway training with a time limit")
             continue
         large = _large(settings)
         if large:

@@ -18,10 +18,11 @@ from mlwa_notebook.rules._secrets import scannable
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 # RE2 (linear in the line): under ``re`` the nested ``\S*`` of the interpreter prefix backtracked
-# without end on a long word such as ``python/python/…``; a shell line is the user's text.
+# without end on a long word such as ``python/python/…``; a shell line is the user's text. Pip's
+# own options may come before the command (``pip -q install``).
 _PIP = re2.compile(
     r"^(?:sudo\s+)?(?:\S*/)?(?:\{?\S*(?:python|executable)\S*\}?\s+-m\s+)?"
-    r"(pip3?|uv\s+pip|conda|mamba|micromamba)\s+install\b(.*)$"
+    r"(pip3?|uv\s+pip|conda|mamba|micromamba)\s+(?:-[\w-]+\s+)*install\b(.*)$"
 )
 _APT = re2.compile(
     r"^(?:sudo\s+)?(?:DEBIAN_FRONTEND=\S+\s+)?(apt-get|apt|yum|dnf)\s+install\b(.*)$"
@@ -72,12 +73,18 @@ def is_install(command: str) -> bool:
 
 def unpinned_packages(command: str) -> list[str]:
     """The packages of an install command that name no exact version (ranges are not exact)."""
+    return [word for word, pinned in install_packages(command) if not pinned]
+
+
+def install_packages(command: str) -> list[tuple[str, bool]]:
+    """Each package an install command names, and whether it names an exact version (local
+    paths, wheels, requirement files and options name no package)."""
     command = scannable(command.strip())
     match = _PIP.match(command) or _APT.match(command)
     if not match:
         return []
     manager = match.group(1).split()[0] if match.group(1).startswith("uv") else match.group(1)
-    found: list[str] = []
+    found: list[tuple[str, bool]] = []
     skip = False
     for word in _words(match.group(2)):
         if skip:
@@ -92,8 +99,7 @@ def unpinned_packages(command: str) -> list[str]:
             continue
         if "/" in word and not word.startswith("git+") and "://" not in word:
             continue  # a local path
-        if not _pinned(word, manager):
-            found.append(word)
+        found.append((word, _pinned(word, manager)))
     return found
 
 
@@ -195,7 +201,8 @@ def check(ctx: NotebookContext) -> CheckResult:
             text = scannable(shell.text.strip())
             if not (_PIP.match(text) or _APT.match(text)):
                 continue
-            loose = unpinned_packages(text)
+            named = install_packages(text)
+            loose = [word for word, pinned in named if not pinned]
             if loose:
                 unpinned = True
                 more = f" and {len(loose) - 5} more" if len(loose) > 5 else ""
@@ -204,7 +211,9 @@ def check(ctx: NotebookContext) -> CheckResult:
                     shell.line,
                     f"installs {', '.join(loose[:5])}{more} without an exact version",
                 )
-            else:
+            elif named:
+                # Only what names its versions is evidence: ``-r requirements.txt`` or a local
+                # path shows no pin.
                 pinned_cells.append(view.index)
             if "://" in text:
                 # An install from a URL names no version an index vouches for: not flagged,

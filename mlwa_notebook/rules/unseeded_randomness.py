@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from mlwa_notebook.cellcode import Call
+from mlwa_notebook.dataflow_names import name_pieces
+from mlwa_notebook.rules._evaluation import steps_an_optimiser
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
 
@@ -134,6 +136,20 @@ def _global_seeds(unit: Unit) -> tuple[frozenset[str], list[Site]]:
     return frozenset(families), sites
 
 
+#: Names of what a random draw is for when it only makes a resource's name unique.
+_RESOURCE_NAME_PIECES = frozenset({"suffix", "prefix", "name", "id", "uid", "uuid", "tag"})
+
+
+def _names_a_resource(unit: Unit, site: Site) -> bool:
+    """``suffix = str(np.random.uniform())[4:9]``: a draw bound to a name's suffix, on its line."""
+    return any(
+        cell == site.cell
+        and a.line == site.call.line
+        and set(name_pieces(a.target)) & _RESOURCE_NAME_PIECES
+        for cell, a in unit.assigns
+    )
+
+
 def _keras_models(unit: Unit) -> set[str]:
     """Receivers compiled as Keras models, or built from Keras/TensorFlow classes."""
     found = {s.call.func.rsplit(".", 1)[0] for s in unit.sites if s.call.attr == "compile"}
@@ -153,6 +169,8 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
             return ""
         return f"{call.func}() draws from Python's random module with no seed set"
     if q.startswith("numpy.random."):
+        if _names_a_resource(unit, site):
+            return ""
         if attr in ("default_rng", "RandomState", "Generator") and not call.args:
             return f"{call.func}() creates a generator without a seed"
         if attr in _NP_DRAWS and NP not in seeds:
@@ -163,6 +181,10 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
     if q.startswith("tensorflow.random.") and attr in _TF_DRAWS and TF not in seeds:
         return f"{call.func}() draws random numbers with no TensorFlow seed set"
     if attr in _SPLITS:
+        # A method ``resample`` is pandas' or darts' change of frequency, which draws nothing:
+        # only scikit-learn's function samples rows.
+        if attr == "resample" and not q.startswith("sklearn."):
+            return ""
         if call.kwargs.get("shuffle") is not None and call.kwargs["shuffle"].text == "False":
             return ""
         if attr == "randomSplit" or NP not in seeds:
@@ -224,7 +246,12 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
             f"trains a Keras model with {call.func}() and no TensorFlow seed (weight "
             "initialisation, dropout and shuffling are random)"
         )
-    if attr == "backward" and unit.uses("torch") and TORCH not in seeds:
+    if (
+        attr == "backward"
+        and unit.uses("torch")
+        and TORCH not in seeds
+        and steps_an_optimiser(unit)
+    ):
         return (
             f"trains with {call.func}() and no torch seed (initialisation and batches are random)"
         )

@@ -22,7 +22,7 @@ _FETCHERS = frozenset(
 _SHELL_FETCH = re.compile(
     r"^(?:sudo\s+)?(wget|curl|aws\b.*\bs3\s+(cp|sync)|gsutil\b.*\bcp|gcloud\s+storage\s+cp)\b"
 )
-_EXTRACT = re.compile(r"^(?:sudo\s+)?(tar\s+-?\w*x|unzip)\b")
+_EXTRACT = re.compile(r"^(?:sudo\s+)?(tar\s+-?\w*x\w*|unzip)\b")
 _URL = re.compile(r"^(https?|s3|gs|ftp)://", re.I)
 
 
@@ -77,9 +77,34 @@ def _hit(site: Site, where: str) -> Hit:
     )
 
 
+#: Calls that write a file the notebook then has of its own making.
+_WRITERS = frozenset("dump save to_pickle save_model".split())
+
+
+def _written(unit: Unit) -> set[str]:
+    """Base names of files the notebook itself writes (``joblib.dump(model, "lgb.jl")``)."""
+    out: set[str] = set()
+    for site in unit.sites:
+        if site.call.attr in _WRITERS:
+            for value in (*site.call.args, *site.call.kwargs.values()):
+                text = unit.value_text(value)
+                if text:
+                    out.add(_base(text))
+    return out
+
+
+def _from_the_web(unit: Unit) -> bool:
+    """Whether anything is fetched from a public URL (not the notebook's own bucket)."""
+    return any(
+        _SHELL_FETCH.match(text) and re.search(r"https?://", text) for _, _, text in unit.shells
+    ) or any(s.call.attr in _FETCHERS and "download_file" not in s.call.attr for s in unit.sites)
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     for unit in ctx.units:
         files, names, extracted = _fetched(unit)
+        written = _written(unit)
+        web = _from_the_web(unit)
         hashed = {s.cell for s in unit.sites if s.qualified.startswith("hashlib.")}
         for site in unit.sites:
             call = site.call
@@ -106,10 +131,15 @@ def check(ctx: NotebookContext) -> CheckResult:
             elif any(n in names for n in call.names):
                 yield _hit(site, "a downloaded file")
             elif (
+                # From an archive unpacked above, when something came from the web and the
+                # notebook did not write that file itself (a model it dumped, its own job's
+                # artefact from its bucket).
                 extracted is not None
+                and web
                 and site.cell >= extracted
                 and path
                 and not path.startswith("/")
+                and _base(path) not in written
             ):
                 yield _hit(site, f"`{path[:80]}` from an archive fetched and unpacked above")
 
@@ -130,7 +160,8 @@ Flags `pickle.load`, `joblib.load`, `pd.read_pickle`, `torch.load` (without
 `weights_only=True`), `np.load(allow_pickle=True)` and their kind when the file comes from
 outside: a URL given directly, a file fetched earlier in the notebook (`wget`, `curl`,
 `aws s3 cp`, `gsutil cp`, `download_file`, `urlretrieve`, `hf_hub_download`), or a file from an
-archive fetched and unpacked above. A content hash computed in the same or the previous cell
+archive unpacked above when something was fetched from the web and the notebook did not write
+that file itself. A content hash computed in the same or the previous cell
 counts as a check.
 
 ## Why is this bad?

@@ -117,6 +117,16 @@ def _hashed_cells(unit: Unit) -> set[int]:
     return cells
 
 
+#: A project's own loader handed a data file (``helper.load_data("./data/scripts.txt")``): its
+#: name says it reads, its argument names the file.
+_HELPER_LOADER = re.compile(r"^(load|read)_?(data|file|csv|text|corpus|df|dataframe)s?$")
+
+
+def _data_file_argument(call: Call) -> bool:
+    value = first_text(call)
+    return value is not None and value.kind == "str" and _DATA_FILE.search(value.text) is not None
+
+
 def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
     """Calls that read a dataset: (site, what kind of read, the path argument)."""
     found: list[tuple[Site, str, Value | None]] = []
@@ -130,6 +140,8 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
             kind = _http_read(unit, site)
             if kind:
                 found.append((site, kind, first_text(call) or call.kwargs.get("url")))
+        elif _HELPER_LOADER.match(call.attr) and _data_file_argument(call):
+            found.append((site, "file", first_text(call)))
         elif call.attr in ("download", "read_file") and "S3Downloader" in q:
             # SageMaker's ``S3Downloader.download(s3_uri, local_path)``.
             found.append((site, "download", call.kwargs.get("s3_uri") or first_text(call)))

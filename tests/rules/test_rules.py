@@ -183,6 +183,28 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     ),
     "seeded_steps_on_other_stacks": (set(), {"MLW004"}),
     "azure_endpoint_entity_created": ({("MLW006", 1), ("MLW007", 1)}, set()),
+    "training_job_told_to_evaluate": (set(), {"MLW002"}),
+    "training_job_told_not_to_evaluate": ({("MLW002", 2)}, set()),
+    "darts_backtest": (set(), {"MLW002", "MLW004"}),
+    "darts_validated_while_fitting": (set(), {"MLW002", "MLW004"}),
+    "darts_forecast_only_plotted": ({("MLW002", 1)}, {"MLW004"}),
+    "autograd_on_tensors": (set(), {"MLW002", "MLW004"}),
+    "dev_loss_each_epoch": (set(), {"MLW002", "MLW004"}),
+    "train_loss_only": ({("MLW002", 2)}, {"MLW004"}),
+    "tf_test_step_each_epoch": (set(), {"MLW002"}),
+    "h2o_cross_validated": (set(), {"MLW002"}),
+    "h2o_training_metrics_only": ({("MLW002", 1)}, set()),
+    "automl_leaderboard_on_test": (set(), {"MLW002"}),
+    "skorch_default_validation": (set(), {"MLW002"}),
+    "skorch_without_validation": ({("MLW002", 1)}, set()),
+    "helper_loader_reads_local_file": ({("MLW001", 1)}, set()),
+    "keras_loader_takes_no_file": (set(), {"MLW001"}),
+    "own_pickle_after_unpacking": (set(), {"MLW013"}),
+    "downloaded_pickle_after_unpacking": ({("MLW013", 2)}, set()),
+    "azure_registered_model_deployed": (set(), {"MLW017", "MLW006", "MLW007"}),
+    "databricks_workspace_path": ({("MLW011", 2)}, set()),
+    "azure_local_test_then_monitored_service": ({("MLW006", 1), ("MLW006", 2)}, {"MLW007"}),
+    "azure_service_unmonitored": ({("MLW006", 1), ("MLW007", 1)}, set()),
     "azure_compute_entity_created": (set(), {"MLW006", "MLW007"}),
     "secret_in_json_literal": ({("MLW003", 1)}, set()),
     "secret_in_json_lookalikes": (set(), {"MLW003"}),
@@ -350,11 +372,73 @@ def test_placeholders_and_environment_lookups_are_not_secrets() -> None:
     assert fired(report, "MLW003") == []
 
 
+def test_look_alikes_of_credentials_in_shell_lines_urls_and_scripts_are_not_secrets() -> None:
+    # Seen in real notebooks: an argument list whose key merely starts with "token", a documented
+    # connection string with its placeholder password, a bundled script comparing "password".
+    nb = make_notebook(
+        "!lm_eval --model local --model_args base_url=http://localhost:8080/v1,"
+        "tokenized_requests=False,max_length=4096",
+        "url = 'postgresql://username:my_password@localhost:5432/test_ci'",
+        "shap.initjs()",
+        f"!export API_TOKEN={PASSWORD}",
+        "!wget 'https://objects.example.com/asset?X-Amz-Algorithm=AWS4-HMAC-SHA256&"
+        f"X-Amz-Credential={ACCESS_KEY}%2F20221221%2Fus-east-1%2Fs3%2Faws4_request'",
+        f"!AWS_ACCESS_KEY_ID={ACCESS_KEY} aws s3 ls",
+        "pipeline",
+    )
+    nb["cells"][2]["outputs"] = [
+        {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {
+                "text/html": '<script>if("email"===e.type||"password"===e.type)||"textarea"'
+                "===t){return}</script>",
+                "text/plain": "<IPython.core.display.HTML object>",
+            },
+        }
+    ]
+    nb["cells"][6]["outputs"] = [
+        {
+            "output_type": "execute_result",
+            "execution_count": 1,
+            "metadata": {},
+            "data": {
+                "text/html": "<style>#sk-56ed1cee-6770-4e2a-879c-faaa3bcb3eb1 {color: black;}"
+                "</style><div id='sk-container-id-12' class='sk-top-container'></div>",
+                "text/plain": "Pipeline(steps=[('scale', StandardScaler())])",
+            },
+        }
+    ]
+    report = analyze_notebook(nb)
+    assert [f.cell_index for f in fired(report, "MLW003")] == [3, 5]
+
+
 # --- suppression -------------------------------------------------------------------------------
 
 UNSEEDED = (
     "from sklearn.model_selection import train_test_split\na, b = train_test_split([1, 2, 3, 4])"
 )
+
+
+def test_a_random_suffix_for_resource_names_is_not_unseeded_randomness() -> None:
+    nb = make_notebook(
+        "import numpy as np",
+        "suffix = str(np.random.uniform())[4:9]\nbucket = 'personalize-' + suffix",
+        "noise = np.random.uniform(size=100)",
+    )
+    report = analyze_notebook(nb)
+    assert [f.cell_index for f in fired(report, "MLW004")] == [2]
+
+
+def test_a_change_of_frequency_is_not_an_unseeded_resample() -> None:
+    nb = make_notebook(
+        "import pandas as pd\nfrom sklearn.utils import resample",
+        "daily = pd.read_csv('sales.csv', parse_dates=['day']).set_index('day')\n"
+        "weekly = daily.resample('W').sum()",
+        "boot = resample(daily, n_samples=100)",
+    )
+    report = analyze_notebook(nb)
+    assert [f.cell_index for f in fired(report, "MLW004")] == [2]
 
 
 def test_suppressed_by_comment_with_reason() -> None:
@@ -443,6 +527,32 @@ def test_a_skipped_install_is_not_out_of_order() -> None:
     assert [f.cell_index for f in report.findings if f.code == "MLW010"] == [2]
 
 
+def _with_counts(*cells: tuple[str, int | None]) -> dict[str, Any]:
+    nb = make_notebook(*(source for source, _ in cells))
+    for cell, (_, count) in zip(nb["cells"], cells, strict=True):
+        cell["execution_count"] = count
+    return nb
+
+
+def test_a_cell_without_a_count_is_skipped_only_when_no_count_is_free_for_it() -> None:
+    def flagged(*cells: tuple[str, int | None]) -> list[int]:
+        return [f.cell_index for f in fired(analyze_notebook(_with_counts(*cells)), "MLW010")]
+
+    load = "df = pd.read_csv('rides.csv')"
+    clean = "df = df.dropna()"
+    fit = "model = LinearRegression().fit(df[['km']], df['fare'])"
+    # [1], -, [2]: nothing else can have run in between: the middle cell was skipped.
+    assert flagged((load, 1), (clean, None), (fit, 2)) == [1]
+    # [1], -, [3]: its count may have been cleared; [3], -, -, [5]: one free count, two cells.
+    assert flagged((load, 1), (clean, None), (fit, 3)) == []
+    assert flagged((load, 3), (clean, None), ("df = df[df.km > 0]", None), (fit, 5)) == [1, 2]
+    # A count of 0 is unknown; a shell command skipped sets up files, not the kernel.
+    assert flagged((load, 1), (clean, 0), (fit, 2)) == []
+    assert flagged((load, 1), ("!wget https://example.org/rides.csv", None), (fit, 2)) == []
+    # An install or a display run again at the end leaves the outputs above as they were.
+    assert flagged((load, 1), (clean, 2), (fit, 3), ("df.head()", 1)) == []
+
+
 def test_only_reads_of_data_are_flagged_and_pinned_versions_are_not() -> None:
     opened = report_of(HARD / "file_datasets_and_open.ipynb")
     assert sorted(f.cell_index for f in opened.findings if f.code == "MLW001") == [1, 2, 3]
@@ -475,12 +585,50 @@ def test_evidence_lookalikes_claim_nothing() -> None:
     assert report_of(HARD / "toy_search.ipynb").evidence == ()
 
 
+def test_more_evidence_lookalikes_claim_nothing_beside_the_real_ones() -> None:
+    """Seen on notebooks from repositories the signals were not written on: a logger's info(), an
+    isna() mask, a tracer's or a table view's register(), an install from a requirements file and
+    a plot of the training history are no evidence; a count of missing values and a model
+    registered by name are."""
+    nb = make_notebook(
+        "import pandas as pd\nimport duckdb\nfrom phoenix.otel import register\n"
+        "from utils import get_logger",
+        "log = get_logger()\nlog.info('starting')\ndf = pd.read_csv('rides.csv')\n"
+        "df.loc[df.fare.isna(), 'fare'] = 0",
+        "register(project_name='agents')\nconn = duckdb.connect()\nconn.register('rides', df)",
+        "!pip install -r requirements.txt",
+        "def plot_curves(history):\n    loss = history.history['loss']\n"
+        "    val_loss = history.history['val_loss']\n    accuracy = history.history['accuracy']\n"
+        "    plt.plot(loss)\n    plt.plot(val_loss)\n    plt.plot(accuracy)",
+        "df.isna().sum()",
+        "import mlflow\nmlflow.register_model(model_uri, 'fares')",
+        "CI_ACCURACY_THRESHOLD = 0.9\nCI_TEST_LIMIT = 100\nprint(CI_TEST_LIMIT)",
+        "if y_test is None:\n    raise ValueError(y_test)\nlog.error('no test rows %s', y_test)",
+    )
+    report = analyze_notebook(nb)
+    claimed = {(e.best_practice, e.cell_index) for e in report.evidence}
+    assert not {c for c in claimed if c[1] in (1, 2, 3, 4, 7, 8)}, claimed
+    assert {("MLOPS03-BP01", 5), ("MLOPS06-BP02", 6)} <= claimed
+
+
 def test_serving_metrics_are_read_back_not_written_and_url_installs_are_not_pinned() -> None:
     report = report_of(HARD / "serving_metrics_and_url_installs.ipynb")
     claimed = {(e.best_practice, e.cell_index) for e in report.evidence}
     assert {("MLOPS05-BP01", 3), ("MLCOST06-BP03", 3)} <= claimed
     assert not {c for c in claimed if c[1] in (0, 2)}, claimed
     assert not [f for f in report.findings if f.code == "MLW005"]
+
+
+def test_pip_options_before_the_command_still_make_an_install() -> None:
+    nb = make_notebook(
+        "!pip -q install torchmetrics",
+        "!pip --quiet --disable-pip-version-check install pandas==2.2.3",
+        "!pip -q list",
+    )
+    report = analyze_notebook(nb)
+    assert [(f.cell_index, f.message) for f in fired(report, "MLW005")] == [
+        (0, "cell 1, line 1: installs torchmetrics without an exact version")
+    ]
 
 
 def test_evidence_for_real_is_claimed_with_its_cell() -> None:
