@@ -80,15 +80,13 @@ def folder_stamps(folder: Path) -> dict[str, str]:
         except OSError:
             continue
         stamps[path.name] = f"{stat.st_size}:{stat.st_mtime_ns}"
-    return stamps
+    return stamps  # in name order, as ``folder_notebooks`` lists them
 
 
-def neighbours_stamp(notebook_path: str | Path, stamps: dict[str, str] | None = None) -> str:
-    """A stamp of the notebooks beside this one (names, sizes, times), for result caches;
-    ``stamps`` is its folder's ``folder_stamps`` when the caller already has it."""
-    own = Path(notebook_path).resolve()
-    stamps = folder_stamps(own.parent) if stamps is None else stamps
-    return "|".join(f"{name}:{s}" for name, s in sorted(stamps.items()) if name != own.name)
+def neighbours_stamp(name: str, stamps: dict[str, str]) -> str:
+    """A stamp of the notebooks beside the one called ``name`` (their names, sizes, times), for
+    result caches; ``stamps`` is its folder's ``folder_stamps``, in name order."""
+    return "|".join(f"{other}:{s}" for other, s in stamps.items() if other != name)
 
 
 def neighbours(notebook_path: str | Path, facts_of: FactsOf | None = None) -> Neighbours:

@@ -18,26 +18,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from mlwa_notebook import __version__
 from mlwa_notebook.config import Config
-from mlwa_notebook.report import (
-    CellReport,
-    Evidence,
-    Finding,
-    NotebookReport,
-    PillarScore,
-    PracticeState,
-    Suppression,
-)
+
+if TYPE_CHECKING:  # the records load when an entry is read back, not for a whole run's answer
+    from mlwa_notebook.report import Finding, NotebookReport, PracticeState
 
 CACHE_DIR = ".mlwa_cache"
 #: Bumped when the entry layout changes: older entries are then simply not found.
@@ -91,33 +83,33 @@ def settings_key(config: Config) -> str:
         "ignore": sorted(config.ignore),
         "severity": sorted(config.severity.items()),
         "lenses": [(str(p), _file_digest(Path(p))) for p in config.lenses],
+        "project": config.project,
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def outside_inputs(path: str, seen: dict[str, str] | None = None) -> str:
+def outside_inputs(path: str, seen: dict[str, Any] | None = None) -> str:
     """What the analysis of the notebook at ``path`` reads besides its bytes and the settings.
 
     The git/DVC tracking of its repository, and the notebooks beside it (a project's clean-up
     notebook, the files its neighbours write): a change in any of them is a miss. Add here
-    whatever a new analysis reads from outside the notebook. ``seen`` keeps the tracking per
-    folder for one run: a folder's notebooks share it.
+    whatever a new analysis reads from outside the notebook. ``seen`` keeps both per folder for
+    one run: a folder's notebooks share them (listing the folder for each of its notebooks
+    again would cost a folder of n notebooks n squared calls).
     """
     from mlwa_notebook.neighbours import folder_stamps, neighbours_stamp
     from mlwa_notebook.repo import tracking_stamp
 
     full = os.path.abspath(path)
-    folder = os.path.dirname(full)
+    # The folder of the file itself (a link's target), where ``data_tracking`` reads both.
+    real = os.path.realpath(full)
+    folder = os.path.dirname(real)
     seen = {} if seen is None else seen
-    tracking = seen.get(folder)
-    if tracking is None:
-        tracking = seen[folder] = tracking_stamp(full)
-    # The folder's notebooks, listed once per run and folder: stat-ing them for each of its
-    # notebooks again would cost a folder of n notebooks n squared calls.
-    listed = seen.get("\0notebooks:" + folder)
-    if listed is None:
-        listed = seen["\0notebooks:" + folder] = json.dumps(folder_stamps(Path(folder)))
-    around = neighbours_stamp(full, json.loads(listed))
+    known = seen.get(folder)
+    if known is None:
+        known = seen[folder] = (tracking_stamp(full), folder_stamps(Path(folder)))
+    tracking, stamps = known
+    around = neighbours_stamp(os.path.basename(real), stamps)
     return f"path={full}\0tracking={tracking}\0neighbours={around}"
 
 
@@ -165,6 +157,8 @@ def _record(cls: type[T], stored: list[Any], nested: dict[str, Callable[[Any], A
 
 
 def _finding(stored: list[Any]) -> Finding:
+    from mlwa_notebook.report import Finding, Suppression
+
     return _record(
         Finding,
         stored,
@@ -187,11 +181,14 @@ class _Decoder:
             key = json.dumps(stored)
         found = self._states.get(key)
         if found is None:
+            from mlwa_notebook.report import PracticeState
+
             found = self._states[key] = _record(PracticeState, stored, {})
         return found
 
     def report(self, stored: list[Any], path: str) -> NotebookReport:
         """The stored report, named as this run names the file (``./a.ipynb`` or ``a.ipynb``)."""
+        from mlwa_notebook.report import CellReport, Evidence, NotebookReport, PillarScore
 
         def each(build: Callable[[list[Any]], Any]) -> Callable[[list[Any]], tuple[Any, ...]]:
             return lambda items: tuple(map(build, items))
@@ -235,7 +232,7 @@ class ResultCache:
         self.root = root
         self.folder = root / settings
         self._decoder = _Decoder()
-        self._folders: dict[str, str] = {}  # tracking per folder, for this run
+        self.tracking_per_folder: dict[str, Any] = {}  # outside inputs per folder, this run
 
     @classmethod
     def for_config(cls, config: Config) -> ResultCache:
@@ -264,7 +261,7 @@ class ResultCache:
                 or entry["size"] != stat.size
                 or entry["mtime_ns"] != stat.mtime_ns
                 or stat.mtime_ns >= entry["written_ns"] - _RACY_NS
-                or entry["outside"] != outside_inputs(path, self._folders)
+                or entry["outside"] != outside_inputs(path, self.tracking_per_folder)
             ):
                 return None
             return self._decoder.report(entry["report"], path)
@@ -278,7 +275,7 @@ class ResultCache:
             if (
                 entry is None
                 or entry["content"] != digest
-                or entry["outside"] != outside_inputs(path, self._folders)
+                or entry["outside"] != outside_inputs(path, self.tracking_per_folder)
             ):
                 return None
             return self._decoder.report(entry["report"], path)
@@ -292,17 +289,17 @@ class ResultCache:
             "mtime_ns": stat.mtime_ns,
             "written_ns": time.time_ns(),
             "content": digest,
-            "outside": outside_inputs(path, self._folders),
+            "outside": outside_inputs(path, self.tracking_per_folder),
             "report": _encode(report),
         }
         target = self._entry_path(path)
         try:
-            self._prepare(target.parent)
-            _replace_into(target, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            self.prepare(target.parent)
+            replace_into(target, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass
 
-    def _prepare(self, folder: Path) -> None:
+    def prepare(self, folder: Path) -> None:
         if folder.is_dir():
             return
         new_root = not self.root.exists()
@@ -317,13 +314,15 @@ class ResultCache:
             )
 
 
-def _replace_into(target: Path, data: bytes) -> None:
+def replace_into(target: Path, data: bytes) -> None:
     """Write by renaming a complete temporary file over ``target``.
 
     Unlike ``atomic.write_bytes_atomic`` (for the user's files) there is no fsync and no sweep
     for orphans per write: an entry lost in a crash is only a miss, and a sweep of a folder of
     thousands of entries per write would cost more than the analysis it saves.
     """
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".entry-", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -336,6 +335,8 @@ def _replace_into(target: Path, data: bytes) -> None:
 
 def clean(folders: Iterable[Path]) -> list[Path]:
     """Remove the ``.mlwa_cache`` folders in and under ``folders``; returns those removed."""
+    import shutil
+
     removed: list[Path] = []
     for start in folders:
         for current, dirs, _files in os.walk(start):
