@@ -70,7 +70,16 @@ class AnalysisCache:
     #: The phase model's per-cell parts (own features, context, readings, evidence), by what
     #: each was computed from (``phases.learned.emissions``).
     phase_scores: dict[Hashable, Any] = field(default_factory=dict)
+    #: The rules' per-cell results, by rule and what of the cell each read
+    #: (``NotebookContext.per_cell``).
+    rule_memo: dict[Hashable, Any] = field(default_factory=dict)
     limit: int = 50_000
+
+    def rules_memo(self) -> dict[Hashable, Any]:
+        """The rules' memo, emptied when it holds more than a few entries a cell kept."""
+        if len(self.rule_memo) >= 16 * self.limit:
+            self.rule_memo.clear()
+        return self.rule_memo
 
     def phase_memo(self) -> dict[Hashable, Any]:
         """The phase model's memo, emptied when it holds more than a few entries a cell kept
@@ -86,6 +95,7 @@ class AnalysisCache:
             if len(self.facts) >= self.limit:
                 self.facts.clear()
                 self.phase_scores.clear()
+                self.rule_memo.clear()
             found = self.facts[source] = analyse_code(source)
         return found
 
@@ -157,7 +167,7 @@ def analyze_notebook(
     tracking = tracking or DataTracking()
     if not config.project:  # each notebook alone: what its neighbours do does not count
         tracking = replace(tracking, neighbours=Neighbours())
-    ctx = NotebookContext(nb, views, imports, tracking)
+    ctx = NotebookContext(nb, views, imports, tracking, cache.rules_memo())
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     evidence: list[Evidence] = []

@@ -8,9 +8,10 @@ from the notebook context to hits (``Hit``) and positive evidence (``Proof``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from mlwa_notebook.cellcode import Call, CodeFacts
 from mlwa_notebook.notebook import Cell, Notebook
@@ -111,6 +112,9 @@ class CellView:
         return self.cell.index
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class NotebookContext:
     """Everything a rule may look at: cells, their facts and phases, imports, version control."""
@@ -119,6 +123,20 @@ class NotebookContext:
     cells: tuple[CellView, ...]
     imports: Mapping[str, str]
     tracking: DataTracking = field(default_factory=DataTracking)
+    #: The rules' per-cell results, kept from one analysis to the next (``engine.AnalysisCache``
+    #: holds it): see ``per_cell``.
+    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def per_cell(self, key: Hashable, compute: Callable[..., T], *args: Any) -> T:
+        """What ``compute(*args)`` gives, computed once for ``key``: a rule's per-cell work, keyed by the
+        rule and everything of the cell it reads (its source, type, outputs) and nothing of its
+        position, so that after an edit only the edited cell's work is done again. The result
+        must be immutable (it is shared) and hold no cell index (the cell may have moved)."""
+        try:
+            return self.memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            found = self.memo[key] = compute(*args)
+            return found
 
     def code_cells(self) -> Iterator[CellView]:
         """Code cells with analysable code, in order."""
