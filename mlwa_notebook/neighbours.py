@@ -9,6 +9,7 @@ Callers with a file system ask for the ``Neighbours`` of a notebook and pass the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -63,12 +64,30 @@ def _others(notebook_path: str | Path) -> list[Path]:
 
 
 def folder_notebooks(folder: Path) -> list[Path]:
-    """The ``.ipynb`` files of a folder, or none when it holds more than a project would."""
+    """The ``.ipynb`` files of a folder, or none when it holds more than a project would.
+
+    One listing of the folder, whose entries say what they are (no stat but for links), and
+    given up as soon as there are too many: each notebook of a folder of n asks, and a stat of
+    each of the n for each of them cost a flat folder of corpus notebooks n squared calls.
+    """
+    found: list[Path] = []
     try:
-        found = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".ipynb") and _is_file(entry):
+                    found.append(Path(entry.path))
+                    if len(found) > MAX_NEIGHBOURS + 1:
+                        return []
     except OSError:
         return []
-    return found if len(found) <= MAX_NEIGHBOURS + 1 else []
+    return sorted(found)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a link in a loop: ``Path.is_file`` says which errors mean "not a file"
+        return Path(entry.path).is_file()
 
 
 def folder_stamps(folder: Path) -> dict[str, str]:
