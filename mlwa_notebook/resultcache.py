@@ -23,13 +23,13 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from mlwa_notebook import __version__
 from mlwa_notebook.config import Config
 
 if TYPE_CHECKING:  # the records load when an entry is read back, not for a whole run's answer
-    from mlwa_notebook.report import Finding, NotebookReport, PracticeState
+    from mlwa_notebook.report import NotebookReport, PracticeState
 
 CACHE_DIR = ".mlwa_cache"
 #: Bumped when the entry layout changes: older entries are then simply not found.
@@ -131,14 +131,14 @@ def _encode(value: Any) -> Any:
     return value
 
 
-T = TypeVar("T")
-
-
 def _plain(value: Any) -> Any:
     """A stored field back as the record holds it: JSON lists are the records' tuples."""
     if value.__class__ is not list:
         return value
-    return tuple([_plain(v) if v.__class__ is list else v for v in value])
+    items = tuple(value)
+    if list in map(type, items):  # most fields are flat: one pass in C says so
+        return tuple([_plain(v) if v.__class__ is list else v for v in items])
+    return items
 
 
 @cache
@@ -146,24 +146,37 @@ def _field_names(cls: Hashable) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cast(Any, cls)))
 
 
-def _record(cls: type[T], stored: list[Any], nested: dict[str, Callable[[Any], Any]]) -> T:
-    """A record from its stored fields, in the order of its dataclass fields (so that a field
-    added to a record is read back with it); ``nested`` builds the fields that hold records."""
-    values = [
-        nested[name](v) if name in nested else (_plain(v) if v.__class__ is list else v)
-        for name, v in zip(_field_names(cast(Hashable, cls)), stored, strict=True)
-    ]
-    return cls(*values)
+Build = Callable[[list[Any]], Any]
 
 
-def _finding(stored: list[Any]) -> Finding:
-    from mlwa_notebook.report import Finding, Suppression
+def _builder(cls: Hashable, nested: dict[str, Build] | None = None) -> Build:
+    """What makes a record of ``cls`` from its stored fields, in the order of its dataclass
+    fields (so that a field added to a record is read back with it); ``nested`` builds the
+    fields that hold records. Made once a run: a report has thousands of records."""
+    make = cast(Callable[..., Any], cls)
+    steps = [(nested or {}).get(name) for name in _field_names(cls)]
+    count = len(steps)
 
-    return _record(
-        Finding,
-        stored,
-        {"suppressed": lambda v: None if v is None else _record(Suppression, v, {})},
-    )
+    def flat(stored: list[Any]) -> Any:
+        if stored.__class__ is not list or len(stored) != count:
+            raise ValueError("a record of another shape")
+        return make(*[_plain(v) if v.__class__ is list else v for v in stored])
+
+    def build(stored: list[Any]) -> Any:
+        if stored.__class__ is not list:
+            raise ValueError("a record of another shape")
+        return make(
+            *[
+                (_plain(v) if v.__class__ is list else v) if step is None else step(v)
+                for step, v in zip(steps, stored, strict=True)
+            ]
+        )
+
+    return build if any(steps) else flat
+
+
+def _each(build: Build) -> Build:
+    return lambda items: tuple(map(build, items))
 
 
 class _Decoder:
@@ -171,44 +184,51 @@ class _Decoder:
     practices are open and the same in every notebook)."""
 
     def __init__(self) -> None:
-        self._states: dict[Any, PracticeState] = {}
-
-    def _state(self, stored: list[Any]) -> PracticeState:
-        key: Any = _plain(stored)  # tuples all the way down: a key
-        try:
-            hash(key)
-        except TypeError:  # a field that holds a mapping
-            key = json.dumps(stored)
-        found = self._states.get(key)
-        if found is None:
-            from mlwa_notebook.report import PracticeState
-
-            found = self._states[key] = _record(PracticeState, stored, {})
-        return found
-
-    def report(self, stored: list[Any], path: str) -> NotebookReport:
-        """The stored report, named as this run names the file (``./a.ipynb`` or ``a.ipynb``)."""
-        from mlwa_notebook.report import CellReport, Evidence, NotebookReport, PillarScore
-
-        def each(build: Callable[[list[Any]], Any]) -> Callable[[list[Any]], tuple[Any, ...]]:
-            return lambda items: tuple(map(build, items))
-
-        return _record(
+        from mlwa_notebook.report import (
+            CellReport,
+            Evidence,
+            Finding,
             NotebookReport,
-            [path, *stored[1:]],
+            PillarScore,
+            PracticeState,
+            Suppression,
+        )
+
+        self._states: dict[Any, PracticeState] = {}
+        self._new_state = _builder(PracticeState)
+        suppression = _builder(Suppression)
+        finding = _builder(Finding, {"suppressed": lambda v: None if v is None else suppression(v)})
+        self._notebook = _builder(
+            NotebookReport,
             {
-                "cells": each(lambda c: _record(CellReport, c, {})),
-                "findings": each(_finding),
-                "suppressed": each(_finding),
-                "pillar_scores": each(lambda p: _record(PillarScore, p, {})),
-                "checklist": each(self._state),
-                "evidence": each(lambda e: _record(Evidence, e, {})),
+                "cells": _each(_builder(CellReport)),
+                "findings": _each(finding),
+                "suppressed": _each(finding),
+                "pillar_scores": _each(_builder(PillarScore)),
+                "checklist": _each(self._state),
+                "evidence": _each(_builder(Evidence)),
                 "coverage": dict,
                 "phase_coverage": dict,
                 "finding_counts": dict,
                 "checklist_counts": dict,
             },
         )
+
+    def _state(self, stored: list[Any]) -> PracticeState:
+        # Its fields as a key: flat lists as tuples (a state's fields are flat).
+        key: Any = tuple([tuple(v) if v.__class__ is list else v for v in stored])
+        try:
+            hash(key)
+        except TypeError:  # a field that holds a mapping, or lists in a list
+            key = json.dumps(stored)
+        found = self._states.get(key)
+        if found is None:
+            found = self._states[key] = self._new_state(stored)
+        return found
+
+    def report(self, stored: list[Any], path: str) -> NotebookReport:
+        """The stored report, named as this run names the file (``./a.ipynb`` or ``a.ipynb``)."""
+        return cast("NotebookReport", self._notebook([path, *stored[1:]]))
 
 
 @dataclass(frozen=True)
@@ -231,8 +251,18 @@ class ResultCache:
     def __init__(self, root: Path, settings: str) -> None:
         self.root = root
         self.folder = root / settings
-        self._decoder = _Decoder()
+        self._made: _Decoder | None = None
         self.tracking_per_folder: dict[str, Any] = {}  # outside inputs per folder, this run
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Handed to each worker process: the decoder (its builders are closures) is per process.
+        return {**self.__dict__, "_made": None}
+
+    def _decoder(self) -> _Decoder:
+        """Made when a first entry is read: a run answered whole loads no report records."""
+        if self._made is None:
+            self._made = _Decoder()
+        return self._made
 
     @classmethod
     def for_config(cls, config: Config) -> ResultCache:
@@ -264,7 +294,7 @@ class ResultCache:
                 or entry["outside"] != outside_inputs(path, self.tracking_per_folder)
             ):
                 return None
-            return self._decoder.report(entry["report"], path)
+            return self._decoder().report(entry["report"], path)
         except (KeyError, TypeError, IndexError, ValueError, AttributeError):
             return None  # an entry of another shape: a miss, written over after the analysis
 
@@ -278,7 +308,7 @@ class ResultCache:
                 or entry["outside"] != outside_inputs(path, self.tracking_per_folder)
             ):
                 return None
-            return self._decoder.report(entry["report"], path)
+            return self._decoder().report(entry["report"], path)
         except (KeyError, TypeError, IndexError, ValueError, AttributeError):
             return None
 
