@@ -73,6 +73,8 @@ class AnalysisCache:
     #: The rules' per-cell results, by rule and what of the cell each read
     #: (``NotebookContext.per_cell``).
     rule_memo: dict[Hashable, Any] = field(default_factory=dict)
+    #: The facts each cell had last, by notebook and cell id: see ``cell_facts``.
+    last_facts: dict[tuple[str, str], CodeFacts] = field(default_factory=dict)
     limit: int = 50_000
 
     def rules_memo(self) -> dict[Hashable, Any]:
@@ -96,7 +98,24 @@ class AnalysisCache:
                 self.facts.clear()
                 self.phase_scores.clear()
                 self.rule_memo.clear()
+                self.last_facts.clear()
             found = self.facts[source] = analyse_code(source)
+        return found
+
+    def cell_facts(self, path: str, cell_id: str, source: str) -> CodeFacts:
+        """The facts of a cell's source; when they equal those the cell had last (a comment or
+        a blank line edited), the very same object, so that what was built from them
+        (``NotebookContext.units``) is known to hold still."""
+        found = self.code_facts(source)
+        if not cell_id:
+            return found
+        key = (path, cell_id)
+        last = self.last_facts.get(key)
+        if last is not None and last is not found and last == found:
+            return last
+        if len(self.last_facts) >= self.limit:
+            self.last_facts.clear()
+        self.last_facts[key] = found
         return found
 
 
@@ -151,7 +170,9 @@ def analyze_notebook(
     cache = cache or AnalysisCache()
     nb = from_dict(raw, path)
     facts: list[CodeFacts | None] = [
-        cache.code_facts(c.source) if c.cell_type == "code" and not is_generated(c) else None
+        cache.cell_facts(path, c.id, c.source)
+        if c.cell_type == "code" and not is_generated(c)
+        else None
         for c in nb.cells
     ]
     imports: dict[str, str] = {}

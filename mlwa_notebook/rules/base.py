@@ -165,7 +165,23 @@ class NotebookContext:
 
     @cached_property
     def units(self) -> tuple[Unit, ...]:
-        """The notebook's own code first, then each script it runs, each with its own names."""
+        """The notebook's own code first, then each script it runs, each with its own names.
+
+        They are a function of the code cells' places and facts, the imports and whether the
+        notebook is made for Colab: when those are the last analysis's (a markdown cell, an
+        output or a cell's metadata was edited), its units are used again, with what their
+        cached properties already hold (data flow, trainings, scorings, endpoints).
+        """
+        code = tuple((v.index, v.facts) for v in self.code_cells())
+        around = (dict(self.imports), "colab" in self.notebook.metadata)
+        last = self.memo.get(_LAST_UNITS)
+        if last is not None and last[1] == around and _same_code(last[0], code):
+            return last[2]  # type: ignore[no-any-return]
+        units = self._build_units()
+        self.memo[_LAST_UNITS] = (code, around, units)
+        return units
+
+    def _build_units(self) -> tuple[Unit, ...]:
         cells = [
             (v.index, v.facts)
             for v in self.code_cells()
@@ -195,6 +211,20 @@ class NotebookContext:
         for unit in self.units if scripts else self.units[:1]:
             for site in unit.sites:
                 yield unit, site
+
+
+#: Where ``NotebookContext.units`` keeps the last analysis's units, with what they were built from.
+_LAST_UNITS = ("units", "last")
+
+
+def _same_code(
+    before: tuple[tuple[int, CodeFacts | None], ...], now: tuple[tuple[int, CodeFacts | None], ...]
+) -> bool:
+    """The same cells at the same places with the very same facts (the facts are kept by
+    source, so an unchanged cell has the same object)."""
+    return len(before) == len(now) and all(
+        i == j and f is g for (i, f), (j, g) in zip(before, now, strict=True)
+    )
 
 
 CheckResult = Iterable[Hit | Proof]
