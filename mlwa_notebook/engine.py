@@ -70,18 +70,12 @@ class AnalysisCache:
     #: The phase model's per-cell parts (own features, context, readings, evidence), by what
     #: each was computed from (``phases.learned.emissions``).
     phase_scores: dict[Hashable, Any] = field(default_factory=dict)
-    #: The rules' per-cell results, by rule and what of the cell each read
-    #: (``NotebookContext.per_cell``).
+    #: The rules' per-cell results of the last analysis, by rule and what of the cell each
+    #: read, and its units (``NotebookContext.per_cell``, ``NotebookContext.units``).
     rule_memo: dict[Hashable, Any] = field(default_factory=dict)
     #: The facts each cell had last, by notebook and cell id: see ``cell_facts``.
     last_facts: dict[tuple[str, str], CodeFacts] = field(default_factory=dict)
     limit: int = 50_000
-
-    def rules_memo(self) -> dict[Hashable, Any]:
-        """The rules' memo, emptied when it holds more than a few entries a cell kept."""
-        if len(self.rule_memo) >= 16 * self.limit:
-            self.rule_memo.clear()
-        return self.rule_memo
 
     def phase_memo(self) -> dict[Hashable, Any]:
         """The phase model's memo, emptied when it holds more than a few entries a cell kept
@@ -97,7 +91,6 @@ class AnalysisCache:
             if len(self.facts) >= self.limit:
                 self.facts.clear()
                 self.phase_scores.clear()
-                self.rule_memo.clear()
                 self.last_facts.clear()
             found = self.facts[source] = analyse_code(source)
         return found
@@ -188,7 +181,7 @@ def analyze_notebook(
     tracking = tracking or DataTracking()
     if not config.project:  # each notebook alone: what its neighbours do does not count
         tracking = replace(tracking, neighbours=Neighbours())
-    ctx = NotebookContext(nb, views, imports, tracking, cache.rules_memo())
+    ctx = NotebookContext(nb, views, imports, tracking, cache.rule_memo)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     evidence: list[Evidence] = []
@@ -220,6 +213,7 @@ def analyze_notebook(
             continue
         cell = nb.cells[proof.cell_index]
         evidence.append(Evidence(proof.best_practice, cell.index, cell.id, proof.note, "signal"))
+    cache.rule_memo = ctx.kept  # what this analysis used, for the next one
     findings.sort(key=lambda f: (f.cell_index, f.line, f.code))
     counts: dict[int, int] = {}
     for found in findings:

@@ -123,20 +123,25 @@ class NotebookContext:
     cells: tuple[CellView, ...]
     imports: Mapping[str, str]
     tracking: DataTracking = field(default_factory=DataTracking)
-    #: The rules' per-cell results, kept from one analysis to the next (``engine.AnalysisCache``
-    #: holds it): see ``per_cell``.
-    memo: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: The rules' per-cell results of the last analysis (``engine.AnalysisCache`` holds them),
+    #: and this one's (``kept``): only what an analysis used is kept for the next, so that they
+    #: hold one notebook's worth, however long a session runs and however its outputs change.
+    memo: Mapping[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+    kept: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def per_cell(self, key: Hashable, compute: Callable[..., T], *args: Any) -> T:
-        """What ``compute(*args)`` gives, computed once for ``key``: a rule's per-cell work, keyed by the
-        rule and everything of the cell it reads (its source, type, outputs) and nothing of its
-        position, so that after an edit only the edited cell's work is done again. The result
-        must be immutable (it is shared) and hold no cell index (the cell may have moved)."""
-        try:
-            return self.memo[key]  # type: ignore[no-any-return]
-        except KeyError:
-            found = self.memo[key] = compute(*args)
-            return found
+        """What ``compute(*args)`` gives, computed once for ``key``: a rule's per-cell work,
+        keyed by the rule and everything of the cell it reads (its source, type, outputs) and
+        nothing of its position, so that after an edit only the edited cell's work is done
+        again. The result must be immutable (it is shared) and hold no cell index (the cell may
+        have moved)."""
+        found = self.kept.get(key, _NOTHING)
+        if found is _NOTHING:
+            found = self.memo.get(key, _NOTHING)
+            if found is _NOTHING:
+                found = compute(*args)
+            self.kept[key] = found
+        return found  # type: ignore[no-any-return]
 
     def code_cells(self) -> Iterator[CellView]:
         """Code cells with analysable code, in order."""
@@ -176,9 +181,10 @@ class NotebookContext:
         around = (dict(self.imports), "colab" in self.notebook.metadata)
         last = self.memo.get(_LAST_UNITS)
         if last is not None and last[1] == around and _same_code(last[0], code):
-            return last[2]  # type: ignore[no-any-return]
-        units = self._build_units()
-        self.memo[_LAST_UNITS] = (code, around, units)
+            units: tuple[Unit, ...] = last[2]
+        else:
+            units = self._build_units()
+        self.kept[_LAST_UNITS] = (code, around, units)
         return units
 
     def _build_units(self) -> tuple[Unit, ...]:
@@ -215,6 +221,7 @@ class NotebookContext:
 
 #: Where ``NotebookContext.units`` keeps the last analysis's units, with what they were built from.
 _LAST_UNITS = ("units", "last")
+_NOTHING = object()
 
 
 def _same_code(

@@ -26,8 +26,9 @@ OTHER_SOURCES = [
 LENS = load_lens()
 
 #: One edit: which cell, and what it becomes (another notebook's cell, a line added, a comment
-#: added, emptied, broken, turned into markdown, given a phase by the user), or a cell inserted before it or
-#: deleted (every cell after it moves: the caches keyed by position must not be fooled).
+#: added, emptied, broken, turned into markdown, given a phase by the user), or a cell inserted
+#: before it or deleted (every cell after it moves: the caches keyed by position must not be
+#: fooled).
 edits = st.lists(
     st.tuples(
         st.integers(min_value=0, max_value=len(BASE["cells"]) - 1),
