@@ -12,7 +12,9 @@ Rows, each printed with its aim:
 2. Re-analysis of a 1,000-cell notebook after one cell changed (the per-cell caches warm).
 3. The after-cell check of the ``%mlwa`` extension, a cell edited then run
    (benchmarks/bench_autocheck.py).
-4. A second ``mlwa check`` of the unchanged folder, whole process, against json.load alone.
+4. A second ``mlwa check`` of the unchanged folder, whole process, against json.load alone
+   (and, printed beside it, the same after one notebook changed: the others read back from
+   their entries).
 """
 
 from __future__ import annotations
@@ -157,6 +159,18 @@ def scale_rows(paths: list[Path], tmp: Path) -> None:
         f"{warm / read:.2f}x ({warm * 1000:.0f} ms)",
         "≤ 1.5x",
         warm / read <= 1.5,
+    )
+    # One notebook rewritten (other bytes, same cells): the run's answer no longer holds, that
+    # notebook is analysed and every other one is read back from its entry.
+    changed = []
+    for i in range(3):
+        many[0].write_text(json.dumps(json.loads(many[0].read_bytes()), indent=i + 2))
+        os.utime(many[0], (1_600_000_000 + i, 1_600_000_000 + i))
+        changed.append(mlwa_check(folder, tmp / "cache-warm"))
+    one_changed = statistics.median(changed)
+    print(
+        f"  the same with one notebook changed: {one_changed / read:.2f}x the floor "
+        f"({one_changed * 1000:.0f} ms)"
     )
 
 

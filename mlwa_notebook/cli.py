@@ -17,10 +17,10 @@ from mlwa_notebook import __version__
 from mlwa_notebook.config import Config, find_config
 from mlwa_notebook.discovery import find_notebooks
 from mlwa_notebook.errors import MlwaError
-from mlwa_notebook.report import Report
 from mlwa_notebook.vocabulary import SEVERITIES, severity_rank
 
 if TYPE_CHECKING:
+    from mlwa_notebook.report import Report
     from mlwa_notebook.resultcache import ResultCache
     from mlwa_notebook.runner import Outcome
 
@@ -281,8 +281,33 @@ def cmd_check(args: argparse.Namespace) -> int:
     fail_on = "never" if args.exit_zero else args.fail_on or config.fail_on
     if args.format == "jsonl":
         return _check_streamed(args, config, paths, fail_on)
+    results = _results_of(args, config)
+    answer = None
+    if results is not None and args.baseline is None:
+        # A tree where nothing changed prints what the same run printed last time.
+        from mlwa_notebook.runcache import RunAnswer
+
+        answer = RunAnswer(results, (args.format, args.statistics, fail_on), paths)
+        found = answer.lookup()
+        if found is not None:
+            return _emit(args, *found)
+    report, text = _checked_text(args, config, paths, results)
+    code = _exit_code(report, fail_on)
+    if answer is not None and not report.errors:
+        answer.store(text, code)
+    _emit(args, text, code)
+    if args.format not in ("text", "concise"):
+        for e in report.errors:
+            print(f"mlwa: {e.path}: {e.message}", file=sys.stderr)
+    return code
+
+
+def _checked_text(
+    args: argparse.Namespace, config: Config, paths: Sequence[str], results: ResultCache | None
+) -> tuple[Report, str]:
+    """The run's report and its text, in the format asked for."""
     show = not args.no_progress and sys.stderr.isatty() and len(paths) > 1
-    with _engine_of(args, config) as engine:
+    with _engine_of(args, results) as engine:
         report = check_paths_progress(
             paths, config, args.jobs, _progress if show else None, **engine
         )
@@ -297,27 +322,35 @@ def cmd_check(args: argparse.Namespace) -> int:
         text = _render(report, args.format)
     if baselined and args.format == "text":
         text += f"\n{baselined} finding{'s' if baselined != 1 else ''} in the baseline ({args.baseline})"
+    return report, text
+
+
+def _emit(args: argparse.Namespace, text: str, code: int) -> int:
     if args.output is not None:
         from mlwa_notebook.atomic import write_text_atomic
 
         write_text_atomic(args.output, text + "\n")
     else:
         print(text)
-    if args.format not in ("text", "concise"):
-        for e in report.errors:
-            print(f"mlwa: {e.path}: {e.message}", file=sys.stderr)
-    return _exit_code(report, fail_on)
+    return code
+
+
+def _results_of(args: argparse.Namespace, config: Config) -> ResultCache | None:
+    """The result cache a check reads and writes: none with --no-cache, nor on a cluster
+    (the workers read the notebooks, wherever they are)."""
+    if args.no_cache or args.dask:
+        return None
+    from mlwa_notebook.resultcache import ResultCache
+
+    return ResultCache.for_config(config)
 
 
 @contextmanager
-def _engine_of(args: argparse.Namespace, config: Config) -> Iterator[dict[str, Any]]:
+def _engine_of(args: argparse.Namespace, results: ResultCache | None) -> Iterator[dict[str, Any]]:
     """The result cache and the Dask client a check runs with, as ``check_paths`` takes them."""
-    from mlwa_notebook.resultcache import ResultCache
-
     if not args.dask:
-        yield {"results": None if args.no_cache else ResultCache.for_config(config)}
+        yield {"results": results}
         return
-    # On a cluster the workers read the notebooks, wherever they are: no local result cache.
     from mlwa_notebook.distributed import connect
 
     client = connect(args.dask)
@@ -345,7 +378,7 @@ def _check_streamed(
     notebooks = errors = failing = 0
     threshold = severity_rank(fail_on) if fail_on != "never" else None
     try:
-        with _engine_of(args, config) as engine:
+        with _engine_of(args, _results_of(args, config)) as engine:
             for outcome in iter_outcomes_of(paths, config, args.jobs, **engine):
                 line = _streamed_line(outcome)
                 if isinstance(outcome, ErrorRecord):

@@ -70,6 +70,11 @@ class AnalysisCache:
     #: The phase model's per-cell parts (own features, context, readings, evidence), by what
     #: each was computed from (``phases.learned.emissions``).
     phase_scores: dict[Hashable, Any] = field(default_factory=dict)
+    #: The rules' per-cell results of the last analysis, by rule and what of the cell each
+    #: read, and its units (``NotebookContext.per_cell``, ``NotebookContext.units``).
+    rule_memo: dict[Hashable, Any] = field(default_factory=dict)
+    #: The facts each cell had last, by notebook and cell id: see ``cell_facts``.
+    last_facts: dict[tuple[str, str], CodeFacts] = field(default_factory=dict)
     limit: int = 50_000
 
     def phase_memo(self) -> dict[Hashable, Any]:
@@ -86,7 +91,24 @@ class AnalysisCache:
             if len(self.facts) >= self.limit:
                 self.facts.clear()
                 self.phase_scores.clear()
+                self.last_facts.clear()
             found = self.facts[source] = analyse_code(source)
+        return found
+
+    def cell_facts(self, path: str, cell_id: str, source: str) -> CodeFacts:
+        """The facts of a cell's source; when they equal those the cell had last (a comment or
+        a blank line edited), the very same object, so that what was built from them
+        (``NotebookContext.units``) is known to hold still."""
+        found = self.code_facts(source)
+        if not cell_id:
+            return found
+        key = (path, cell_id)
+        last = self.last_facts.get(key)
+        if last is not None and last is not found and last == found:
+            return last
+        if len(self.last_facts) >= self.limit:
+            self.last_facts.clear()
+        self.last_facts[key] = found
         return found
 
 
@@ -141,7 +163,9 @@ def analyze_notebook(
     cache = cache or AnalysisCache()
     nb = from_dict(raw, path)
     facts: list[CodeFacts | None] = [
-        cache.code_facts(c.source) if c.cell_type == "code" and not is_generated(c) else None
+        cache.cell_facts(path, c.id, c.source)
+        if c.cell_type == "code" and not is_generated(c)
+        else None
         for c in nb.cells
     ]
     imports: dict[str, str] = {}
@@ -157,7 +181,7 @@ def analyze_notebook(
     tracking = tracking or DataTracking()
     if not config.project:  # each notebook alone: what its neighbours do does not count
         tracking = replace(tracking, neighbours=Neighbours())
-    ctx = NotebookContext(nb, views, imports, tracking)
+    ctx = NotebookContext(nb, views, imports, tracking, cache.rule_memo)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     evidence: list[Evidence] = []
@@ -189,6 +213,7 @@ def analyze_notebook(
             continue
         cell = nb.cells[proof.cell_index]
         evidence.append(Evidence(proof.best_practice, cell.index, cell.id, proof.note, "signal"))
+    cache.rule_memo = ctx.kept  # what this analysis used, for the next one
     findings.sort(key=lambda f: (f.cell_index, f.line, f.code))
     counts: dict[int, int] = {}
     for found in findings:

@@ -9,6 +9,7 @@ Callers with a file system ask for the ``Neighbours`` of a notebook and pass the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -63,12 +64,30 @@ def _others(notebook_path: str | Path) -> list[Path]:
 
 
 def folder_notebooks(folder: Path) -> list[Path]:
-    """The ``.ipynb`` files of a folder, or none when it holds more than a project would."""
+    """The ``.ipynb`` files of a folder, or none when it holds more than a project would.
+
+    One listing of the folder, whose entries say what they are (no stat but for links), and
+    given up as soon as there are too many: each notebook of a folder of n asks, and a stat of
+    each of the n for each of them cost a flat folder of corpus notebooks n squared calls.
+    """
+    found: list[Path] = []
     try:
-        found = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".ipynb") and _is_file(entry):
+                    found.append(Path(entry.path))
+                    if len(found) > MAX_NEIGHBOURS + 1:
+                        return []
     except OSError:
         return []
-    return found if len(found) <= MAX_NEIGHBOURS + 1 else []
+    return sorted(found)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:  # a link in a loop: ``Path.is_file`` says which errors mean "not a file"
+        return Path(entry.path).is_file()
 
 
 def folder_stamps(folder: Path) -> dict[str, str]:
@@ -80,15 +99,13 @@ def folder_stamps(folder: Path) -> dict[str, str]:
         except OSError:
             continue
         stamps[path.name] = f"{stat.st_size}:{stat.st_mtime_ns}"
-    return stamps
+    return stamps  # in name order, as ``folder_notebooks`` lists them
 
 
-def neighbours_stamp(notebook_path: str | Path, stamps: dict[str, str] | None = None) -> str:
-    """A stamp of the notebooks beside this one (names, sizes, times), for result caches;
-    ``stamps`` is its folder's ``folder_stamps`` when the caller already has it."""
-    own = Path(notebook_path).resolve()
-    stamps = folder_stamps(own.parent) if stamps is None else stamps
-    return "|".join(f"{name}:{s}" for name, s in sorted(stamps.items()) if name != own.name)
+def neighbours_stamp(name: str, stamps: dict[str, str]) -> str:
+    """A stamp of the notebooks beside the one called ``name`` (their names, sizes, times), for
+    result caches; ``stamps`` is its folder's ``folder_stamps``, in name order."""
+    return "|".join(f"{other}:{s}" for other, s in stamps.items() if other != name)
 
 
 def neighbours(notebook_path: str | Path, facts_of: FactsOf | None = None) -> Neighbours:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +31,8 @@ def _index_stamp(root: str) -> int:
 @lru_cache(maxsize=64)
 def _repo_files(root: str, stamp: int = 0) -> tuple[frozenset[str], frozenset[str]]:
     # ``stamp`` is only a cache key: a long-running server or kernel sees `git add` / `dvc add`.
+    import subprocess  # here: a run answered from the result cache never runs git
+
     try:
         listed = subprocess.run(
             ["git", "-C", root, "ls-files", "-z"],

@@ -18,26 +18,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from mlwa_notebook import __version__
 from mlwa_notebook.config import Config
-from mlwa_notebook.report import (
-    CellReport,
-    Evidence,
-    Finding,
-    NotebookReport,
-    PillarScore,
-    PracticeState,
-    Suppression,
-)
+
+if TYPE_CHECKING:  # the records load when an entry is read back, not for a whole run's answer
+    from mlwa_notebook.report import NotebookReport, PracticeState
 
 CACHE_DIR = ".mlwa_cache"
 #: Bumped when the entry layout changes: older entries are then simply not found.
@@ -91,33 +83,33 @@ def settings_key(config: Config) -> str:
         "ignore": sorted(config.ignore),
         "severity": sorted(config.severity.items()),
         "lenses": [(str(p), _file_digest(Path(p))) for p in config.lenses],
+        "project": config.project,
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:24]
 
 
-def outside_inputs(path: str, seen: dict[str, str] | None = None) -> str:
+def outside_inputs(path: str, seen: dict[str, Any] | None = None) -> str:
     """What the analysis of the notebook at ``path`` reads besides its bytes and the settings.
 
     The git/DVC tracking of its repository, and the notebooks beside it (a project's clean-up
     notebook, the files its neighbours write): a change in any of them is a miss. Add here
-    whatever a new analysis reads from outside the notebook. ``seen`` keeps the tracking per
-    folder for one run: a folder's notebooks share it.
+    whatever a new analysis reads from outside the notebook. ``seen`` keeps both per folder for
+    one run: a folder's notebooks share them (listing the folder for each of its notebooks
+    again would cost a folder of n notebooks n squared calls).
     """
     from mlwa_notebook.neighbours import folder_stamps, neighbours_stamp
     from mlwa_notebook.repo import tracking_stamp
 
     full = os.path.abspath(path)
-    folder = os.path.dirname(full)
+    # The folder of the file itself (a link's target), where ``data_tracking`` reads both.
+    real = os.path.realpath(full)
+    folder = os.path.dirname(real)
     seen = {} if seen is None else seen
-    tracking = seen.get(folder)
-    if tracking is None:
-        tracking = seen[folder] = tracking_stamp(full)
-    # The folder's notebooks, listed once per run and folder: stat-ing them for each of its
-    # notebooks again would cost a folder of n notebooks n squared calls.
-    listed = seen.get("\0notebooks:" + folder)
-    if listed is None:
-        listed = seen["\0notebooks:" + folder] = json.dumps(folder_stamps(Path(folder)))
-    around = neighbours_stamp(full, json.loads(listed))
+    known = seen.get(folder)
+    if known is None:
+        known = seen[folder] = (tracking_stamp(full), folder_stamps(Path(folder)))
+    tracking, stamps = known
+    around = neighbours_stamp(os.path.basename(real), stamps)
     return f"path={full}\0tracking={tracking}\0neighbours={around}"
 
 
@@ -139,14 +131,14 @@ def _encode(value: Any) -> Any:
     return value
 
 
-T = TypeVar("T")
-
-
 def _plain(value: Any) -> Any:
     """A stored field back as the record holds it: JSON lists are the records' tuples."""
     if value.__class__ is not list:
         return value
-    return tuple([_plain(v) if v.__class__ is list else v for v in value])
+    items = tuple(value)
+    if list in map(type, items):  # most fields are flat: one pass in C says so
+        return tuple([_plain(v) if v.__class__ is list else v for v in items])
+    return items
 
 
 @cache
@@ -154,22 +146,37 @@ def _field_names(cls: Hashable) -> tuple[str, ...]:
     return tuple(f.name for f in fields(cast(Any, cls)))
 
 
-def _record(cls: type[T], stored: list[Any], nested: dict[str, Callable[[Any], Any]]) -> T:
-    """A record from its stored fields, in the order of its dataclass fields (so that a field
-    added to a record is read back with it); ``nested`` builds the fields that hold records."""
-    values = [
-        nested[name](v) if name in nested else (_plain(v) if v.__class__ is list else v)
-        for name, v in zip(_field_names(cast(Hashable, cls)), stored, strict=True)
-    ]
-    return cls(*values)
+Build = Callable[[list[Any]], Any]
 
 
-def _finding(stored: list[Any]) -> Finding:
-    return _record(
-        Finding,
-        stored,
-        {"suppressed": lambda v: None if v is None else _record(Suppression, v, {})},
-    )
+def _builder(cls: Hashable, nested: dict[str, Build] | None = None) -> Build:
+    """What makes a record of ``cls`` from its stored fields, in the order of its dataclass
+    fields (so that a field added to a record is read back with it); ``nested`` builds the
+    fields that hold records. Made once a run: a report has thousands of records."""
+    make = cast(Callable[..., Any], cls)
+    steps = [(nested or {}).get(name) for name in _field_names(cls)]
+    count = len(steps)
+
+    def flat(stored: list[Any]) -> Any:
+        if stored.__class__ is not list or len(stored) != count:
+            raise ValueError("a record of another shape")
+        return make(*[_plain(v) if v.__class__ is list else v for v in stored])
+
+    def build(stored: list[Any]) -> Any:
+        if stored.__class__ is not list:
+            raise ValueError("a record of another shape")
+        return make(
+            *[
+                (_plain(v) if v.__class__ is list else v) if step is None else step(v)
+                for step, v in zip(steps, stored, strict=True)
+            ]
+        )
+
+    return build if any(steps) else flat
+
+
+def _each(build: Build) -> Build:
+    return lambda items: tuple(map(build, items))
 
 
 class _Decoder:
@@ -177,41 +184,51 @@ class _Decoder:
     practices are open and the same in every notebook)."""
 
     def __init__(self) -> None:
-        self._states: dict[Any, PracticeState] = {}
-
-    def _state(self, stored: list[Any]) -> PracticeState:
-        key: Any = _plain(stored)  # tuples all the way down: a key
-        try:
-            hash(key)
-        except TypeError:  # a field that holds a mapping
-            key = json.dumps(stored)
-        found = self._states.get(key)
-        if found is None:
-            found = self._states[key] = _record(PracticeState, stored, {})
-        return found
-
-    def report(self, stored: list[Any], path: str) -> NotebookReport:
-        """The stored report, named as this run names the file (``./a.ipynb`` or ``a.ipynb``)."""
-
-        def each(build: Callable[[list[Any]], Any]) -> Callable[[list[Any]], tuple[Any, ...]]:
-            return lambda items: tuple(map(build, items))
-
-        return _record(
+        from mlwa_notebook.report import (
+            CellReport,
+            Evidence,
+            Finding,
             NotebookReport,
-            [path, *stored[1:]],
+            PillarScore,
+            PracticeState,
+            Suppression,
+        )
+
+        self._states: dict[Any, PracticeState] = {}
+        self._new_state = _builder(PracticeState)
+        suppression = _builder(Suppression)
+        finding = _builder(Finding, {"suppressed": lambda v: None if v is None else suppression(v)})
+        self._notebook = _builder(
+            NotebookReport,
             {
-                "cells": each(lambda c: _record(CellReport, c, {})),
-                "findings": each(_finding),
-                "suppressed": each(_finding),
-                "pillar_scores": each(lambda p: _record(PillarScore, p, {})),
-                "checklist": each(self._state),
-                "evidence": each(lambda e: _record(Evidence, e, {})),
+                "cells": _each(_builder(CellReport)),
+                "findings": _each(finding),
+                "suppressed": _each(finding),
+                "pillar_scores": _each(_builder(PillarScore)),
+                "checklist": _each(self._state),
+                "evidence": _each(_builder(Evidence)),
                 "coverage": dict,
                 "phase_coverage": dict,
                 "finding_counts": dict,
                 "checklist_counts": dict,
             },
         )
+
+    def _state(self, stored: list[Any]) -> PracticeState:
+        # Its fields as a key: flat lists as tuples (a state's fields are flat).
+        key: Any = tuple([tuple(v) if v.__class__ is list else v for v in stored])
+        try:
+            hash(key)
+        except TypeError:  # a field that holds a mapping, or lists in a list
+            key = json.dumps(stored)
+        found = self._states.get(key)
+        if found is None:
+            found = self._states[key] = self._new_state(stored)
+        return found
+
+    def report(self, stored: list[Any], path: str) -> NotebookReport:
+        """The stored report, named as this run names the file (``./a.ipynb`` or ``a.ipynb``)."""
+        return cast("NotebookReport", self._notebook([path, *stored[1:]]))
 
 
 @dataclass(frozen=True)
@@ -234,8 +251,18 @@ class ResultCache:
     def __init__(self, root: Path, settings: str) -> None:
         self.root = root
         self.folder = root / settings
-        self._decoder = _Decoder()
-        self._folders: dict[str, str] = {}  # tracking per folder, for this run
+        self._made: _Decoder | None = None
+        self.tracking_per_folder: dict[str, Any] = {}  # outside inputs per folder, this run
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Handed to each worker process: the decoder (its builders are closures) is per process.
+        return {**self.__dict__, "_made": None}
+
+    def _decoder(self) -> _Decoder:
+        """Made when a first entry is read: a run answered whole loads no report records."""
+        if self._made is None:
+            self._made = _Decoder()
+        return self._made
 
     @classmethod
     def for_config(cls, config: Config) -> ResultCache:
@@ -264,10 +291,10 @@ class ResultCache:
                 or entry["size"] != stat.size
                 or entry["mtime_ns"] != stat.mtime_ns
                 or stat.mtime_ns >= entry["written_ns"] - _RACY_NS
-                or entry["outside"] != outside_inputs(path, self._folders)
+                or entry["outside"] != outside_inputs(path, self.tracking_per_folder)
             ):
                 return None
-            return self._decoder.report(entry["report"], path)
+            return self._decoder().report(entry["report"], path)
         except (KeyError, TypeError, IndexError, ValueError, AttributeError):
             return None  # an entry of another shape: a miss, written over after the analysis
 
@@ -278,10 +305,10 @@ class ResultCache:
             if (
                 entry is None
                 or entry["content"] != digest
-                or entry["outside"] != outside_inputs(path, self._folders)
+                or entry["outside"] != outside_inputs(path, self.tracking_per_folder)
             ):
                 return None
-            return self._decoder.report(entry["report"], path)
+            return self._decoder().report(entry["report"], path)
         except (KeyError, TypeError, IndexError, ValueError, AttributeError):
             return None
 
@@ -292,17 +319,17 @@ class ResultCache:
             "mtime_ns": stat.mtime_ns,
             "written_ns": time.time_ns(),
             "content": digest,
-            "outside": outside_inputs(path, self._folders),
+            "outside": outside_inputs(path, self.tracking_per_folder),
             "report": _encode(report),
         }
         target = self._entry_path(path)
         try:
-            self._prepare(target.parent)
-            _replace_into(target, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            self.prepare(target.parent)
+            replace_into(target, json.dumps(entry, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass
 
-    def _prepare(self, folder: Path) -> None:
+    def prepare(self, folder: Path) -> None:
         if folder.is_dir():
             return
         new_root = not self.root.exists()
@@ -317,13 +344,15 @@ class ResultCache:
             )
 
 
-def _replace_into(target: Path, data: bytes) -> None:
+def replace_into(target: Path, data: bytes) -> None:
     """Write by renaming a complete temporary file over ``target``.
 
     Unlike ``atomic.write_bytes_atomic`` (for the user's files) there is no fsync and no sweep
     for orphans per write: an entry lost in a crash is only a miss, and a sweep of a folder of
     thousands of entries per write would cost more than the analysis it saves.
     """
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".entry-", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -336,6 +365,8 @@ def _replace_into(target: Path, data: bytes) -> None:
 
 def clean(folders: Iterable[Path]) -> list[Path]:
     """Remove the ``.mlwa_cache`` folders in and under ``folders``; returns those removed."""
+    import shutil
+
     removed: list[Path] = []
     for start in folders:
         for current, dirs, _files in os.walk(start):

@@ -135,31 +135,34 @@ def steps_an_optimiser(unit: Unit) -> bool:
 
 def trainings(unit: Unit) -> list[Site]:
     """Calls that train a model, in order."""
-    found: list[Site] = []
-    for site in unit.sites:
-        call, q = site.call, site.qualified
-        if q.startswith(_NOT_MODEL_LIBS) or _made_by_checker(unit, site):
-            continue
-        if call.attr in ("fit", "fit_generator"):
-            if not _is_transformer(unit, site):
-                found.append(site)
-        elif call.attr == "train":
-            if (call.args or call.kwargs or _job_receiver(unit, site)) and "." in call.func:
-                found.append(site)
-        elif call.attr in ("tune", "run"):
-            if _job_receiver(unit, site) and "Processor" not in unit.origin(
-                call.func.rsplit(".", 1)[0]
-            ):
-                found.append(site)
-        elif call.attr in _JOB_CREATORS or _JOB_RESOURCE.search(q):
-            found.append(site)
-        elif loaded_component(unit, call, "train"):
-            found.append(site)  # a Kubeflow SageMaker training step
-        elif (call.attr == "backward" and unit.uses("torch") and steps_an_optimiser(unit)) or (
-            call.attr == "apply_gradients" and unit.uses("tensorflow", "keras")
-        ):
-            found.append(site)
-    return found
+    # What the call is is asked first and where its receiver came from only then: the calls
+    # that train are few, and following a receiver's ancestry is the dearer question.
+    return [
+        site
+        for site in unit.sites
+        if _trains(unit, site)
+        and not (site.qualified.startswith(_NOT_MODEL_LIBS) or _made_by_checker(unit, site))
+    ]
+
+
+def _trains(unit: Unit, site: Site) -> bool:
+    """Whether the call trains, its libraries left aside (``trainings`` asks about those)."""
+    call, q = site.call, site.qualified
+    if call.attr in ("fit", "fit_generator"):
+        return not _is_transformer(unit, site)
+    if call.attr == "train":
+        return bool(call.args or call.kwargs or _job_receiver(unit, site)) and "." in call.func
+    if call.attr in ("tune", "run"):
+        return _job_receiver(unit, site) and "Processor" not in unit.origin(
+            call.func.rsplit(".", 1)[0]
+        )
+    if call.attr in _JOB_CREATORS or _JOB_RESOURCE.search(q):
+        return True
+    if loaded_component(unit, call, "train"):
+        return True  # a Kubeflow SageMaker training step
+    return (call.attr == "backward" and unit.uses("torch") and steps_an_optimiser(unit)) or (
+        call.attr == "apply_gradients" and unit.uses("tensorflow", "keras")
+    )
 
 
 #: Keyword arguments by which a notebook reads a managed job's metrics back.
@@ -236,31 +239,29 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
     for text in read:
         if text.rsplit(".", 1)[-1] in _CV_RESULTS:
             return f"reads the cross-validated scores ({text})"
-    flow = unit.flow
-    data = [n for n in call.names if n not in unit.not_data or flow.is_held_out(n)]
-    own = {call.root, call.func.split("(", 1)[0]}  # the callee itself is not its data
-    held = [n for n in data if n not in own and flow.is_held_out(n) and not train_name(n)]
+    # The held-out names are looked for only once the callee's kind makes them matter: most
+    # calls are of no kind that scores.
     if "." in call.func and call.attr in _TRAINER_SCORING and _job_receiver(unit, site):
         on_train = any(train_name(n) for n in call.names)
-        if (held or call.attr == "test") and not on_train:
+        if (call.attr == "test" or _held_names(unit, call)) and not on_train:
             return f"scores the model with {call.func}() on held-out data"
     pieces = set(name_pieces(call.attr))
-    if (
-        held
-        and names_a_metric(call.attr)
-        and not pieces & _NOT_METRIC_PIECES
-        and not _reports(call)
-    ):
-        return f"computes a metric with {call.func}() on held-out `{held[0]}`"
-    if held and call.attr == "leaderboard":
-        return f"ranks the fitted models on held-out `{held[0]}` with {call.func}()"
-    if held and pieces & _EVAL_STEP_WORDS and pieces & _STEP_WORDS:
-        return f"runs the evaluation step {call.func}() on held-out `{held[0]}`"
+    if names_a_metric(call.attr) and not pieces & _NOT_METRIC_PIECES and not _reports(call):
+        held = _held_names(unit, call)
+        if held:
+            return f"computes a metric with {call.func}() on held-out `{held[0]}`"
+    if call.attr == "leaderboard" or (pieces & _EVAL_STEP_WORDS and pieces & _STEP_WORDS):
+        held = _held_names(unit, call)
+        if held and call.attr == "leaderboard":
+            return f"ranks the fitted models on held-out `{held[0]}` with {call.func}()"
+        if held:
+            return f"runs the evaluation step {call.func}() on held-out `{held[0]}`"
     lib = library_phase(q)
     if lib is None and "." in call.func:
         origin = unit.origin(call.func.rsplit(".", 1)[0])
         lib = library_phase(origin) if origin else None
     if lib in ("model-evaluation", "monitoring") and _runs_an_evaluation(unit, site):
+        held = _held_names(unit, call)
         kw = [k for k in call.kwargs if k in _HELD_OUT_DATA_KWARGS and _unseen(unit, call, k)]
         if held or kw:
             shown = held[0] if held else f"{kw[0]}="
@@ -279,6 +280,16 @@ def _reports(call: Call) -> bool:
 #: A hand-written evaluation step (``test_step(images, labels)``, ``eval_epoch(val_loader)``).
 _EVAL_STEP_WORDS = frozenset({"test", "eval", "evaluate", "evaluation", "valid", "validate", "val"})
 _STEP_WORDS = frozenset({"step", "epoch", "loop", "batch"})
+
+
+def _held_names(unit: Unit, call: Call) -> list[str]:
+    """The held-out data a call reads: not its callee, nor names of training data."""
+    flow = unit.flow
+    data = [n for n in call.names if n not in unit.not_data or flow.is_held_out(n)]
+    own = {call.root, call.func.split("(", 1)[0]}  # the callee itself is not its data
+    return [n for n in data if n not in own and flow.is_held_out(n) and not train_name(n)]
+
+
 #: Callee words that say a call moves, splits or loads data, or trains on it: not a metric,
 #: whatever else its name says (``ds_valid.map``, ``train_test_split``, ``load_test_data``).
 _NOT_METRIC_PIECES = frozenset(

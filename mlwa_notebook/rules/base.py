@@ -8,9 +8,10 @@ from the notebook context to hits (``Hit``) and positive evidence (``Proof``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, TypeVar
 
 from mlwa_notebook.cellcode import Call, CodeFacts
 from mlwa_notebook.notebook import Cell, Notebook
@@ -111,6 +112,9 @@ class CellView:
         return self.cell.index
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class NotebookContext:
     """Everything a rule may look at: cells, their facts and phases, imports, version control."""
@@ -119,6 +123,25 @@ class NotebookContext:
     cells: tuple[CellView, ...]
     imports: Mapping[str, str]
     tracking: DataTracking = field(default_factory=DataTracking)
+    #: The rules' per-cell results of the last analysis (``engine.AnalysisCache`` holds them),
+    #: and this one's (``kept``): only what an analysis used is kept for the next, so that they
+    #: hold one notebook's worth, however long a session runs and however its outputs change.
+    memo: Mapping[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+    kept: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def per_cell(self, key: Hashable, compute: Callable[..., T], *args: Any) -> T:
+        """What ``compute(*args)`` gives, computed once for ``key``: a rule's per-cell work,
+        keyed by the rule and everything of the cell it reads (its source, type, outputs) and
+        nothing of its position, so that after an edit only the edited cell's work is done
+        again. The result must be immutable (it is shared) and hold no cell index (the cell may
+        have moved)."""
+        found = self.kept.get(key, _NOTHING)
+        if found is _NOTHING:
+            found = self.memo.get(key, _NOTHING)
+            if found is _NOTHING:
+                found = compute(*args)
+            self.kept[key] = found
+        return found  # type: ignore[no-any-return]
 
     def code_cells(self) -> Iterator[CellView]:
         """Code cells with analysable code, in order."""
@@ -147,7 +170,24 @@ class NotebookContext:
 
     @cached_property
     def units(self) -> tuple[Unit, ...]:
-        """The notebook's own code first, then each script it runs, each with its own names."""
+        """The notebook's own code first, then each script it runs, each with its own names.
+
+        They are a function of the code cells' places and facts, the imports and whether the
+        notebook is made for Colab: when those are the last analysis's (a markdown cell, an
+        output or a cell's metadata was edited), its units are used again, with what their
+        cached properties already hold (data flow, trainings, scorings, endpoints).
+        """
+        code = tuple((v.index, v.facts) for v in self.code_cells())
+        around = (dict(self.imports), "colab" in self.notebook.metadata)
+        last = self.memo.get(_LAST_UNITS)
+        if last is not None and last[1] == around and _same_code(last[0], code):
+            units: tuple[Unit, ...] = last[2]
+        else:
+            units = self._build_units()
+        self.kept[_LAST_UNITS] = (code, around, units)
+        return units
+
+    def _build_units(self) -> tuple[Unit, ...]:
         cells = [
             (v.index, v.facts)
             for v in self.code_cells()
@@ -177,6 +217,21 @@ class NotebookContext:
         for unit in self.units if scripts else self.units[:1]:
             for site in unit.sites:
                 yield unit, site
+
+
+#: Where ``NotebookContext.units`` keeps the last analysis's units, with what they were built from.
+_LAST_UNITS = ("units", "last")
+_NOTHING = object()
+
+
+def _same_code(
+    before: tuple[tuple[int, CodeFacts | None], ...], now: tuple[tuple[int, CodeFacts | None], ...]
+) -> bool:
+    """The same cells at the same places with the very same facts (the facts are kept by
+    source, so an unchanged cell has the same object)."""
+    return len(before) == len(now) and all(
+        i == j and f is g for (i, f), (j, g) in zip(before, now, strict=True)
+    )
 
 
 CheckResult = Iterable[Hit | Proof]

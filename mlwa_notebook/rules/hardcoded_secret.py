@@ -185,12 +185,19 @@ def cell_sightings(cell: Cell, facts: CodeFacts | None) -> Iterator[Sighting]:
         yield from text_sightings(cell.output_text, output=True)
 
 
+def _cell_sightings(cell: Cell, facts: CodeFacts | None) -> tuple[Sighting, ...]:
+    return tuple(cell_sightings(cell, facts))
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     # Reading a credential at run time keeps it out of the code; it is no proof of a governed
     # workspace, so it is not credited as one.
     for view in ctx.cells:
         cell = view.cell
-        for sighting in cell_sightings(cell, view.facts):
+        # The facts are the source's, or none (a generated cell): the key says which.
+        key = ("MLW003", cell.cell_type, view.facts is None, cell.source, cell.output_text)
+        sightings = ctx.per_cell(key, _cell_sightings, cell, view.facts)
+        for sighting in sightings:
             yield Hit(view.index, sighting.line, sighting.message)
         for sighting in metadata_sightings(cell.metadata):
             yield Hit(view.index, 0, sighting.message, where=f"metadata of {cell.label}")

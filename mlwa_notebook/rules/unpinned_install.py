@@ -219,13 +219,16 @@ def check(ctx: NotebookContext) -> CheckResult:
                 # An install from a URL names no version an index vouches for: not flagged,
                 # and its cell is not shown as installing pinned versions.
                 from_urls.add(view.index)
+    # Only a cell that writes a file (``%%writefile``) writes requirements or an environment;
+    # what the others say is read only when there is one.
+    writing = [v for v in ctx.code_cells() if v.facts is not None and v.facts.script_path]
     texts = [
         t
-        for v in ctx.code_cells()
+        for v in (ctx.code_cells() if writing else ())
         if v.facts is not None
         for t in [*(s for _, s in v.facts.strings), *(sh.text for sh in v.facts.shells)]
     ]
-    for view in ctx.code_cells():
+    for view in writing:
         facts = view.facts
         assert facts is not None
         path = facts.script_path or ""
@@ -246,7 +249,7 @@ def check(ctx: NotebookContext) -> CheckResult:
             )
         else:
             pinned_cells.append(view.index)
-    for view in ctx.code_cells():
+    for view in writing:
         facts = view.facts
         assert facts is not None
         path = facts.script_path or ""

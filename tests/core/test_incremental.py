@@ -25,14 +25,25 @@ OTHER_SOURCES = [
 ]
 LENS = load_lens()
 
-#: One edit: which cell, and what it becomes (another notebook's cell, a line added, emptied,
-#: broken, turned into markdown, given a phase by the user), or a cell inserted before it or
-#: deleted (every cell after it moves: the caches keyed by position must not be fooled).
+#: One edit: which cell, and what it becomes (another notebook's cell, a line added, a comment
+#: added, emptied, broken, turned into markdown, given a phase by the user), or a cell inserted
+#: before it or deleted (every cell after it moves: the caches keyed by position must not be
+#: fooled).
 edits = st.lists(
     st.tuples(
         st.integers(min_value=0, max_value=len(BASE["cells"]) - 1),
         st.sampled_from(
-            ["swap", "append", "empty", "broken", "markdown", "phase", "insert", "delete"]
+            [
+                "swap",
+                "append",
+                "comment",
+                "empty",
+                "broken",
+                "markdown",
+                "phase",
+                "insert",
+                "delete",
+            ]
         ),
         st.integers(min_value=0, max_value=len(OTHER_SOURCES) - 1),
     ),
@@ -62,6 +73,8 @@ def _edited(nb: dict[str, Any], index: int, how: str, pick: int) -> None:
         cell["source"] = OTHER_SOURCES[pick]
     elif how == "append":
         cell["source"] = source + f"\nnp.random.seed({pick})"
+    elif how == "comment":  # the same code facts (a markdown cell: other prose)
+        cell["source"] = source + f"\n# reviewed {pick}"
     elif how == "empty":
         cell["source"] = ""
     elif how == "broken":
@@ -86,3 +99,28 @@ def test_a_warm_reanalysis_after_edits_equals_a_fresh_analysis(
         warm = to_dict(analyze(nb, config=config, lens=LENS, cache=cache))
         fresh = to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS))
         assert warm == fresh
+
+
+def test_an_edit_that_leaves_the_code_facts_keeps_the_units_and_the_report_is_fresh() -> None:
+    """A comment, a markdown cell or a phase set by the user: the data flow, trainings and
+    scorings built from the code (``NotebookContext.units``) are those of the last analysis."""
+    config, cache = Config(), AnalysisCache()
+    nb = copy.deepcopy(BASE)
+    analyze(nb, config=config, lens=LENS, cache=cache)
+
+    def units() -> object:
+        return cache.rule_memo[("units", "last")][2]
+
+    code = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+    prose = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown")
+    for index, how, kept in (
+        (code, "comment", True),
+        (prose, "comment", True),
+        (code, "phase", True),
+        (code, "append", False),
+    ):
+        before = units()
+        _edited(nb, index, how, 1)
+        warm = to_dict(analyze(nb, config=config, lens=LENS, cache=cache))
+        assert (units() is before) == kept, (how, index)
+        assert warm == to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mlwa_notebook.neighbours import neighbours
+from mlwa_notebook.neighbours import MAX_NEIGHBOURS, neighbours
 from tests.conftest import make_notebook, run_cli, write_notebook
 
 DEPLOY = (
@@ -92,3 +92,17 @@ def test_a_cached_result_is_analysed_again_when_a_neighbour_changes(
     assert "endpoint-not-deleted" not in _codes(capsys, deploy)["05-deploy.ipynb"]
     (tmp_path / "99-clean-up.ipynb").unlink()
     assert "endpoint-not-deleted" in _codes(capsys, deploy)["05-deploy.ipynb"]
+
+
+def test_a_folder_of_more_notebooks_than_a_project_is_a_collection(tmp_path: Path) -> None:
+    """Past ``MAX_NEIGHBOURS`` others the folder is a collection: no notebook there reads the
+    others. A folder named like a notebook is no neighbour."""
+    own = write_notebook(tmp_path / "05-deploy.ipynb", make_notebook(*DEPLOY))
+    write_notebook(tmp_path / "99-clean-up.ipynb", make_notebook(*CLEAN_UP))
+    (tmp_path / "folder.ipynb").mkdir()
+    blank = json.dumps(make_notebook("x = 1"))
+    for i in range(MAX_NEIGHBOURS - 1):  # with the clean-up: MAX_NEIGHBOURS others
+        (tmp_path / f"filler-{i:03d}.ipynb").write_text(blank, encoding="utf-8")
+    assert neighbours(own).cleans_up == ("99-clean-up.ipynb",)
+    (tmp_path / "one-more.ipynb").write_text(blank, encoding="utf-8")
+    assert neighbours(own).cleans_up == ()

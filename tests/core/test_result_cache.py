@@ -26,11 +26,19 @@ def _written(path: Path, nb: dict[str, object]) -> Path:
 
 
 def _entries(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*.json"))
+    """The notebooks' entries (not the whole runs' answers)."""
+    return sorted(p for p in root.rglob("*.json") if p.parent.name != "runs")
+
+
+def _answers(root: Path) -> list[Path]:
+    return sorted(root.glob("*/runs/*.json"))
 
 
 def _mark_entries(root: Path, marker: str) -> None:
-    """Put ``marker`` in every stored report's first finding: a run that shows it used the cache."""
+    """Put ``marker`` in every stored report's first finding: a run that shows it used the cache.
+    The runs' answers are removed: the entries are what these runs must read."""
+    for answer in _answers(root):
+        answer.unlink()
     for entry_file in _entries(root):
         entry = json.loads(entry_file.read_text(encoding="utf-8"))
         entry["report"][2][0][8] = marker  # findings, first, message
@@ -119,11 +127,12 @@ def test_a_corrupt_entry_is_a_miss_never_an_error(
     nb = _written(tmp_path / "a.ipynb", make_notebook(UNSEEDED))
     first = run_cli(capsys, "check", "--format", "concise", str(nb))
     for broken in (b"\x00garbage", b'{"size": 1}', b"[1, 2]", b'{"report": 3}'):
-        for entry_file in _entries(cache_dir):
+        for entry_file in [*_entries(cache_dir), *_answers(cache_dir)]:
             entry_file.write_bytes(broken)
         assert run_cli(capsys, "check", "--format", "concise", str(nb)) == first
-    # the run wrote a whole entry again
+    # the run wrote a whole entry and answer again
     assert json.loads(_entries(cache_dir)[0].read_bytes())["size"] == nb.stat().st_size
+    assert json.loads(_answers(cache_dir)[0].read_bytes())["code"] == first[0]
 
 
 def test_cached_reports_equal_fresh_ones_for_the_examples(tmp_path: Path) -> None:
@@ -141,23 +150,35 @@ def test_cached_reports_equal_fresh_ones_for_the_examples(tmp_path: Path) -> Non
     assert to_dict(check_paths(paths, Config(), jobs=1)) == fresh
 
 
-def test_a_fully_cached_run_loads_no_rules_lens_data_or_model(tmp_path: Path) -> None:
+def test_a_fully_cached_run_loads_no_rules_lens_data_or_model(
+    tmp_path: Path, cache_dir: Path
+) -> None:
+    """Neither from the entries nor, the tree unchanged, from the run's answer, which loads not
+    even the report's records."""
     nb = _written(tmp_path / "a.ipynb", make_notebook(UNSEEDED))
     probe = (
         "import sys\n"
         "from mlwa_notebook.cli import main\n"
         f"main(['check', '--exit-zero', {str(nb)!r}])\n"
         "heavy = [m for m in ('mlwa_notebook.rules', 'mlwa_notebook.engine',"
-        " 'mlwa_notebook.phases', 'mlwa_notebook.cellcode') if m in sys.modules]\n"
+        " 'mlwa_notebook.phases', 'mlwa_notebook.cellcode', 'mlwa_notebook.report')"
+        " if m in sys.modules]\n"
         "print('LOADED', heavy, file=sys.stderr)\n"
     )
-    runs = [
-        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-        for _ in range(2)
-    ]
-    assert "LOADED []" not in runs[0].stderr  # the first run analyses
-    assert "LOADED []" in runs[1].stderr
-    assert runs[0].stdout == runs[1].stdout
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        )
+
+    analysed, answered = run(), run()
+    for answer in _answers(cache_dir):
+        answer.unlink()
+    from_entries = run()
+    assert "LOADED []" not in analysed.stderr  # the first run analyses
+    assert "LOADED []" in answered.stderr
+    assert "LOADED ['mlwa_notebook.report']" in from_entries.stderr
+    assert analysed.stdout == answered.stdout == from_entries.stdout
 
 
 def test_clean_removes_the_cache(
@@ -186,3 +207,57 @@ def test_every_field_of_a_finding_survives_the_cache(tmp_path: Path) -> None:
     cached = check_paths([str(path)], Config(), jobs=1, results=results)
     assert fresh.notebooks[0].findings[0].message.startswith("notebook metadata:")
     assert cached.notebooks[0].findings == fresh.notebooks[0].findings
+
+
+def _mark_answers(root: Path, marker: str) -> None:
+    for answer in _answers(root):
+        stored = json.loads(answer.read_bytes())
+        stored["text"] += marker
+        answer.write_text(json.dumps(stored), encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "concise"])
+def test_a_run_over_an_unchanged_tree_prints_the_same_bytes(
+    tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    folder = tmp_path / "nbs"
+    _written(folder / "a.ipynb", make_notebook(UNSEEDED))
+    _written(folder / "b.ipynb", make_notebook(CLEAN))
+    fresh = run_cli(capsys, "check", "--no-cache", "--format", fmt, str(folder))
+    first = run_cli(capsys, "check", "--format", fmt, str(folder))
+    assert len(_answers(cache_dir)) == 1
+    _mark_answers(cache_dir, "\nFROM THE ANSWER")
+    second = run_cli(capsys, "check", "--format", fmt, str(folder))
+    assert second[1] == first[1] + "FROM THE ANSWER\n"  # the answer, not the entries
+    _mark_answers(cache_dir, "")
+    assert first == fresh
+    assert second[0] == fresh[0] == 1 and second[2] == fresh[2]
+
+
+def test_a_run_answer_holds_only_while_nothing_it_read_changed(
+    tmp_path: Path, cache_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "nbs"
+    a = _written(folder / "a.ipynb", make_notebook(UNSEEDED))
+
+    def answered(*extra: str) -> tuple[int, str, str]:
+        _mark_answers(cache_dir, "\nFROM THE ANSWER")
+        return run_cli(capsys, "check", "--format", "concise", *extra, str(folder))
+
+    run_cli(capsys, "check", "--format", "concise", str(folder))
+    assert "FROM THE ANSWER" in answered()[1]
+    # Other options are another run; so is another threshold (the exit code is in the answer).
+    assert "FROM THE ANSWER" not in answered("--exit-zero")[1]
+    assert answered("--fail-on", "error")[0] == 0
+    # A notebook touched, edited, or one more beside it: every one a miss.
+    os.utime(a, (OLD + 100, OLD + 100))
+    assert "FROM THE ANSWER" not in answered()[1]
+    _written(folder / "b.ipynb", make_notebook(UNSEEDED))
+    both = answered()
+    assert "FROM THE ANSWER" not in both[1] and both[1].count("MLW") == 2
+    # A notebook that cannot be read leaves no answer: its error is found by every run.
+    (folder / "c.ipynb").write_text("{broken", encoding="utf-8")
+    os.utime(folder / "c.ipynb", (OLD, OLD))
+    for _ in range(2):
+        code, out, _ = answered()
+        assert code == 1 and "FROM THE ANSWER" not in out and "c.ipynb" in out
