@@ -187,6 +187,9 @@ def summarize(node: ast.AST) -> Value:
         return Value("collection", type(node).__name__.lower())
     if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
         return Value("num", f"-{node.operand.value!r}")
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name | ast.Attribute):
+        # ``ws.datasets["name"]``: what is indexed says what is read.
+        return Value("other", dotted(node)[:MAX_NAME_CHARS])
     return Value("other", type(node).__name__)
 
 

@@ -470,6 +470,18 @@ def check(ctx: NotebookContext) -> CheckResult:
                 yield Hit(
                     cell, line, f"downloads `{fetched_from[:80]}` with no version pin or checksum"
                 )
+        for cell, assign in unit.assigns:
+            # Azure ML v1 ``ws.datasets["name"]``: the workspace's latest version of it.
+            if assign.value.kind == "other" and assign.value.text.endswith(".datasets[]"):
+                if dvc_pulled or cell in unit.version_cells:
+                    continue
+                named = next((s for c, n, s in unit.strings if (c, n) == (cell, assign.line)), "")
+                yield Hit(
+                    cell,
+                    assign.line,
+                    f"gets the dataset `{named[:80]}` from {assign.value.text[:-2]} by name and "
+                    "no version: the latest one is read",
+                )
         for view in ctx.code_cells():
             if view.facts is not None and view.facts.cell_magic == "bigquery":
                 yield Hit(view.index, 1, "queries a BigQuery table with no snapshot or version")

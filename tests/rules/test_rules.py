@@ -203,6 +203,7 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "downloaded_pickle_after_unpacking": ({("MLW013", 2)}, set()),
     "azure_registered_model_deployed": (set(), {"MLW017", "MLW006", "MLW007"}),
     "databricks_workspace_path": ({("MLW011", 2)}, set()),
+    "azure_dataset_by_subscript": ({("MLW001", 1)}, set()),
     "azure_local_test_then_monitored_service": ({("MLW006", 1), ("MLW006", 2)}, {"MLW007"}),
     "azure_service_unmonitored": ({("MLW006", 1), ("MLW007", 1)}, set()),
     "azure_compute_entity_created": (set(), {"MLW006", "MLW007"}),
