@@ -77,6 +77,9 @@ class Endpoint:
     #: A container on the notebook's own machine (Azure ML ``LocalWebservice``, SageMaker local
     #: mode): it still runs until stopped, but serves no traffic to monitor.
     local: bool = False
+    #: What it captures is set in a file a command line names (``az ml online-endpoint create
+    #: -f endpoint.yml``): the notebook cannot tell.
+    configured_elsewhere: bool = False
 
     @property
     def cell(self) -> int:
@@ -228,6 +231,56 @@ def endpoints(unit: Unit) -> list[Endpoint]:
     return unit.endpoints
 
 
+#: Command lines that create a real-time endpoint, and those that delete one: the clouds' CLIs
+#: (legacy AI Platform model versions, Vertex AI endpoints, Azure ML online endpoints).
+_SHELL_CREATES = re.compile(
+    r"^gcloud\s+(?:beta\s+)?(?:ai-platform\s+versions\s+create|ai\s+endpoints\s+deploy-model)\b"
+    r"|^az\s+ml\s+online-endpoint\s+create\b"
+)
+_SHELL_DELETES = re.compile(
+    r"^gcloud\s+(?:beta\s+)?(?:ai-platform\s+(?:versions|models)\s+delete|"
+    r"ai\s+endpoints\s+(?:undeploy-model|delete))\b|^az\s+ml\s+online-endpoint\s+delete\b"
+)
+#: Where what an endpoint captures is set in a file the command line names, not in the notebook.
+_SHELL_CONFIGURED = re.compile(r"^az\s+ml\b")
+
+
+def _shell_site(cell: int, line: int, text: str) -> Site:
+    """A command line as the call of its CLI (``gcloud ai-platform versions create``)."""
+    words = text.split()
+    command = " ".join(w for w in words[:4] if not w.startswith(("-", "$", "{")))
+    return Site(cell, Call(command, line, (), {}), f"shell:{command}")
+
+
+def callee(site: Site) -> str:
+    """How a message names what a site runs: ``model.deploy()``, or the command line."""
+    if site.qualified.startswith("shell:"):
+        return f"`{site.call.func}`"
+    return f"{site.call.func}()"
+
+
+def shell_endpoints(unit: Unit) -> list[Endpoint]:
+    """Endpoints created on a command line; their monitoring is unknown when a file sets it."""
+    return [
+        Endpoint(
+            _shell_site(cell, line, text),
+            frozenset(),
+            configured_elsewhere=bool(_SHELL_CONFIGURED.match(text)),
+        )
+        for cell, line, text in unit.shells
+        if _SHELL_CREATES.match(text)
+    ]
+
+
+def shell_deletions(unit: Unit) -> list[Site]:
+    """Command lines that delete or undeploy an endpoint."""
+    return [
+        _shell_site(cell, line, text)
+        for cell, line, text in unit.shells
+        if _SHELL_DELETES.match(text)
+    ]
+
+
 def find_endpoints(unit: Unit) -> list[Endpoint]:
     """What ``Unit.endpoints`` caches."""
     found: list[Endpoint] = []
@@ -262,6 +315,7 @@ def find_endpoints(unit: Unit) -> list[Endpoint]:
                     local=_local(site, unit),
                 )
             )
+    found.extend(shell_endpoints(unit))
     if not found:
         used = any(s.call.attr in _ENDPOINT_USE for s in unit.sites)
         for site in unit.sites:
@@ -301,7 +355,7 @@ def deletions(unit: Unit, known: list[Endpoint]) -> list[Site]:
             found.append(site)
         elif call.attr == "close" and any(e.named_by(call) for e in known):
             found.append(site)  # a Gradio app closed
-    return found
+    return found + shell_deletions(unit)
 
 
 def monitors(unit: Unit) -> list[Site]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlwa_notebook.rules._serving import MONITOR_KWARGS, covered, endpoints, monitors
+from mlwa_notebook.rules._serving import MONITOR_KWARGS, callee, covered, endpoints, monitors
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 _DRIFT = ("Drift", "Skew", "DataQuality", "data_quality", "DefaultModelMonitor")
@@ -28,6 +28,7 @@ def check(ctx: NotebookContext) -> CheckResult:
         for e in known
         if not e.serverless
         and not e.local
+        and not e.configured_elsewhere
         and not set(e.site.call.kwargs) & MONITOR_KWARGS
         and not covered(e, watching, known)
     ]
@@ -39,7 +40,7 @@ def check(ctx: NotebookContext) -> CheckResult:
     how = (
         f"approves a model package with {first.site.call.func}() so a pipeline deploys it"
         if first.indirect
-        else f"creates an endpoint with {first.site.call.func}()"
+        else f"creates an endpoint with {callee(first.site)}"
     )
     yield Hit(first.cell, first.line, f"{how} with no data capture or monitoring{more}")
 
@@ -59,7 +60,8 @@ Flags a real-time endpoint created with no data capture (`DataCaptureConfig`,
 `data_capture_config=`, request-response logging) and no model-monitoring job, schedule or
 quality check that covers it. Serverless endpoints, which cannot capture data, and containers
 run on the notebook's own machine to test the service (Azure ML `LocalWebservice`, SageMaker
-local mode), which serve no traffic, are left out.
+local mode), which serve no traffic, are left out, and so are endpoints made with
+`az ml online-endpoint create -f …`, whose data collection the YAML file sets.
 One finding is reported, at the first such endpoint.
 
 ## Why is this bad?

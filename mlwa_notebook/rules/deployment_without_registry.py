@@ -132,7 +132,14 @@ def check(ctx: NotebookContext) -> CheckResult:
         return
     # A demo app (Gradio ``launch``) serves whatever model the code loads, often a hub's
     # versioned checkpoint: which version it is cannot be told, so nothing is said.
-    known = [e for e in endpoints(unit) if not e.indirect and e.site.call.attr != "launch"]
+    # A command line's model (an AI Platform version's, a YAML file's) is not in view.
+    known = [
+        e
+        for e in endpoints(unit)
+        if not e.indirect
+        and e.site.call.attr != "launch"
+        and not e.site.qualified.startswith("shell:")
+    ]
     if known:
         first = known[0]
         yield Hit(

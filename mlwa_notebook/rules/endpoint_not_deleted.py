@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlwa_notebook.rules._serving import deletions, endpoints
+from mlwa_notebook.rules._serving import callee, deletions, endpoints
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 
@@ -11,9 +11,7 @@ def check(ctx: NotebookContext) -> CheckResult:
     known = endpoints(unit)
     removed = deletions(unit, known)
     for site in removed:
-        yield Proof(
-            "MLCOST04-BP08", site.cell, f"tears serving resources down with {site.call.func}()"
-        )
+        yield Proof("MLCOST04-BP08", site.cell, f"tears serving resources down with {callee(site)}")
     # A deletion that names no known endpoint (a loop over listed endpoints) may be about any.
     anonymous = [s for s in removed if not any(e.named_by(s.call) for e in known)]
     # A clean-up notebook beside this one (``99-clean-up.ipynb``) deletes what the project made.
@@ -34,7 +32,7 @@ def check(ctx: NotebookContext) -> CheckResult:
                 "deployment pipeline create endpoints, and no cell deletes them"
             )
         else:
-            what = f"creates an endpoint with {endpoint.site.call.func}() and no cell deletes it"
+            what = f"creates an endpoint with {callee(endpoint.site)} and no cell deletes it"
         yield Hit(endpoint.cell, endpoint.line, what)
 
 
@@ -52,7 +50,9 @@ RULE = Rule(
 Flags each real-time endpoint the notebook creates (`.deploy()`, `create_endpoint`,
 `Endpoint.create`, Azure ML online endpoints, MLflow deployments, a Kubeflow SageMaker deploy
 step, a Gradio app on a public link, which a notebook made for Colab gets unless
-`share=False`) that no executed cell deletes, undeploys or closes. An endpoint is matched to its
+`share=False`, and on the clouds' command lines `gcloud ai-platform versions create`,
+`gcloud ai endpoints deploy-model` and `az ml online-endpoint create`) that no executed cell
+deletes, undeploys or closes. An endpoint is matched to its
 deletion by the names it goes by (the variable it is bound to, the endpoint name passed in).
 Approving a model package so that a deployment pipeline creates the endpoints counts as
 creating them. A deletion that names no particular endpoint (a loop over listed endpoints)
