@@ -315,7 +315,9 @@ def find_endpoints(unit: Unit) -> list[Endpoint]:
                     local=_local(site, unit),
                 )
             )
-    found.extend(shell_endpoints(unit))
+    if unit.shells:
+        # In the order the notebook creates them, command lines among calls.
+        found = sorted([*found, *shell_endpoints(unit)], key=lambda e: (e.cell, e.line))
     if not found:
         used = any(s.call.attr in _ENDPOINT_USE for s in unit.sites)
         for site in unit.sites:

@@ -206,6 +206,7 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "azure_dataset_by_subscript": ({("MLW001", 1)}, set()),
     "cli_model_version_left_serving": ({("MLW006", 1), ("MLW007", 1)}, {"MLW017"}),
     "cli_model_version_deleted": ({("MLW007", 1)}, {"MLW006", "MLW017"}),
+    "cli_endpoint_before_sdk_endpoint": ({("MLW007", 1)}, set()),
     "cli_azure_online_endpoint": ({("MLW006", 0)}, {"MLW007", "MLW017"}),
     "azure_local_test_then_monitored_service": ({("MLW006", 1), ("MLW006", 2)}, {"MLW007"}),
     "azure_service_unmonitored": ({("MLW006", 1), ("MLW007", 1)}, set()),
