@@ -63,17 +63,15 @@ def _fits_in_gaps(code: list[tuple[CellView, int | None]]) -> set[int]:
     fits: set[int] = set()
     group: list[CellView] = []
     before = 0
-    for view, n in [*code, (None, None)]:
-        if view is not None and n is None:
+    # Cells after the last count are never taken as skipped, so they need no closing count.
+    for view, n in code:
+        if n is None:
             group.append(view)
             continue
-        after = n if n is not None else None
-        free = (after - before - 1) if after is not None else 0
-        if group and free >= len(group):
+        if len(group) <= n - before - 1:
             fits.update(v.index for v in group)
         group = []
-        if n is not None:
-            before = max(before, n)
+        before = max(before, n)
     return fits
 
 

@@ -19,6 +19,8 @@ _FETCHERS = frozenset(
     "download_file download_fileobj urlretrieve hf_hub_download get_file download_to_filename "
     "load_state_dict_from_url snapshot_download".split()
 )
+#: Fetchers from the web: not boto3's ``download_file``, which reads the notebook's own bucket.
+_WEB_FETCHERS = _FETCHERS - {"download_file", "download_fileobj"}
 _SHELL_FETCH = re.compile(
     r"^(?:sudo\s+)?(wget|curl|aws\b.*\bs3\s+(cp|sync)|gsutil\b.*\bcp|gcloud\s+storage\s+cp)\b"
 )
@@ -97,7 +99,7 @@ def _from_the_web(unit: Unit) -> bool:
     """Whether anything is fetched from a public URL (not the notebook's own bucket)."""
     return any(
         _SHELL_FETCH.match(text) and re.search(r"https?://", text) for _, _, text in unit.shells
-    ) or any(s.call.attr in _FETCHERS and "download_file" not in s.call.attr for s in unit.sites)
+    ) or any(s.call.attr in _WEB_FETCHERS for s in unit.sites)
 
 
 def check(ctx: NotebookContext) -> CheckResult:
