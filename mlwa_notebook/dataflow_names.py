@@ -47,7 +47,8 @@ PREDICTORS = frozenset(
 #: Words that name a metric in a callee (``compute_accuracy``, ``rmse``, ``evaluate_model``).
 METRIC_WORDS = frozenset(
     "accuracy acc rmse mse mae mape auc roc f1 precision recall ndcg map score scores metric "
-    "metrics evaluate evaluation eval performance error errors loss test validate".split()
+    "metrics evaluate evaluation eval performance error errors loss test validate rouge bleu "
+    "perplexity wer".split()
 )
 
 

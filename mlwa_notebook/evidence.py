@@ -50,6 +50,9 @@ class PracticeSignal:
     #: Words one of the cell's string literals must contain (the metric a CloudWatch call
     #: reads: ``CPUUtilization``, not a drift value the notebook made up).
     literal_words: tuple[str, ...] = ()
+    #: Keywords that count only when they give part of the traffic (a literal strictly between
+    #: 0 and 100): all traffic sent to the one new model is no gradual rollout.
+    share_keywords: tuple[str, ...] = ()
 
 
 _FALSY = frozenset({"None", "False", "0", "", "'Off'", '"Off"', "[]", "{}"})
@@ -291,7 +294,9 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         "MLREL04-BP02",
         "rolls out with traffic splitting or shadow variants",
         calls=("update_endpoint_weights_and_capacities", "ShadowProductionVariant"),
-        keywords=("traffic_split", "traffic_percentage", "shadow_production_variants"),
+        # A split's dictionary is not read (``{"0": 100}`` sends everything to one model).
+        keywords=("traffic_percentage", "shadow_production_variants"),
+        share_keywords=("traffic_percentage",),
     ),
     PracticeSignal(
         "MLSUS05-BP03",
@@ -415,6 +420,13 @@ def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     return True
 
 
+def _a_share(text: str) -> bool:
+    try:
+        return 0 < float(text) < 100
+    except ValueError:
+        return False
+
+
 def practice_evidence(ctx: NotebookContext) -> Iterator[Proof]:
     """Evidence of best practices seen in the notebook's calls, once per practice and cell."""
     seen: set[tuple[str, int]] = set()
@@ -424,7 +436,11 @@ def practice_evidence(ctx: NotebookContext) -> Iterator[Proof]:
         found = list(by_call.get(call.attr, ()))
         for key, value in call.kwargs.items():
             if value.text not in _FALSY:
-                found.extend(by_keyword.get(key, ()))
+                found.extend(
+                    s
+                    for s in by_keyword.get(key, ())
+                    if key not in s.share_keywords or _a_share(value.text)
+                )
         # Whole words of the callee's name (``plot_drift``, not the ``psi`` in ``epsilon``).
         words = "_" + "_".join(name_pieces(call.attr)) + "_"
         found.extend(s for s in _WORDED if any(f"_{w}_" in words for w in s.words))

@@ -43,6 +43,8 @@ _CV_MODULES = ("catboost.cv", "xgboost.cv", "lightgbm.cv", "sklearn.model_select
 _CV_RESULTS = ("best_score_", "cv_results_")
 #: Methods of a trainer that score on the held-out loaders they are given.
 _TRAINER_SCORING = frozenset({"test", "validate", "evaluate"})
+#: Reads of the evaluations a managed service made of a model on a split it held out.
+_EVALUATIONS_READ_BACK = frozenset({"list_model_evaluations", "get_model_evaluation"})
 #: Keyword arguments that hand a report or suite data the model was not fitted on.
 _HELD_OUT_DATA_KWARGS = frozenset(
     "current_data test_dataset test_data eval_dataset validation_data test_ds".split()
@@ -77,7 +79,8 @@ _AGGREGATES = frozenset("crosstab mean sum sqrt average abs allclose".split())
 #: Keyword arguments that make a fit report a metric on held-out data as it trains.
 _HELD_OUT_KWARGS = frozenset(
     "validation_data eval_set evals valid_sets validation_split eval_dataset "
-    "validation_dataset validation_frame val_dataloaders valid_data eval_data val_series".split()
+    "validation_dataset validation_frame val_dataloaders valid_data eval_data val_series "
+    "validation_set".split()
 )
 
 
@@ -231,6 +234,9 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
         return f"cross-validates with nfolds={folds.text} in {call.func}()"
     if any(call.kwargs[k].text == "True" for k in set(call.kwargs) & {"xval", "valid"}):
         return f"reads cross-validated or validation metrics with {call.func}()"
+    if call.attr in _EVALUATIONS_READ_BACK:
+        # AutoML scores each model it trains on a test split it holds out (Vertex AI).
+        return f"reads back the model's evaluation on its held-out split with {call.func}()"
     if call.attr == "backtest":
         # A time-series backtest (darts) scores forecasts of windows after the data it was
         # fitted on: walk-forward validation.

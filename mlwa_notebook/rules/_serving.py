@@ -43,7 +43,9 @@ MONITOR_CALLS = frozenset(
     "create_model_quality_job_definition create_model_bias_job_definition "
     "create_model_explainability_job_definition suggest_baseline "
     # Azure ML: the online deployment's data collector and monitoring schedules.
-    "DataCollector MonitorSchedule MonitorDefinition".split()
+    "DataCollector MonitorSchedule MonitorDefinition "
+    # MLRun: a serving function's model monitoring.
+    "set_tracking".split()
 )
 MONITOR_KWARGS = frozenset(
     {
@@ -168,9 +170,20 @@ def is_creation(site: Site, unit: Unit | None = None) -> bool:
         # On Colab, Gradio makes the public link unless told not to (``share=False``).
         share = call.kwargs.get("share")
         return share is None or share.text != "False"
+    if call.attr == "create" and unit is not None and _kserve_client(unit, call):
+        return True  # an InferenceService handed to KServe (or KFServing) serves until deleted
     return (
         call.attr == "create" and re.search(r"(^|\.)Endpoint\.create$", site.qualified) is not None
     )
+
+
+#: The clients of KServe and of its former name, KFServing, that create inference services.
+_KSERVE_CLIENT = re.compile(r"^(kserve|kfserving)\b.*\b(KServeClient|KFServingClient)$")
+
+
+def _kserve_client(unit: Unit, call: Call) -> bool:
+    receiver = call.func.rsplit(".", 1)[0]
+    return any(_KSERVE_CLIENT.search(o) for o in (*unit.ancestry(receiver), receiver))
 
 
 def _gradio_app(unit: Unit, call: Call) -> bool:
@@ -231,15 +244,32 @@ def endpoints(unit: Unit) -> list[Endpoint]:
     return unit.endpoints
 
 
+#: Images of model servers: a detached container of one serves a model until it is stopped (an
+#: arbitrary container may be anything: a database, a web app).
+_SERVER_IMAGES = (
+    r"(?:text-generation-inference|\btgi\b|vllm|tritonserver|tensorflow/serving|torchserve|"
+    r"seldon|kserve|bentoml|mlflow|ollama)"
+)
+#: Kubernetes manifests of a model server, by what their file is called (the notebook does not
+#: show what a file it applies holds).
+_MODEL_MANIFEST = r"\S*(?:model|isvc|inference|seldon|serving|predictor)\S*\.ya?ml\b"
 #: Command lines that create a real-time endpoint, and those that delete one: the clouds' CLIs
-#: (legacy AI Platform model versions, Vertex AI endpoints, Azure ML online endpoints).
+#: (legacy AI Platform model versions, Vertex AI endpoints, Azure ML online endpoints), MLflow's
+#: model server, Seldon's CLI, a model server's container, a model server's manifest.
 _SHELL_CREATES = re.compile(
     r"^gcloud\s+(?:beta\s+)?(?:ai-platform\s+versions\s+create|ai\s+endpoints\s+deploy-model)\b"
     r"|^az\s+ml\s+online-endpoint\s+create\b"
+    r"|^mlflow\s+models\s+serve\b"
+    r"|^seldon\s+(?:model|pipeline)\s+load\b"
+    rf"|^docker\s+run\b(?=.*\s(?:-[a-z]*d[a-z]*|--detach)\b)(?=.*{_SERVER_IMAGES})"
+    rf"|^kubectl\s+(?:apply|create)\s+(?:.*\s)?-f\s+{_MODEL_MANIFEST}"
 )
 _SHELL_DELETES = re.compile(
     r"^gcloud\s+(?:beta\s+)?(?:ai-platform\s+(?:versions|models)\s+delete|"
     r"ai\s+endpoints\s+(?:undeploy-model|delete))\b|^az\s+ml\s+online-endpoint\s+delete\b"
+    r"|^seldon\s+(?:model|pipeline)\s+unload\b"
+    r"|^docker\s+(?:stop|rm|kill)\b"
+    rf"|^kubectl\s+delete\s+(?:(?:.*\s)?-f\s+{_MODEL_MANIFEST}|(?:namespace|ns)\b)"
 )
 #: Where what an endpoint captures is set in a file the command line names, not in the notebook.
 _SHELL_CONFIGURED = re.compile(r"^az\s+ml\b")
@@ -357,6 +387,8 @@ def deletions(unit: Unit, known: list[Endpoint]) -> list[Site]:
             found.append(site)
         elif call.attr == "close" and any(e.named_by(call) for e in known):
             found.append(site)  # a Gradio app closed
+        elif call.attr == "delete" and _kserve_client(unit, call):
+            found.append(site)  # an inference service deleted through its client
     return found + shell_deletions(unit)
 
 

@@ -71,6 +71,8 @@ def _from_registry(unit: Unit, site: Site) -> bool:
     call, q = site.call, site.qualified
     if call.attr == "Model" and q.startswith("azureml.") and (call.args or "name" in call.kwargs):
         return True
+    if call.attr in ("get_artifact_uri", "log_model") and unit.uses("mlrun"):
+        return True  # MLRun keeps models as versioned artefacts of the runs that logged them
     if call.attr == "create_or_update" and call.func.rsplit(".", 2)[-2:-1] == ["models"]:
         return True
     if call.attr == "create_model" and "." in call.func:

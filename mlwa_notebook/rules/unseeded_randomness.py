@@ -246,6 +246,16 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
             f"trains a Keras model with {call.func}() and no TensorFlow seed (weight "
             "initialisation, dropout and shuffling are random)"
         )
+    if attr in ("fit", "finetune") and TORCH not in seeds and _lightning_trainer(unit, call):
+        return (
+            f"trains with Lightning's {call.func}() and no seed (`seed_everything`): "
+            "initialisation, dropout and shuffling are random"
+        )
+    if attr == "apply_gradients" and TF not in seeds and unit.uses("tensorflow", "keras"):
+        return (
+            f"trains with {call.func}() and no TensorFlow seed (initialisation and batches are "
+            "random)"
+        )
     if (
         attr == "backward"
         and unit.uses("torch")
@@ -256,6 +266,18 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
             f"trains with {call.func}() and no torch seed (initialisation and batches are random)"
         )
     return ""
+
+
+#: Lightning's trainer (and Lightning Flash's, built on it), which seeds nothing unless told;
+#: the Hugging Face ``Trainer`` seeds from its arguments' ``seed``.
+_LIGHTNING_TRAINER = re.compile(r"^(pytorch_lightning|lightning|flash)\.(\w+\.)*Trainer$")
+
+
+def _lightning_trainer(unit: Unit, call: Call) -> bool:
+    if "." not in call.func:
+        return False
+    receiver = call.func.rsplit(".", 1)[0]
+    return any(_LIGHTNING_TRAINER.match(o) for o in unit.ancestry(receiver))
 
 
 def check(ctx: NotebookContext) -> CheckResult:

@@ -122,6 +122,16 @@ def _hashed_cells(unit: Unit) -> set[int]:
 _HELPER_LOADER = re.compile(r"^(load|read)_?(data|file|csv|text|corpus|df|dataframe)s?$")
 
 
+#: A helper that fetches what it is handed (``download_data(url)``, MLRun's
+#: ``get_dataitem(url)``): a download when that is a data file at a URL.
+_HELPER_DOWNLOAD = re.compile(r"^(download|fetch)(_?\w+)?$|^get_?(data|dataset|dataitem|file)s?$")
+
+
+def _remote_data_file(unit: Unit, call: Call) -> bool:
+    url = unit.value_text(first_text(call) or call.kwargs.get("url"))
+    return bool(_REMOTE.match(url)) and _DATA_FILE.search(url) is not None
+
+
 def _data_file_argument(call: Call) -> bool:
     value = first_text(call)
     return value is not None and value.kind == "str" and _DATA_FILE.search(value.text) is not None
@@ -142,6 +152,8 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
                 found.append((site, kind, first_text(call) or call.kwargs.get("url")))
         elif _HELPER_LOADER.match(call.attr) and _data_file_argument(call):
             found.append((site, "file", first_text(call)))
+        elif _HELPER_DOWNLOAD.match(call.attr) and _remote_data_file(unit, call):
+            found.append((site, "download", first_text(call)))
         elif call.attr in ("download", "read_file") and "S3Downloader" in q:
             # SageMaker's ``S3Downloader.download(s3_uri, local_path)``.
             found.append((site, "download", call.kwargs.get("s3_uri") or first_text(call)))

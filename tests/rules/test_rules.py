@@ -208,6 +208,23 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "cli_model_version_deleted": ({("MLW007", 1)}, {"MLW006", "MLW017"}),
     "cli_endpoint_before_sdk_endpoint": ({("MLW007", 1)}, set()),
     "cli_azure_online_endpoint": ({("MLW006", 0)}, {"MLW007", "MLW017"}),
+    "helper_downloads_data_url": ({("MLW001", 1)}, set()),
+    "helper_downloads_release": (set(), {"MLW001"}),
+    "trainer_given_validation_set": (set(), {"MLW002"}),
+    "automl_evaluations_read_back": (set(), {"MLW002"}),
+    "rouge_on_test_outputs": (set(), {"MLW002"}),
+    "rouge_on_training_outputs": ({("MLW002", 0)}, set()),
+    "lightning_trainer_unseeded": ({("MLW004", 1)}, set()),
+    "lightning_trainer_seeded": (set(), {"MLW004"}),
+    "tf_gradient_steps_unseeded": ({("MLW004", 1)}, set()),
+    "mlrun_serving_tracked": ({("MLW006", 1), ("MLW017", 1)}, {"MLW007"}),
+    "mlrun_serving_registered_artefact": ({("MLW006", 1)}, {"MLW007", "MLW017"}),
+    "cli_mlflow_model_server": ({("MLW006", 1), ("MLW007", 1)}, set()),
+    "cli_model_server_container_stopped": ({("MLW007", 0)}, {"MLW006"}),
+    "cli_seldon_models_unloaded": ({("MLW007", 0)}, {"MLW006"}),
+    "kserve_client_service_left_serving": ({("MLW006", 1), ("MLW007", 1)}, set()),
+    "kserve_client_service_deleted": ({("MLW007", 1)}, {"MLW006"}),
+    "cli_containers_not_model_servers": (set(), {"MLW006", "MLW007", "MLW017"}),
     "azure_local_test_then_monitored_service": ({("MLW006", 1), ("MLW006", 2)}, {"MLW007"}),
     "azure_service_unmonitored": ({("MLW006", 1), ("MLW007", 1)}, set()),
     "azure_compute_entity_created": (set(), {"MLW006", "MLW007"}),
@@ -647,3 +664,12 @@ def test_evidence_for_real_is_claimed_with_its_cell() -> None:
         ("MLCOST02-BP01", 4),  # a naive baseline
         ("MLREL05-BP02", 5),  # the model logged as a versioned artefact
     } <= shown
+
+
+def test_a_rollout_is_evidenced_by_a_share_of_traffic_not_by_all_of_it() -> None:
+    """Seen on Vertex AI tutorials: ``traffic_percentage=100`` (or a split sending everything to
+    the one model) deploys at once; a canary's 10 % is a gradual rollout."""
+    at_once = report_of(HARD / "vertex_all_traffic_to_new_model.ipynb")
+    canary = report_of(HARD / "vertex_canary_share.ipynb")
+    assert not [e for e in at_once.evidence if e.best_practice == "MLREL04-BP02"]
+    assert [e.cell_index for e in canary.evidence if e.best_practice == "MLREL04-BP02"] == [1]
