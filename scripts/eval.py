@@ -240,7 +240,7 @@ def rules() -> int:
         if name == "corpus":
             report = json.loads(Path(out.name).read_text())
             stack_table(report, facts)
-            judged(report, notebooks)
+            judged(report, notebooks, _notebooks_of(facts))
         Path(out.name).unlink()
     return status
 
@@ -316,9 +316,14 @@ def _judged(path: Path) -> dict[tuple[str, ...], str]:
     return {(r["notebook"], *(str(r[k]) for k in key)): r["verdict"] for r in rows}
 
 
-def judged(report: dict[str, Any], notebooks: Path) -> None:
+def _notebooks_of(facts: Path) -> set[str]:
+    return {json.loads(line)["notebook"] for line in facts.read_text().splitlines() if line}
+
+
+def judged(report: dict[str, Any], notebooks: Path, corpus: set[str]) -> None:
     """Evidence claims and findings the analysis makes now, against the hand verdicts in
-    eval/judged-*.jsonl: precision over those judged, and how many are not judged yet."""
+    eval/judged-*.jsonl: precision over those judged, and how many are not judged yet. Only the
+    corpus's notebooks count (a `.corpus/` built before a notebook was left out may keep it)."""
     claims, findings = Counter(), Counter()
     per_rule: dict[str, Counter[str]] = {}
     by_stack: dict[str, Counter[str]] = {}
@@ -326,6 +331,8 @@ def judged(report: dict[str, Any], notebooks: Path) -> None:
     verdicts = _judged(ROOT / "eval" / "judged-findings.jsonl")
     for nb in report["notebooks"]:
         name = str(Path(nb["path"]).resolve().relative_to(notebooks.resolve()))
+        if name not in corpus:
+            continue
         stack = stack_of(Path(nb["path"]))
         for e in nb["evidence"]:
             verdict = evidence.get((name, e["best_practice"], str(e["cell_index"])), "unjudged")

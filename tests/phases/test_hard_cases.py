@@ -79,7 +79,7 @@ def test_a_smoke_test_request_to_an_endpoint_is_deployment() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="learned model (338 corpus notebooks): test rows sent to an endpoint read as "
+    reason="learned model (382 corpus notebooks): test rows sent to an endpoint read as "
     "evaluation, as in corpus notebooks that compare them with the labels further down; this "
     "three-cell notebook has nothing further down",
 )
@@ -358,7 +358,7 @@ def test_a_bigquery_magic_cell_collects_data() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="learned model (338 corpus notebooks): a lone script that loads, splits, trains and "
+    reason="learned model (382 corpus notebooks): a lone script that loads, splits, trains and "
     "scores reads as a multi-phase script (`other`), as the corpus labels pipeline modules",
 )
 def test_a_training_script_with_its_own_helpers_stays_training() -> None:
