@@ -261,14 +261,21 @@ _SHELL_CREATES = re.compile(
     r"|^az\s+ml\s+online-endpoint\s+create\b"
     r"|^mlflow\s+models\s+serve\b"
     r"|^seldon\s+(?:model|pipeline)\s+load\b"
-    rf"|^docker\s+run\b(?=.*\s(?:-[a-z]*d[a-z]*|--detach)\b)(?=.*{_SERVER_IMAGES})"
-    rf"|^kubectl\s+(?:apply|create)\s+(?:.*\s)?-f\s+{_MODEL_MANIFEST}"
 )
 _SHELL_DELETES = re.compile(
     r"^gcloud\s+(?:beta\s+)?(?:ai-platform\s+(?:versions|models)\s+delete|"
     r"ai\s+endpoints\s+(?:undeploy-model|delete))\b|^az\s+ml\s+online-endpoint\s+delete\b"
     r"|^seldon\s+(?:model|pipeline)\s+unload\b"
-    r"|^docker\s+(?:stop|rm|kill)\b"
+)
+#: Containers and Kubernetes resources: a model server among them is an endpoint, and stopping
+#: a container or deleting a namespace tears serving down only where a model server was started
+#: (a web app's container is no serving resource).
+_CONTAINER_CREATES = re.compile(
+    rf"^docker\s+run\b(?=.*\s(?:-[a-z]*d[a-z]*|--detach)\b)(?=.*{_SERVER_IMAGES})"
+    rf"|^kubectl\s+(?:apply|create)\s+(?:.*\s)?-f\s+{_MODEL_MANIFEST}"
+)
+_CONTAINER_DELETES = re.compile(
+    r"^docker\s+(?:stop|rm|kill)\b"
     rf"|^kubectl\s+delete\s+(?:(?:.*\s)?-f\s+{_MODEL_MANIFEST}|(?:namespace|ns)\b)"
 )
 #: Where what an endpoint captures is set in a file the command line names, not in the notebook.
@@ -298,16 +305,17 @@ def shell_endpoints(unit: Unit) -> list[Endpoint]:
             configured_elsewhere=bool(_SHELL_CONFIGURED.match(text)),
         )
         for cell, line, text in unit.shells
-        if _SHELL_CREATES.match(text)
+        if _SHELL_CREATES.match(text) or _CONTAINER_CREATES.match(text)
     ]
 
 
 def shell_deletions(unit: Unit) -> list[Site]:
     """Command lines that delete or undeploy an endpoint."""
+    servers = any(_CONTAINER_CREATES.match(text) for _, _, text in unit.shells)
     return [
         _shell_site(cell, line, text)
         for cell, line, text in unit.shells
-        if _SHELL_DELETES.match(text)
+        if _SHELL_DELETES.match(text) or (servers and _CONTAINER_DELETES.match(text))
     ]
 
 

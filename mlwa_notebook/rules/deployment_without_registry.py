@@ -64,6 +64,12 @@ def _registers_no_model(unit: Unit, site: Site) -> bool:
     return not ("Model" in made or "model" in name_pieces(receiver))
 
 
+def _with_bentoml(unit: Unit) -> bool:
+    """BentoML imported, or driven on its command line (its services are often defined in a
+    module the notebook writes, and only used here)."""
+    return unit.uses("bentoml") or any(text.startswith("bentoml ") for _, _, text in unit.shells)
+
+
 def _from_registry(unit: Unit, site: Site) -> bool:
     """A model version put into or taken from a workspace registry: Azure ML v1
     ``Model(ws, name=..., version=...)``, v2 ``ml_client.models.create_or_update(...)``, a
@@ -73,6 +79,8 @@ def _from_registry(unit: Unit, site: Site) -> bool:
         return True
     if call.attr in ("get_artifact_uri", "log_model") and unit.uses("mlrun"):
         return True  # MLRun keeps models as versioned artefacts of the runs that logged them
+    if call.attr in ("save", "save_model") and _with_bentoml(unit):
+        return True  # BentoML's store keeps each saved service or model under a version tag
     if call.attr == "create_or_update" and call.func.rsplit(".", 2)[-2:-1] == ["models"]:
         return True
     if call.attr == "create_model" and "." in call.func:

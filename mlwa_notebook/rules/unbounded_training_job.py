@@ -6,7 +6,7 @@ import re
 
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules._serving import oversized
-from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
+from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
 
 #: Managed training jobs, by the class that defines them (SageMaker and Vertex AI).
 _JOB = re.compile(
@@ -73,10 +73,9 @@ def check(ctx: NotebookContext) -> CheckResult:
         spot = any(k in settings and settings[k] not in ("False", "None") for k in _SPOT)
         stop = any(k in settings for k in _STOP)
         if spot or stop:
-            # A time cap stops a runaway job; neither it nor spot capacity sizes the instances
-            # (MLCOST04-BP01), so neither is shown as evidence of that.
-            if stop:
-                yield Proof("MLCOST06-BP04", site.cell, "stops runaway training with a time limit")
+            # Neither a time cap nor spot capacity sizes the instances (MLCOST04-BP01), and a
+            # wall-clock cap is no debugging or early stopping (MLCOST06-BP04): neither is
+            # shown as evidence.
             continue
         large = _large(settings)
         if large:

@@ -218,6 +218,9 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "lightning_trainer_seeded": (set(), {"MLW004"}),
     "tf_gradient_steps_unseeded": ({("MLW004", 1)}, set()),
     "mlrun_serving_tracked": ({("MLW006", 1), ("MLW017", 1)}, {"MLW007"}),
+    "bentoml_saved_service_served": ({("MLW006", 2)}, {"MLW017"}),
+    "app_container_stopped": (set(), {"MLW006", "MLW007"}),
+    "cli_version_deleted_before_it_is_made": ({("MLW006", 1)}, set()),
     "mlrun_serving_registered_artefact": ({("MLW006", 1)}, {"MLW007", "MLW017"}),
     "cli_mlflow_model_server": ({("MLW006", 1), ("MLW007", 1)}, set()),
     "cli_model_server_container_stopped": ({("MLW007", 0)}, {"MLW006"}),
@@ -673,3 +676,13 @@ def test_a_rollout_is_evidenced_by_a_share_of_traffic_not_by_all_of_it() -> None
     canary = report_of(HARD / "vertex_canary_share.ipynb")
     assert not [e for e in at_once.evidence if e.best_practice == "MLREL04-BP02"]
     assert [e.cell_index for e in canary.evidence if e.best_practice == "MLREL04-BP02"] == [1]
+
+
+def test_clean_up_evidence_is_a_teardown_of_what_the_run_made() -> None:
+    """Seen on a fourth batch of repositories: a web app's container stopped and a model version
+    deleted before the run makes it were credited as cleaning up idle serving resources."""
+    for name in ("app_container_stopped", "cli_version_deleted_before_it_is_made"):
+        report = report_of(HARD / f"{name}.ipynb")
+        assert not [e for e in report.evidence if e.best_practice == "MLCOST04-BP08"], name
+    stopped = report_of(HARD / "cli_model_server_container_stopped.ipynb")
+    assert [e.cell_index for e in stopped.evidence if e.best_practice == "MLCOST04-BP08"] == [2]
