@@ -75,7 +75,15 @@ class AnalysisCache:
     rule_memo: dict[Hashable, Any] = field(default_factory=dict)
     #: The facts each cell had last, by notebook and cell id: see ``cell_facts``.
     last_facts: dict[tuple[str, str], CodeFacts] = field(default_factory=dict)
+    #: Checklist rankings, by what each read (``checklist.cell_checklists``).
+    rankings: dict[Hashable, tuple[str, ...]] = field(default_factory=dict)
     limit: int = 50_000
+
+    def ranking_memo(self) -> dict[Hashable, tuple[str, ...]]:
+        """The checklist rankings' memo, emptied when it holds more than ``limit``."""
+        if len(self.rankings) >= self.limit:
+            self.rankings.clear()
+        return self.rankings
 
     def phase_memo(self) -> dict[Hashable, Any]:
         """The phase model's memo, emptied when it holds more than a few entries a cell kept
@@ -252,7 +260,7 @@ def analyze_notebook(
     }
     states = checklist_states(lens, present, answers, findings, evidence, checkable, held)
     ideas = {bp.id: f"{bp.description} {bp.notebook_evidence}" for bp in lens.best_practices}
-    ranked = cell_checklists(cells, states, findings, evidence, ideas)
+    ranked = cell_checklists(cells, states, findings, evidence, ideas, cache.ranking_memo())
     cells = tuple(
         replace(cell, checklist_phase=phase, checklist=ids)
         for cell, (phase, ids) in zip(cells, ranked, strict=True)
