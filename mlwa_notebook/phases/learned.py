@@ -161,7 +161,8 @@ def emissions(
     if memo is None or keys is None:  # nothing kept: a memo for this call alone
         memo, keys = {}, [("cell", i) for i in range(n)]
     store, names = memo, keys
-    ctx_keys = [tuple(c.items()) for c in context]
+    # Names and values apart: two tuples a cell, not one per feature (what the collector walks).
+    ctx_keys = [(tuple(c), tuple(c.values())) for c in context]
 
     def own(stage: Linear, tag: str, i: int) -> list[float]:
         key = (tag, mid, names[i])
@@ -219,12 +220,8 @@ def emissions(
         at = bisect_left(cells, skip) if skip >= 0 else -1
         return (prefix, found[1], at if 0 <= at < len(cells) and cells[at] == skip else -1)
 
-    signatures: list[Hashable] = []
-    out = []
-    for i in range(n):
-        sig = ("s2", mid, own_in, readings[i], tuple(map(signature, inputs.cells[i])))
-        signatures.append(sig)
-        part = store.get(sig)
+    def part_of(i: int, sig: Hashable) -> list[float]:
+        part: list[float] | None = store.get(sig)
         if part is None:
             if own_in:
                 part = score(around(stage2, "c2", i), inputs.cells[i])
@@ -232,8 +229,53 @@ def emissions(
                 bias = ("bias:" + cell_types[i], (), FLAG)
                 part = score(list(stage2.intercept), (*inputs.cells[i], bias))
             store[sig] = part
+        return part
+
+    def emission(i: int, part: list[float]) -> list[float]:
         c = list(map(add, part, shared))
-        out.append(log_softmax(list(map(add, own(stage2, "s2", i), c)) if own_in else c))
+        return log_softmax(list(map(add, own(stage2, "s2", i), c))) if own_in else c
+
+    last: _Last | None = store.get((_LAST, mid))
+    if last is not None and last.fits(n, own_in, inputs.shared):
+        # Only the cells whose second-stage inputs, own reading or read cells changed since the
+        # last call are scored again; the others' parts are the last call's.
+        signatures, parts = list(last.signatures), list(last.parts)
+        moved = [c for c, (a, b) in enumerate(zip(tokens, last.tokens, strict=True)) if a != b]
+        dirty = {c for c, (a, b) in enumerate(zip(readings, last.readings, strict=True)) if a != b}
+        rewired = [
+            c for c, (a, b) in enumerate(zip(inputs.cells, last.cells, strict=True)) if a != b
+        ]
+        rev = last.rev_updated(rewired, inputs.cells)
+        dirty.update(moved, rewired)
+        for c in moved:
+            dirty.update(rev.get(c, ()))
+        for i in dirty:
+            sig = signatures[i] = (
+                "s2",
+                mid,
+                own_in,
+                readings[i],
+                tuple(map(signature, inputs.cells[i])),
+            )
+            parts[i] = part_of(i, sig)
+        if shared == last.shared:
+            out = list(last.out)
+            for i in dirty:
+                out[i] = emission(i, parts[i])
+        else:
+            out = [emission(i, part) for i, part in enumerate(parts)]
+    else:
+        signatures, parts, out = [], [], []
+        for i in range(n):
+            sig = ("s2", mid, own_in, readings[i], tuple(map(signature, inputs.cells[i])))
+            signatures.append(sig)
+            part = part_of(i, sig)
+            parts.append(part)
+            out.append(emission(i, part))
+        rev = _Last.references(inputs.cells)
+    store[(_LAST, mid)] = _Last(
+        own_in, tokens, readings, inputs.cells, inputs.shared, rev, signatures, parts, shared, out
+    )
     return out, Reading(model.phases, probs, inputs, signatures, store)
 
 
@@ -251,6 +293,87 @@ class _Group:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Group) and other.hash == self.hash and other.tokens == self.tokens
+
+
+#: Where ``emissions`` keeps what its last call scored, to score only what changed next time.
+_LAST = ("emissions", "last")
+
+
+class _Last:
+    """What the last call of ``emissions`` read and scored, per cell, and which cells read which
+    (``rev``: a cell's index to the cells whose second-stage inputs read it)."""
+
+    __slots__ = (
+        "cells",
+        "out",
+        "own_in",
+        "parts",
+        "readings",
+        "rev",
+        "shared",
+        "shared_inputs",
+        "signatures",
+        "tokens",
+    )
+
+    def __init__(
+        self,
+        own_in: bool,
+        tokens: Sequence[Hashable],
+        readings: Sequence[Hashable],
+        cells: Sequence[Sequence[StackedInput]],
+        shared_inputs: Sequence[StackedInput],
+        rev: dict[int, set[int]],
+        signatures: Sequence[Hashable],
+        parts: Sequence[list[float]],
+        shared: list[float],
+        out: Sequence[list[float]],
+    ) -> None:
+        self.own_in = own_in
+        self.tokens = tokens
+        self.readings = readings
+        self.cells = cells
+        self.shared_inputs = shared_inputs
+        self.rev = rev
+        self.signatures = signatures
+        self.parts = parts
+        self.shared = shared
+        self.out = out
+
+    def fits(self, n: int, own_in: bool, shared_inputs: Sequence[StackedInput]) -> bool:
+        """Whether this call's cells can be compared with the last's one by one."""
+        return (
+            len(self.cells) == n and self.own_in == own_in and self.shared_inputs == shared_inputs
+        )
+
+    @staticmethod
+    def references(cells: Sequence[Sequence[StackedInput]]) -> dict[int, set[int]]:
+        """Per cell, the cells whose inputs read it."""
+        rev: dict[int, set[int]] = {}
+        for i, items in enumerate(cells):
+            for _, read, skip in items:
+                if skip != FLAG:
+                    for c in read:
+                        rev.setdefault(c, set()).add(i)
+        return rev
+
+    def rev_updated(
+        self, rewired: Sequence[int], cells: Sequence[Sequence[StackedInput]]
+    ) -> dict[int, set[int]]:
+        """``rev`` for ``cells``, whose inputs differ from the last call's at ``rewired`` only."""
+        if not rewired:
+            return self.rev
+        rev = {c: set(readers) for c, readers in self.rev.items()}
+        for i in rewired:
+            for _, read, skip in self.cells[i]:
+                if skip != FLAG:
+                    for c in read:
+                        rev[c].discard(i)
+            for _, read, skip in cells[i]:
+                if skip != FLAG:
+                    for c in read:
+                        rev.setdefault(c, set()).add(i)
+        return rev
 
 
 class Reading:
