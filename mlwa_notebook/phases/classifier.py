@@ -164,14 +164,16 @@ def classify(
         model, nf.own_part, nf.context, types, nf.outline, fixed, nf.keys, memo
     )
     own_in_stage2 = bool(model.params.get("stage2_own", True))
-    path = decode(model, scores, fixed)
+    path = decode(model, scores, fixed, memo)
     store: MutableMapping[Hashable, Any] = memo if memo is not None else {}
     shared = reading.shared()
-    shared_names = tuple(shared)
+    # The shared names stand in the keys of every cell as one object, hashed by identity.
+    shared_names = store.setdefault(("shared names", tuple(shared)), object())
     shared_tops: dict[int, tuple[tuple[float, str], ...]] = {}
+    as_phase = [Phase(p) for p in model.phases]
     labels: list[PhaseLabel] = []
     for i, j in enumerate(path):
-        phase = Phase(model.phases[j])
+        phase = as_phase[j]
         chosen = explicit[i]
         if chosen is not None and fixed[i] is not None:
             labels.append(

@@ -250,12 +250,8 @@ def emissions(
         for c in moved:
             dirty.update(rev.get(c, ()))
         for i in dirty:
-            sig = signatures[i] = (
-                "s2",
-                mid,
-                own_in,
-                readings[i],
-                tuple(map(signature, inputs.cells[i])),
+            sig = signatures[i] = _Group(
+                ("s2", mid, own_in, readings[i], tuple(map(signature, inputs.cells[i])))
             )
             parts[i] = part_of(i, sig)
         if shared == last.shared:
@@ -267,7 +263,7 @@ def emissions(
     else:
         signatures, parts, out = [], [], []
         for i in range(n):
-            sig = ("s2", mid, own_in, readings[i], tuple(map(signature, inputs.cells[i])))
+            sig = _Group(("s2", mid, own_in, readings[i], tuple(map(signature, inputs.cells[i]))))
             signatures.append(sig)
             part = part_of(i, sig)
             parts.append(part)
@@ -280,7 +276,8 @@ def emissions(
 
 
 class _Group:
-    """The first-stage tokens of a group of cells (a block's code), hashed once per run."""
+    """The first-stage tokens of a group of cells (a block's code), or a cell's signature: a
+    tuple hashed once per run, however many memo keys hold it."""
 
     __slots__ = ("hash", "tokens")
 
@@ -475,12 +472,21 @@ def log_softmax(scores: Sequence[float]) -> list[float]:
     return list(map(sub, scores, repeat(total)))
 
 
+#: Where ``decode`` keeps its last call's forward pass.
+_LAST_PATH = ("decode", "last")
+
+
 def decode(
     model: PhaseModel,
     emissions: Sequence[Sequence[float]],
     fixed: Sequence[int | None],
+    memo: MutableMapping[Hashable, Any] | None = None,
 ) -> list[int]:
-    """The most likely phase sequence (Viterbi); ``fixed[i]`` forces cell ``i``'s phase."""
+    """The most likely phase sequence (Viterbi); ``fixed[i]`` forces cell ``i``'s phase.
+
+    With ``memo``, the forward pass of the cells before the first whose emission (the very
+    same row) or fixed phase changed since the last call is the last call's.
+    """
     n = len(emissions)
     if n == 0:
         return []
@@ -488,6 +494,10 @@ def decode(
     lam = model.transition_weight
     trans = [[lam * t for t in row] for row in model.transitions]
     neg = -1e9
+    # A phase whose score is this far below the best one cannot lead to any phase: the columns
+    # of ``trans`` span less than that (the margin keeps rounding out of the question).
+    reach = max(max(col) - min(col) for col in zip(*trans, strict=True)) + 1.0
+    phases = range(k)
 
     def emit(i: int) -> list[float]:
         e = list(emissions[i])
@@ -496,25 +506,43 @@ def decode(
             e = [v if j == f else neg for j, v in enumerate(e)]
         return e
 
-    first = emit(0)
-    delta = [lam * model.start[j] + first[j] for j in range(k)]
-    back: list[list[int]] = []
-    for i in range(1, n):
+    last = memo.get((_LAST_PATH, id(model))) if memo is not None else None
+    start = 0
+    if last is not None and last[0] is model:
+        rows, fixes, deltas, back = last[1], last[2], last[3], last[4]
+        same = min(n, len(rows))
+        while start < same and emissions[start] is rows[start] and fixed[start] == fixes[start]:
+            start += 1
+        deltas, back = deltas[:start], back[: max(start - 1, 0)]
+    else:
+        deltas, back = [], []
+    if start == 0:
+        first = emit(0)
+        deltas = [[lam * model.start[j] + first[j] for j in phases]]
+        start = 1
+    delta = deltas[-1]
+    for i in range(start, n):
         e = emit(i)
         new = [0.0] * k
         ptr = [0] * k
-        for j in range(k):
+        floor = max(delta) - reach
+        # ``not <`` keeps every phase when a score is NaN, as the full loop would see them.
+        near = [p for p in phases if not delta[p] < floor]
+        for j in phases:
             best_s, best_p = neg * 10, 0
-            for p in range(k):
+            for p in near:
                 s = delta[p] + trans[p][j]
                 if s > best_s:
                     best_s, best_p = s, p
             new[j] = best_s + e[j]
             ptr[j] = best_p
         delta = new
+        deltas.append(delta)
         back.append(ptr)
-    last = max(range(k), key=lambda j: delta[j])
-    path = [last]
+    if memo is not None:
+        memo[(_LAST_PATH, id(model))] = (model, list(emissions), list(fixed), deltas, back)
+    last_phase = max(phases, key=lambda j: delta[j])
+    path = [last_phase]
     for ptr in reversed(back):
         path.append(ptr[path[-1]])
     path.reverse()
