@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mlwa_notebook.report import CellReport, Evidence, Finding, PracticeState
+from mlwa_notebook.vocabulary import LensPhase
 
 #: How many ranked practices a cell's report names (the rest follow in lens order).
 TOP = 12
@@ -60,6 +61,20 @@ ACTIVITY_TERMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
+@dataclass(slots=True)
+class CellReading:
+    """What the ranking reads of a cell (a ``CellReport`` has it too): made before the report."""
+
+    index: int
+    phase: str
+    lens_phase: LensPhase | None
+    evidence: tuple[str, ...]
+
+
+#: A cell as ``cell_checklists`` reads it.
+Ranked = CellReport | CellReading
+
+
 @dataclass(frozen=True, slots=True)
 class CellChecklist:
     """The checklist a cell shows: its lens phase and that phase's practices, ranked."""
@@ -93,7 +108,7 @@ def _matches(text: str, terms: Iterable[str]) -> int:
     return sum(term in text for term in terms)
 
 
-def _activities(cell: CellReport) -> tuple[int, ...]:
+def _activities(cell: Ranked) -> tuple[int, ...]:
     """Which entries of ``ACTIVITY_TERMS`` the cell's phase evidence shows it doing."""
     return _activities_in(cell.evidence)
 
@@ -130,7 +145,7 @@ def _rank(
     return tuple(s[2] for s in scored)
 
 
-def _nearest_phases(cells: Sequence[CellReport]) -> list[str | None]:
+def _nearest_phases(cells: Sequence[Ranked]) -> list[str | None]:
     """``checklist_phase`` of every cell, in two passes over the notebook."""
     below: list[str | None] = [None] * len(cells)
     last: str | None = None
@@ -148,7 +163,7 @@ def _nearest_phases(cells: Sequence[CellReport]) -> list[str | None]:
 
 
 def cell_checklists(
-    cells: Sequence[CellReport],
+    cells: Sequence[Ranked],
     checklist: Sequence[PracticeState],
     findings: Sequence[Finding],
     evidence: Sequence[Evidence],

@@ -13,7 +13,7 @@ from typing import Any
 
 from mlwa_notebook import __version__
 from mlwa_notebook.cellcode import CodeFacts, analyse_code
-from mlwa_notebook.checklist import cell_checklists
+from mlwa_notebook.checklist import CellReading, cell_checklists
 from mlwa_notebook.config import Config
 from mlwa_notebook.errors import MlwaError, NotebookError
 from mlwa_notebook.evidence import SIGNALS, practice_evidence
@@ -226,22 +226,10 @@ def analyze_notebook(
     counts: dict[int, int] = {}
     for found in findings:
         counts[found.cell_index] = counts.get(found.cell_index, 0) + 1
-    cells = tuple(
-        CellReport(
-            index=c.index,
-            id=c.id,
-            label=cell_label(c.index),
-            cell_type=c.cell_type,
-            phase=label.phase,
-            lens_phase=FINE_TO_LENS_PHASE.get(label.phase),
-            phase_source=label.source,
-            confidence=label.confidence,
-            evidence=label.evidence,
-            execution_count=c.execution_count,
-            finding_count=counts.get(c.index, 0),
-        )
+    readings = [
+        CellReading(c.index, label.phase, FINE_TO_LENS_PHASE.get(label.phase), label.evidence)
         for c, label in zip(nb.cells, labels, strict=True)
-    )
+    ]
     present = lens_phases_present(label.phase for label in labels)
     # What the notebook can show: the practices of the rules that ran, and of evidence signals.
     ran = [r for r in ALL_RULES if config.enabled(r.code, r.name)]
@@ -260,10 +248,24 @@ def analyze_notebook(
     }
     states = checklist_states(lens, present, answers, findings, evidence, checkable, held)
     ideas = {bp.id: f"{bp.description} {bp.notebook_evidence}" for bp in lens.best_practices}
-    ranked = cell_checklists(cells, states, findings, evidence, ideas, cache.ranking_memo())
+    ranked = cell_checklists(readings, states, findings, evidence, ideas, cache.ranking_memo())
     cells = tuple(
-        replace(cell, checklist_phase=phase, checklist=ids)
-        for cell, (phase, ids) in zip(cells, ranked, strict=True)
+        CellReport(
+            index=c.index,
+            id=c.id,
+            label=cell_label(c.index),
+            cell_type=c.cell_type,
+            phase=label.phase,
+            lens_phase=reading.lens_phase,
+            phase_source=label.source,
+            confidence=label.confidence,
+            evidence=label.evidence,
+            execution_count=c.execution_count,
+            finding_count=counts.get(c.index, 0),
+            checklist_phase=phase,
+            checklist=ids,
+        )
+        for c, label, reading, (phase, ids) in zip(nb.cells, labels, readings, ranked, strict=True)
     )
     scores = pillar_scores(states)
     return NotebookReport(
