@@ -316,12 +316,22 @@ class NotebookFeatures:
 
 
 def _heading_features(heads: Sequence[tuple[int, str]], prefix: str, out: Features) -> None:
+    out.update(_heading_items(tuple(heads), prefix))
+
+
+@lru_cache(maxsize=8192)
+def _heading_items(
+    heads: tuple[tuple[int, str], ...], prefix: str
+) -> tuple[tuple[str, float], ...]:
+    # Kept by the headings: every cell under a heading reads the same, at every analysis.
+    out: Features = {}
     text = " ".join(t for _, t in heads)
     for w in text_words(text, HEADING_WORDS):
         out[f"{prefix}:{w}"] = 1.0
     scores, _ = text_scores("heading", heads[-1][1])
     for phase, value in scores.items():
         out[f"{prefix}s:{phase}"] = min(value, SCORE_CAP) / SCORE_CAP
+    return tuple(out.items())
 
 
 _EMPTY_CODE: Mapping[str, float] = {"bias:code": 1.0, "empty": 1.0}
