@@ -201,7 +201,7 @@ def emissions(
         if j is not None:
             tokens[i] = ("fixed", j)
             probs[i] = [1.0 if p == j else 0.0 for p in range(k)]
-    inputs = stacked_inputs(probs, cell_types, shape, model.phases)
+    inputs = stacked_inputs(probs, cell_types, shape, model.phases, store)
     stage2 = model.stage2
     score = _StackedScorer(stage2, model.phases, probs)
     shared = score([0.0] * k, inputs.shared)
