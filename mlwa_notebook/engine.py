@@ -7,9 +7,9 @@ the world (configuration, lens, version control) and gets plain records back.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from mlwa_notebook import __version__
 from mlwa_notebook.cellcode import CodeFacts, analyse_code
@@ -42,6 +42,7 @@ from mlwa_notebook.rules import ALL_RULES
 from mlwa_notebook.rules._secrets import hide_secrets
 from mlwa_notebook.rules.base import (
     CellView,
+    CheckResult,
     DataTracking,
     Hit,
     Neighbours,
@@ -118,6 +119,59 @@ class AnalysisCache:
             self.last_facts.clear()
         self.last_facts[key] = found
         return found
+
+
+#: What a check may read of the context for its answer to be kept while those are the same:
+#: the code units (and what is derived from them alone), the tracking and the imports. A check
+#: that reads the cells (their text, outputs or phases, as ``calls`` hands them out) or the
+#: notebook runs at every analysis.
+_UNIT_READS = frozenset({"units", "notebook_unit", "sites"})
+_KEPT_READS = _UNIT_READS | {"tracking", "imports"}
+
+
+class _Reads:
+    """A check's view of the context that notes which of its parts the check reads."""
+
+    __slots__ = ("_ctx", "read")
+
+    def __init__(self, ctx: NotebookContext) -> None:
+        self._ctx = ctx
+        self.read: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        self.read.add(name)
+        return getattr(self._ctx, name)
+
+
+def _checked(
+    ctx: NotebookContext, key: Hashable, check: Callable[[NotebookContext], CheckResult]
+) -> list[Hit | Proof]:
+    """What ``check`` finds in ``ctx``: the last analysis's answer when the check read only the
+    code units, the tracking or the imports and they are the very same units and equal others
+    (the units are kept while the code cells' places and facts are: a comment, a markdown cell
+    or an output edited), else the check's answer now."""
+    last = ctx.memo.get(key)
+    if last is not None:
+        read, units, tracking, imports, items = last
+        if (
+            (units is None or ctx.units is units)
+            and ("tracking" not in read or ctx.tracking == tracking)
+            and ("imports" not in read or dict(ctx.imports) == imports)
+        ):
+            ctx.kept[key] = last
+            return items  # type: ignore[no-any-return]
+    watched = _Reads(ctx)
+    found = list(check(cast(NotebookContext, watched)))
+    read = frozenset(watched.read)
+    if read <= _KEPT_READS:
+        ctx.kept[key] = (
+            read,
+            ctx.units if read & _UNIT_READS else None,
+            ctx.tracking,
+            dict(ctx.imports),
+            found,
+        )
+    return found
 
 
 def _finding(rule: Rule, hit: Hit, nb: Notebook, config: Config) -> Finding:
@@ -199,7 +253,7 @@ def analyze_notebook(
     for rule in ALL_RULES:
         if not config.enabled(rule.code, rule.name):
             continue
-        for item in rule.check(ctx):
+        for item in _checked(ctx, ("checked", rule.code), rule.check):
             if isinstance(item, Proof):
                 # One claim per practice and cell, however many calls there show it.
                 if (item.best_practice, item.cell_index) in credited:
@@ -216,7 +270,8 @@ def analyze_notebook(
                 findings.append(finding)
             else:
                 suppressed.append(Finding(**{**_fields(finding), "suppressed": why}))
-    for proof in practice_evidence(ctx):
+    for proof in _checked(ctx, ("checked", "signals"), practice_evidence):
+        assert isinstance(proof, Proof)  # signals only ever credit
         if (proof.best_practice, proof.cell_index) in credited:
             continue
         cell = nb.cells[proof.cell_index]

@@ -201,3 +201,28 @@ def test_a_comment_edited_rescores_only_the_cells_that_read_the_cell() -> None:
     assert all(after.parts[i] is before.parts[i] for i in range(3))
     assert after.parts[last_code] is not before.parts[last_code]
     assert warm == to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS))
+
+
+def test_checks_that_read_only_the_code_units_are_kept_while_the_units_and_tracking_hold() -> None:
+    """A rule that read only the code units (and the tracking) gives the last analysis's answer
+    while they hold: after a comment is edited, the very same list; with other tracking, a new
+    answer, equal to a fresh analysis's."""
+    from mlwa_notebook.rules.base import DataTracking
+
+    config, cache = Config(), AnalysisCache()
+    nb = copy.deepcopy(LONG)
+    analyze(nb, config=config, lens=LENS, cache=cache)
+
+    def kept() -> dict[Any, Any]:
+        return {k[1]: v[-1] for k, v in cache.rule_memo.items() if k[:1] == ("checked",)}
+
+    before = kept()
+    assert before, "some rule reads only the code units"
+    code = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+    _edited(nb, code, "comment", 2)
+    analyze(nb, config=config, lens=LENS, cache=cache)
+    after = kept()
+    assert all(after[code_] is found for code_, found in before.items())
+    tracking = DataTracking(root="/repo", tracked=frozenset({"data/train.csv"}))
+    warm = to_dict(analyze(nb, config=config, lens=LENS, cache=cache, tracking=tracking))
+    assert warm == to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS, tracking=tracking))
