@@ -16,11 +16,12 @@ kept here as data; it orders, it never hides a practice.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from mlwa_notebook.report import CellReport, Evidence, Finding, PracticeState
+from mlwa_notebook.vocabulary import LensPhase
 
 #: How many ranked practices a cell's report names (the rest follow in lens order).
 TOP = 12
@@ -60,6 +61,20 @@ ACTIVITY_TERMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 
 
+@dataclass(slots=True)
+class CellReading:
+    """What the ranking reads of a cell (a ``CellReport`` has it too): made before the report."""
+
+    index: int
+    phase: str
+    lens_phase: LensPhase | None
+    evidence: tuple[str, ...]
+
+
+#: A cell as ``cell_checklists`` reads it.
+Ranked = CellReport | CellReading
+
+
 @dataclass(frozen=True, slots=True)
 class CellChecklist:
     """The checklist a cell shows: its lens phase and that phase's practices, ranked."""
@@ -93,7 +108,7 @@ def _matches(text: str, terms: Iterable[str]) -> int:
     return sum(term in text for term in terms)
 
 
-def _activities(cell: CellReport) -> tuple[int, ...]:
+def _activities(cell: Ranked) -> tuple[int, ...]:
     """Which entries of ``ACTIVITY_TERMS`` the cell's phase evidence shows it doing."""
     return _activities_in(cell.evidence)
 
@@ -130,18 +145,37 @@ def _rank(
     return tuple(s[2] for s in scored)
 
 
+def _nearest_phases(cells: Sequence[Ranked]) -> list[str | None]:
+    """``checklist_phase`` of every cell, in two passes over the notebook."""
+    below: list[str | None] = [None] * len(cells)
+    last: str | None = None
+    for i in range(len(cells) - 1, -1, -1):
+        below[i] = last
+        if cells[i].lens_phase:
+            last = cells[i].lens_phase
+    out: list[str | None] = []
+    last = None
+    for cell, after in zip(cells, below, strict=True):
+        if cell.lens_phase:
+            last = cell.lens_phase
+        out.append(last or after)
+    return out
+
+
 def cell_checklists(
-    cells: Sequence[CellReport],
+    cells: Sequence[Ranked],
     checklist: Sequence[PracticeState],
     findings: Sequence[Finding],
     evidence: Sequence[Evidence],
     evidence_ideas: Mapping[str, str],
+    memo: MutableMapping[Hashable, tuple[str, ...]] | None = None,
 ) -> list[tuple[str | None, tuple[str, ...]]]:
     """Per cell: the lens phase its checklist shows and the ids of its top ranked practices.
 
     A cell without a lens phase borrows the phase (not the ranking: nothing in a setup cell
     points at a practice) of the nearest cell that has one. Cells that do the same kind of
-    thing share one ranking, so a long notebook costs a few rankings, not one a cell.
+    thing share one ranking, so a long notebook costs a few rankings, not one a cell; ``memo``
+    (the caller's) keeps them between analyses, under the practices' texts they read.
     """
     by_phase: dict[str, list[PracticeState]] = {}
     for state in checklist:
@@ -155,21 +189,35 @@ def cell_checklists(
     shown: dict[int, set[str]] = {}
     for e in evidence:
         shown.setdefault(e.cell_index, set()).add(e.best_practice)
-    memo: dict[tuple[object, ...], tuple[str, ...]] = {}
+    local: dict[tuple[object, ...], tuple[str, ...]] = {}
+    # What a ranking reads of the checklist: its phase's practices, in order, and their texts.
+    read: dict[str, tuple[tuple[str, str], ...]] = {}
+    nearest: list[str | None] | None = None
     result: list[tuple[str | None, tuple[str, ...]]] = []
     for cell in cells:
         if cell.lens_phase is None:
-            result.append((checklist_phase(cells, cell.index), ()))
+            if nearest is None:
+                nearest = _nearest_phases(cells)
+            result.append((nearest[cell.index], ()))
             continue
         acts = _activities(cell)
         its_cited = frozenset(cited.get(cell.index, ()))
         its_shown = frozenset(shown.get(cell.index, ()))
         key = (cell.lens_phase, cell.phase, acts, its_cited, its_shown)
-        ids = memo.get(key)
+        ids = local.get(key)
         if ids is None:
             states = by_phase.get(cell.lens_phase, [])
-            ranked = _rank(states, texts, cell.phase, acts, its_cited, its_shown)
-            ids = memo[key] = tuple(s.id for s in ranked[:TOP])
+            seen = read.get(cell.lens_phase)
+            if seen is None:
+                seen = read[cell.lens_phase] = tuple((s.id, texts[s.id]) for s in states)
+            kept = (*key, seen)
+            ids = memo.get(kept) if memo is not None else None
+            if ids is None:
+                ranked = _rank(states, texts, cell.phase, acts, its_cited, its_shown)
+                ids = tuple(s.id for s in ranked[:TOP])
+                if memo is not None:
+                    memo[kept] = ids
+            local[key] = ids
         result.append((cell.lens_phase, ids))
     return result
 

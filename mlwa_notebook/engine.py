@@ -7,13 +7,13 @@ the world (configuration, lens, version control) and gets plain records back.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from mlwa_notebook import __version__
 from mlwa_notebook.cellcode import CodeFacts, analyse_code
-from mlwa_notebook.checklist import cell_checklists
+from mlwa_notebook.checklist import CellReading, cell_checklists
 from mlwa_notebook.config import Config
 from mlwa_notebook.errors import MlwaError, NotebookError
 from mlwa_notebook.evidence import SIGNALS, practice_evidence
@@ -42,6 +42,7 @@ from mlwa_notebook.rules import ALL_RULES
 from mlwa_notebook.rules._secrets import hide_secrets
 from mlwa_notebook.rules.base import (
     CellView,
+    CheckResult,
     DataTracking,
     Hit,
     Neighbours,
@@ -75,7 +76,15 @@ class AnalysisCache:
     rule_memo: dict[Hashable, Any] = field(default_factory=dict)
     #: The facts each cell had last, by notebook and cell id: see ``cell_facts``.
     last_facts: dict[tuple[str, str], CodeFacts] = field(default_factory=dict)
+    #: Checklist rankings, by what each read (``checklist.cell_checklists``).
+    rankings: dict[Hashable, tuple[str, ...]] = field(default_factory=dict)
     limit: int = 50_000
+
+    def ranking_memo(self) -> dict[Hashable, tuple[str, ...]]:
+        """The checklist rankings' memo, emptied when it holds more than ``limit``."""
+        if len(self.rankings) >= self.limit:
+            self.rankings.clear()
+        return self.rankings
 
     def phase_memo(self) -> dict[Hashable, Any]:
         """The phase model's memo, emptied when it holds more than a few entries a cell kept
@@ -110,6 +119,59 @@ class AnalysisCache:
             self.last_facts.clear()
         self.last_facts[key] = found
         return found
+
+
+#: What a check may read of the context for its answer to be kept while those are the same:
+#: the code units (and what is derived from them alone), the tracking and the imports. A check
+#: that reads the cells (their text, outputs or phases, as ``calls`` hands them out) or the
+#: notebook runs at every analysis.
+_UNIT_READS = frozenset({"units", "notebook_unit", "sites"})
+_KEPT_READS = _UNIT_READS | {"tracking", "imports"}
+
+
+class _Reads:
+    """A check's view of the context that notes which of its parts the check reads."""
+
+    __slots__ = ("_ctx", "read")
+
+    def __init__(self, ctx: NotebookContext) -> None:
+        self._ctx = ctx
+        self.read: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        self.read.add(name)
+        return getattr(self._ctx, name)
+
+
+def _checked(
+    ctx: NotebookContext, key: Hashable, check: Callable[[NotebookContext], CheckResult]
+) -> list[Hit | Proof]:
+    """What ``check`` finds in ``ctx``: the last analysis's answer when the check read only the
+    code units, the tracking or the imports and they are the very same units and equal others
+    (the units are kept while the code cells' places and facts are: a comment, a markdown cell
+    or an output edited), else the check's answer now."""
+    last = ctx.memo.get(key)
+    if last is not None:
+        read, units, tracking, imports, items = last
+        if (
+            (units is None or ctx.units is units)
+            and ("tracking" not in read or ctx.tracking == tracking)
+            and ("imports" not in read or dict(ctx.imports) == imports)
+        ):
+            ctx.kept[key] = last
+            return items  # type: ignore[no-any-return]
+    watched = _Reads(ctx)
+    found = list(check(cast(NotebookContext, watched)))
+    read = frozenset(watched.read)
+    if read <= _KEPT_READS:
+        ctx.kept[key] = (
+            read,
+            ctx.units if read & _UNIT_READS else None,
+            ctx.tracking,
+            dict(ctx.imports),
+            found,
+        )
+    return found
 
 
 def _finding(rule: Rule, hit: Hit, nb: Notebook, config: Config) -> Finding:
@@ -191,7 +253,7 @@ def analyze_notebook(
     for rule in ALL_RULES:
         if not config.enabled(rule.code, rule.name):
             continue
-        for item in rule.check(ctx):
+        for item in _checked(ctx, ("checked", rule.code), rule.check):
             if isinstance(item, Proof):
                 # One claim per practice and cell, however many calls there show it.
                 if (item.best_practice, item.cell_index) in credited:
@@ -208,7 +270,8 @@ def analyze_notebook(
                 findings.append(finding)
             else:
                 suppressed.append(Finding(**{**_fields(finding), "suppressed": why}))
-    for proof in practice_evidence(ctx):
+    for proof in _checked(ctx, ("checked", "signals"), practice_evidence):
+        assert isinstance(proof, Proof)  # signals only ever credit
         if (proof.best_practice, proof.cell_index) in credited:
             continue
         cell = nb.cells[proof.cell_index]
@@ -218,22 +281,10 @@ def analyze_notebook(
     counts: dict[int, int] = {}
     for found in findings:
         counts[found.cell_index] = counts.get(found.cell_index, 0) + 1
-    cells = tuple(
-        CellReport(
-            index=c.index,
-            id=c.id,
-            label=cell_label(c.index),
-            cell_type=c.cell_type,
-            phase=label.phase,
-            lens_phase=FINE_TO_LENS_PHASE.get(label.phase),
-            phase_source=label.source,
-            confidence=label.confidence,
-            evidence=label.evidence,
-            execution_count=c.execution_count,
-            finding_count=counts.get(c.index, 0),
-        )
+    readings = [
+        CellReading(c.index, label.phase, FINE_TO_LENS_PHASE.get(label.phase), label.evidence)
         for c, label in zip(nb.cells, labels, strict=True)
-    )
+    ]
     present = lens_phases_present(label.phase for label in labels)
     # What the notebook can show: the practices of the rules that ran, and of evidence signals.
     ran = [r for r in ALL_RULES if config.enabled(r.code, r.name)]
@@ -252,10 +303,24 @@ def analyze_notebook(
     }
     states = checklist_states(lens, present, answers, findings, evidence, checkable, held)
     ideas = {bp.id: f"{bp.description} {bp.notebook_evidence}" for bp in lens.best_practices}
-    ranked = cell_checklists(cells, states, findings, evidence, ideas)
+    ranked = cell_checklists(readings, states, findings, evidence, ideas, cache.ranking_memo())
     cells = tuple(
-        replace(cell, checklist_phase=phase, checklist=ids)
-        for cell, (phase, ids) in zip(cells, ranked, strict=True)
+        CellReport(
+            index=c.index,
+            id=c.id,
+            label=cell_label(c.index),
+            cell_type=c.cell_type,
+            phase=label.phase,
+            lens_phase=reading.lens_phase,
+            phase_source=label.source,
+            confidence=label.confidence,
+            evidence=label.evidence,
+            execution_count=c.execution_count,
+            finding_count=counts.get(c.index, 0),
+            checklist_phase=phase,
+            checklist=ids,
+        )
+        for c, label, reading, (phase, ids) in zip(nb.cells, labels, readings, ranked, strict=True)
     )
     scores = pillar_scores(states)
     return NotebookReport(

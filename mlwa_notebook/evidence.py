@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from mlwa_notebook.dataflow_names import name_pieces
 from mlwa_notebook.rules._flow import Site, Unit
@@ -369,6 +369,8 @@ def _by_keyword() -> dict[str, tuple[PracticeSignal, ...]]:
 
 
 _WORDED = tuple(s for s in SIGNALS if s.words)
+#: Keywords some signal counts only when they give a share of the traffic.
+_SHARE_KEYWORDS = frozenset(k for s in SIGNALS for k in s.share_keywords)
 
 
 def _is_model(unit: Unit, name: str) -> bool:
@@ -427,24 +429,31 @@ def _a_share(text: str) -> bool:
         return False
 
 
+@lru_cache(maxsize=16384)
+def _candidates(attr: str, keywords: tuple[tuple[str, bool], ...]) -> tuple[PracticeSignal, ...]:
+    """The signals a call may show, in order, by its callee's name and the keywords it sets,
+    each with whether its value is a share of the traffic (kept by them: the same calls come
+    back at every analysis)."""
+    found = list(_by_call().get(attr, ()))
+    for key, share in keywords:
+        found.extend(s for s in _by_keyword().get(key, ()) if key not in s.share_keywords or share)
+    # Whole words of the callee's name (``plot_drift``, not the ``psi`` in ``epsilon``).
+    words = "_" + "_".join(name_pieces(attr)) + "_"
+    found.extend(s for s in _WORDED if any(f"_{w}_" in words for w in s.words))
+    return tuple(found)
+
+
 def practice_evidence(ctx: NotebookContext) -> Iterator[Proof]:
     """Evidence of best practices seen in the notebook's calls, once per practice and cell."""
     seen: set[tuple[str, int]] = set()
-    by_call, by_keyword = _by_call(), _by_keyword()
     for unit, site in ctx.sites():
         call = site.call
-        found = list(by_call.get(call.attr, ()))
-        for key, value in call.kwargs.items():
-            if value.text not in _FALSY:
-                found.extend(
-                    s
-                    for s in by_keyword.get(key, ())
-                    if key not in s.share_keywords or _a_share(value.text)
-                )
-        # Whole words of the callee's name (``plot_drift``, not the ``psi`` in ``epsilon``).
-        words = "_" + "_".join(name_pieces(call.attr)) + "_"
-        found.extend(s for s in _WORDED if any(f"_{w}_" in words for w in s.words))
-        for signal in found:
+        keywords = tuple(
+            (k, k in _SHARE_KEYWORDS and _a_share(v.text))
+            for k, v in call.kwargs.items()
+            if v.text not in _FALSY
+        )
+        for signal in _candidates(call.attr, keywords):
             mark = (signal.practice, site.cell)
             if mark in seen or not _holds(signal, unit, site):
                 continue

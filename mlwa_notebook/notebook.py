@@ -138,6 +138,15 @@ def _unicode(text: str) -> bool:
     return True
 
 
+def _ascii_lines(value: list[Any] | dict[Any, Any]) -> bool:
+    """Whether a list holds only ASCII strings (a source's or an output's lines, most of a
+    notebook), or a dict only ASCII keys, found at C speed: nothing there to refuse or walk."""
+    try:
+        return all(map(str.isascii, value))
+    except TypeError:  # not only strings
+        return False
+
+
 def check_json(raw: Any, path: str) -> None:
     """Refuse JSON no notebook has: nested deeper than ``MAX_DEPTH``, or text that is not
     Unicode (lone surrogates, which JSON escapes allow but no file can hold).
@@ -166,6 +175,14 @@ def check_json(raw: Any, path: str) -> None:
                 path, f"the JSON is nested more than {MAX_DEPTH} levels deep; no notebook is"
             )
         if isinstance(value, dict):
+            if depth > 1 and _ascii_lines(value):  # ASCII keys (most): only the values to read
+                for item in value.values():
+                    if isinstance(item, str):
+                        if not item.isascii() and not _unicode(item):
+                            raise bad_text(cell)
+                    elif isinstance(item, dict | list):
+                        stack.append((item, depth + 1, cell))
+                continue
             for key, item in value.items():
                 if isinstance(key, str) and not key.isascii() and not _unicode(key):
                     raise bad_text(cell)
@@ -179,6 +196,8 @@ def check_json(raw: Any, path: str) -> None:
                 elif isinstance(item, dict | list):
                     stack.append((item, depth + 1, cell))
         elif isinstance(value, list):
+            if _ascii_lines(value):
+                continue
             for item in value:
                 if isinstance(item, str):
                     if not item.isascii() and not _unicode(item):

@@ -28,7 +28,6 @@ from mlwa_notebook.phases.learned import (
     describe,
     emissions,
     lifts,
-    merged_contributions,
     shipped_model,
 )
 from mlwa_notebook.phases.signals import OT
@@ -100,38 +99,40 @@ def _evidence(
     return tuple(dict.fromkeys(reasons))[:EVIDENCE_MAX]
 
 
-def _top(
+def _mine(
     model: PhaseModel,
     reading: Reading,
     nf: NotebookFeatures,
-    memo: MutableMapping[Hashable, Any] | None,
     i: int,
     j: int,
     own_in_stage2: bool,
+    shared: Mapping[str, float],
 ) -> list[tuple[float, str]]:
-    """The features that raised phase ``j`` most for cell ``i``, over all its parts.
+    """The best few features but the shared ones that raised phase ``j`` for cell ``i``, as
+    ``(-lift, name)``, most first; a name the shared part has is the shared part's."""
+    second = reading.features(i)
+    feats = {**nf.own_part[i], **nf.context[i], **second} if own_in_stage2 else second
+    # Enough of the head that the best few stay right when shared names override some.
+    head = lifts(model, feats, j)[: EVIDENCE_ITEMS + len(shared)]
+    return [item for item in head if item[1] not in shared][:EVIDENCE_ITEMS]
 
-    The notebook-wide part changes with every edit anywhere; the cell's other features only
-    when the cell's reading does. Their best few are kept under the cell's signature (enough
-    that the top stays right when shared names override some), and merged with the shared part.
-    """
-    shared = reading.shared()
-    keep = EVIDENCE_ITEMS + len(shared)
-    key = ("top", reading.signatures[i], j, keep)
-    head: list[tuple[float, str]] | None = memo.get(key) if memo is not None else None
-    if head is None:
-        second = reading.features(i)
-        feats = {**nf.own_part[i], **nf.context[i], **second} if own_in_stage2 else second
-        head = [(-neg, name) for neg, name in lifts(model, feats, j)[:keep]]
-        if memo is not None:
-            memo[key] = head
-    cell_part = {name: 0.0 for _, name in head}
-    return merged_contributions(
-        [
-            (cell_part, [(-lift, name) for lift, name in head]),
-            (shared, reading.shared_lifts(model, j)),
-        ]
-    )
+
+def _alone(mine: Sequence[tuple[float, str]], theirs: Sequence[tuple[float, str]]) -> bool:
+    """Whether the shared part has no say in a cell's best few: they all come before the shared
+    part's best, so the cell's label holds however the notebook-wide reading moves."""
+    return len(mine) == EVIDENCE_ITEMS and (not theirs or mine[-1] < theirs[0])
+
+
+def _merged_top(
+    mine: Sequence[tuple[float, str]], theirs: Sequence[tuple[float, str]]
+) -> list[tuple[float, str]]:
+    """``merged_contributions`` of a cell's best few (``_mine``) and the shared part's best few
+    (``theirs``), both sorted as ``lifts`` sorts: the best few of the two lists in order."""
+    if _alone(mine, theirs):
+        return [(-neg, name) for neg, name in mine]
+    # Merged as ``heapq.merge`` merges the parts: by lift, then name, then part.
+    tagged = sorted([(item, 0) for item in mine] + [(item, 1) for item in theirs])
+    return [(-neg, name) for (neg, name), _ in tagged[:EVIDENCE_ITEMS]]
 
 
 def classify(
@@ -163,10 +164,16 @@ def classify(
         model, nf.own_part, nf.context, types, nf.outline, fixed, nf.keys, memo
     )
     own_in_stage2 = bool(model.params.get("stage2_own", True))
-    path = decode(model, scores, fixed)
+    path = decode(model, scores, fixed, memo)
+    store: MutableMapping[Hashable, Any] = memo if memo is not None else {}
+    shared = reading.shared()
+    # The shared names stand in the keys of every cell as one object, hashed by identity.
+    shared_names = store.setdefault(("shared names", tuple(shared)), object())
+    shared_tops: dict[int, tuple[tuple[float, str], ...]] = {}
+    as_phase = [Phase(p) for p in model.phases]
     labels: list[PhaseLabel] = []
     for i, j in enumerate(path):
-        phase = Phase(model.phases[j])
+        phase = as_phase[j]
         chosen = explicit[i]
         if chosen is not None and fixed[i] is not None:
             labels.append(
@@ -190,15 +197,41 @@ def classify(
             if "empty" in own_f or "md-empty" in own_f or "empty" in ctx_f or "md-empty" in ctx_f:
                 labels.append(PhaseLabel(OT, PhaseSource.DEFAULT, 1.0, ("no code or text",)))
                 continue
-        top = _top(model, reading, nf, memo, i, j, own_in_stage2)
         conf = round(min(1.0, max(0.0, math.exp(scores[i][j]))), 3)
-        reasons = _evidence(nf.own[i], nf.flow[i], phase, top)
-        heads = nf.outline.heads[i]
-        if heads:
-            reasons = (f"heading “{heads[-1][1][:60]}”", *reasons)
-        if scores[i][j] < max(scores[i]) and i > 0:
-            reasons = (*reasons, f"fits the cells around it (after {labels[-1].phase})")
-        labels.append(
-            PhaseLabel(phase, _source(cell, top, bool(nf.outline.heads[i])), conf, reasons)
+        after = labels[-1].phase if i > 0 and scores[i][j] < max(scores[i]) else None
+        sig = reading.signatures[i]
+        flow = nf.flow[i]
+        # A label is kept under all it is made of: the cell's reading and what it read, the
+        # phase, what of the shared part its evidence read, its confidence and its neighbour.
+        mine_key = ("mine", sig, j, shared_names)
+        mine = store.get(mine_key)
+        if mine is None:
+            mine = store[mine_key] = _mine(model, reading, nf, i, j, own_in_stage2, shared)
+        theirs = shared_tops.get(j)
+        if theirs is None:
+            theirs = shared_tops[j] = tuple(reading.shared_lifts(model, j)[:EVIDENCE_ITEMS])
+        alone = _alone(mine, theirs)
+        key = (
+            "label",
+            sig,
+            j,
+            shared_names,
+            None if alone else theirs,
+            conf,
+            after,
+            tuple(flow.items()) if flow else (),
         )
+        found = store.get(key)
+        if found is None:
+            top = _merged_top(mine, theirs)
+            reasons = _evidence(nf.own[i], flow, phase, top)
+            heads = nf.outline.heads[i]
+            if heads:
+                reasons = (f"heading “{heads[-1][1][:60]}”", *reasons)
+            if after is not None:
+                reasons = (*reasons, f"fits the cells around it (after {after})")
+            found = store[key] = PhaseLabel(
+                phase, _source(cell, top, bool(nf.outline.heads[i])), conf, reasons
+            )
+        labels.append(found)
     return labels

@@ -316,12 +316,22 @@ class NotebookFeatures:
 
 
 def _heading_features(heads: Sequence[tuple[int, str]], prefix: str, out: Features) -> None:
+    out.update(_heading_items(tuple(heads), prefix))
+
+
+@lru_cache(maxsize=8192)
+def _heading_items(
+    heads: tuple[tuple[int, str], ...], prefix: str
+) -> tuple[tuple[str, float], ...]:
+    # Kept by the headings: every cell under a heading reads the same, at every analysis.
+    out: Features = {}
     text = " ".join(t for _, t in heads)
     for w in text_words(text, HEADING_WORDS):
         out[f"{prefix}:{w}"] = 1.0
     scores, _ = text_scores("heading", heads[-1][1])
     for phase, value in scores.items():
         out[f"{prefix}s:{phase}"] = min(value, SCORE_CAP) / SCORE_CAP
+    return tuple(out.items())
 
 
 _EMPTY_CODE: Mapping[str, float] = {"bias:code": 1.0, "empty": 1.0}
@@ -522,6 +532,7 @@ def stacked_inputs(
     cell_types: Sequence[str],
     shape: Outline,
     phases: Sequence[str],
+    memo: MutableMapping[Hashable, Any] | None = None,
 ) -> StackedInputs:
     """What the first reading says about each cell's surroundings, as the cells it reads.
 
@@ -533,6 +544,19 @@ def stacked_inputs(
     """
     n = len(probs)
     k = len(phases)
+    sure: list[str | None] = [None] * n
+    for i, row in enumerate(probs):
+        top = max(range(k), key=row.__getitem__)
+        if row[top] >= SURE:
+            # A sharp first reading: the second stage can learn to trust it over the context.
+            sure[i] = f"xc:{phases[top]}"
+    # The inputs read the probabilities only through ``sure``: with ``memo``, the last call's
+    # inputs serve while the cells' types, the outline and the sure readings are the same.
+    key = (tuple(cell_types), shape, tuple(sure), tuple(phases))
+    last = memo.get(_LAST_INPUTS) if memo is not None else None
+    if last is not None and last[0] == key:
+        found: StackedInputs = last[1]
+        return found
     prev_code: list[int | None] = [None] * n
     next_code: list[int | None] = [None] * n
     last = None
@@ -558,12 +582,10 @@ def stacked_inputs(
 
     out: list[tuple[StackedInput, ...]] = []
     for i in range(n):
-        row = probs[i]
         f: list[StackedInput] = [("x1", (i,), -1)]
-        top = max(range(k), key=row.__getitem__)
-        if row[top] >= SURE:
-            # A sharp first reading: the second stage can learn to trust it over the context.
-            f.append((f"xc:{phases[top]}", (), FLAG))
+        flag = sure[i]
+        if flag is not None:
+            f.append((flag, (), FLAG))
         if i > 0:
             f.append(("xp", (i - 1,), -1))
         if i + 1 < n:
@@ -586,7 +608,14 @@ def stacked_inputs(
             section = tuple(j for j in shape.section[i] if cell_types[j] == "code")
             f.append(("xsc", section, -1))
         out.append(tuple(f))
-    return StackedInputs((("xd", code, -1),), tuple(out))
+    found = StackedInputs((("xd", code, -1),), tuple(out))
+    if memo is not None:
+        memo[_LAST_INPUTS] = (key, found)
+    return found
+
+
+#: Where ``stacked_inputs`` keeps its last answer and what it was made from.
+_LAST_INPUTS = ("stacked inputs", "last")
 
 
 #: Code cells from which the whole notebook's reading (``xd``) counts in full. In a notebook of

@@ -161,7 +161,8 @@ def emissions(
     if memo is None or keys is None:  # nothing kept: a memo for this call alone
         memo, keys = {}, [("cell", i) for i in range(n)]
     store, names = memo, keys
-    ctx_keys = [tuple(c.items()) for c in context]
+    # Names and values apart: two tuples a cell, not one per feature (what the collector walks).
+    ctx_keys = [(tuple(c), tuple(c.values())) for c in context]
 
     def own(stage: Linear, tag: str, i: int) -> list[float]:
         key = (tag, mid, names[i])
@@ -200,7 +201,7 @@ def emissions(
         if j is not None:
             tokens[i] = ("fixed", j)
             probs[i] = [1.0 if p == j else 0.0 for p in range(k)]
-    inputs = stacked_inputs(probs, cell_types, shape, model.phases)
+    inputs = stacked_inputs(probs, cell_types, shape, model.phases, store)
     stage2 = model.stage2
     score = _StackedScorer(stage2, model.phases, probs)
     shared = score([0.0] * k, inputs.shared)
@@ -219,12 +220,8 @@ def emissions(
         at = bisect_left(cells, skip) if skip >= 0 else -1
         return (prefix, found[1], at if 0 <= at < len(cells) and cells[at] == skip else -1)
 
-    signatures: list[Hashable] = []
-    out = []
-    for i in range(n):
-        sig = ("s2", mid, own_in, readings[i], tuple(map(signature, inputs.cells[i])))
-        signatures.append(sig)
-        part = store.get(sig)
+    def part_of(i: int, sig: Hashable) -> list[float]:
+        part: list[float] | None = store.get(sig)
         if part is None:
             if own_in:
                 part = score(around(stage2, "c2", i), inputs.cells[i])
@@ -232,13 +229,55 @@ def emissions(
                 bias = ("bias:" + cell_types[i], (), FLAG)
                 part = score(list(stage2.intercept), (*inputs.cells[i], bias))
             store[sig] = part
+        return part
+
+    def emission(i: int, part: list[float]) -> list[float]:
         c = list(map(add, part, shared))
-        out.append(log_softmax(list(map(add, own(stage2, "s2", i), c)) if own_in else c))
+        return log_softmax(list(map(add, own(stage2, "s2", i), c))) if own_in else c
+
+    last: _Last | None = store.get((_LAST, mid))
+    if last is not None and last.fits(n, own_in, inputs.shared):
+        # Only the cells whose second-stage inputs, own reading or read cells changed since the
+        # last call are scored again; the others' parts are the last call's.
+        signatures, parts = list(last.signatures), list(last.parts)
+        moved = [c for c, (a, b) in enumerate(zip(tokens, last.tokens, strict=True)) if a != b]
+        dirty = {c for c, (a, b) in enumerate(zip(readings, last.readings, strict=True)) if a != b}
+        rewired = [
+            c for c, (a, b) in enumerate(zip(inputs.cells, last.cells, strict=True)) if a != b
+        ]
+        rev = last.rev_updated(rewired, inputs.cells)
+        dirty.update(moved, rewired)
+        for c in moved:
+            dirty.update(rev.get(c, ()))
+        for i in dirty:
+            sig = signatures[i] = _Group(
+                ("s2", mid, own_in, readings[i], tuple(map(signature, inputs.cells[i])))
+            )
+            parts[i] = part_of(i, sig)
+        if shared == last.shared:
+            out = list(last.out)
+            for i in dirty:
+                out[i] = emission(i, parts[i])
+        else:
+            out = [emission(i, part) for i, part in enumerate(parts)]
+    else:
+        signatures, parts, out = [], [], []
+        for i in range(n):
+            sig = _Group(("s2", mid, own_in, readings[i], tuple(map(signature, inputs.cells[i]))))
+            signatures.append(sig)
+            part = part_of(i, sig)
+            parts.append(part)
+            out.append(emission(i, part))
+        rev = _Last.references(inputs.cells)
+    store[(_LAST, mid)] = _Last(
+        own_in, tokens, readings, inputs.cells, inputs.shared, rev, signatures, parts, shared, out
+    )
     return out, Reading(model.phases, probs, inputs, signatures, store)
 
 
 class _Group:
-    """The first-stage tokens of a group of cells (a block's code), hashed once per run."""
+    """The first-stage tokens of a group of cells (a block's code), or a cell's signature: a
+    tuple hashed once per run, however many memo keys hold it."""
 
     __slots__ = ("hash", "tokens")
 
@@ -251,6 +290,87 @@ class _Group:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Group) and other.hash == self.hash and other.tokens == self.tokens
+
+
+#: Where ``emissions`` keeps what its last call scored, to score only what changed next time.
+_LAST = ("emissions", "last")
+
+
+class _Last:
+    """What the last call of ``emissions`` read and scored, per cell, and which cells read which
+    (``rev``: a cell's index to the cells whose second-stage inputs read it)."""
+
+    __slots__ = (
+        "cells",
+        "out",
+        "own_in",
+        "parts",
+        "readings",
+        "rev",
+        "shared",
+        "shared_inputs",
+        "signatures",
+        "tokens",
+    )
+
+    def __init__(
+        self,
+        own_in: bool,
+        tokens: Sequence[Hashable],
+        readings: Sequence[Hashable],
+        cells: Sequence[Sequence[StackedInput]],
+        shared_inputs: Sequence[StackedInput],
+        rev: dict[int, set[int]],
+        signatures: Sequence[Hashable],
+        parts: Sequence[list[float]],
+        shared: list[float],
+        out: Sequence[list[float]],
+    ) -> None:
+        self.own_in = own_in
+        self.tokens = tokens
+        self.readings = readings
+        self.cells = cells
+        self.shared_inputs = shared_inputs
+        self.rev = rev
+        self.signatures = signatures
+        self.parts = parts
+        self.shared = shared
+        self.out = out
+
+    def fits(self, n: int, own_in: bool, shared_inputs: Sequence[StackedInput]) -> bool:
+        """Whether this call's cells can be compared with the last's one by one."""
+        return (
+            len(self.cells) == n and self.own_in == own_in and self.shared_inputs == shared_inputs
+        )
+
+    @staticmethod
+    def references(cells: Sequence[Sequence[StackedInput]]) -> dict[int, set[int]]:
+        """Per cell, the cells whose inputs read it."""
+        rev: dict[int, set[int]] = {}
+        for i, items in enumerate(cells):
+            for _, read, skip in items:
+                if skip != FLAG:
+                    for c in read:
+                        rev.setdefault(c, set()).add(i)
+        return rev
+
+    def rev_updated(
+        self, rewired: Sequence[int], cells: Sequence[Sequence[StackedInput]]
+    ) -> dict[int, set[int]]:
+        """``rev`` for ``cells``, whose inputs differ from the last call's at ``rewired`` only."""
+        if not rewired:
+            return self.rev
+        rev = {c: set(readers) for c, readers in self.rev.items()}
+        for i in rewired:
+            for _, read, skip in self.cells[i]:
+                if skip != FLAG:
+                    for c in read:
+                        rev[c].discard(i)
+            for _, read, skip in cells[i]:
+                if skip != FLAG:
+                    for c in read:
+                        rev.setdefault(c, set()).add(i)
+        return rev
 
 
 class Reading:
@@ -352,12 +472,21 @@ def log_softmax(scores: Sequence[float]) -> list[float]:
     return list(map(sub, scores, repeat(total)))
 
 
+#: Where ``decode`` keeps its last call's forward pass.
+_LAST_PATH = ("decode", "last")
+
+
 def decode(
     model: PhaseModel,
     emissions: Sequence[Sequence[float]],
     fixed: Sequence[int | None],
+    memo: MutableMapping[Hashable, Any] | None = None,
 ) -> list[int]:
-    """The most likely phase sequence (Viterbi); ``fixed[i]`` forces cell ``i``'s phase."""
+    """The most likely phase sequence (Viterbi); ``fixed[i]`` forces cell ``i``'s phase.
+
+    With ``memo``, the forward pass of the cells before the first whose emission (the very
+    same row) or fixed phase changed since the last call is the last call's.
+    """
     n = len(emissions)
     if n == 0:
         return []
@@ -365,6 +494,10 @@ def decode(
     lam = model.transition_weight
     trans = [[lam * t for t in row] for row in model.transitions]
     neg = -1e9
+    # A phase whose score is this far below the best one cannot lead to any phase: the columns
+    # of ``trans`` span less than that (the margin keeps rounding out of the question).
+    reach = max(max(col) - min(col) for col in zip(*trans, strict=True)) + 1.0
+    phases = range(k)
 
     def emit(i: int) -> list[float]:
         e = list(emissions[i])
@@ -373,25 +506,43 @@ def decode(
             e = [v if j == f else neg for j, v in enumerate(e)]
         return e
 
-    first = emit(0)
-    delta = [lam * model.start[j] + first[j] for j in range(k)]
-    back: list[list[int]] = []
-    for i in range(1, n):
+    last = memo.get((_LAST_PATH, id(model))) if memo is not None else None
+    start = 0
+    if last is not None and last[0] is model:
+        rows, fixes, deltas, back = last[1], last[2], last[3], last[4]
+        same = min(n, len(rows))
+        while start < same and emissions[start] is rows[start] and fixed[start] == fixes[start]:
+            start += 1
+        deltas, back = deltas[:start], back[: max(start - 1, 0)]
+    else:
+        deltas, back = [], []
+    if start == 0:
+        first = emit(0)
+        deltas = [[lam * model.start[j] + first[j] for j in phases]]
+        start = 1
+    delta = deltas[-1]
+    for i in range(start, n):
         e = emit(i)
         new = [0.0] * k
         ptr = [0] * k
-        for j in range(k):
+        floor = max(delta) - reach
+        # ``not <`` keeps every phase when a score is NaN, as the full loop would see them.
+        near = [p for p in phases if not delta[p] < floor]
+        for j in phases:
             best_s, best_p = neg * 10, 0
-            for p in range(k):
+            for p in near:
                 s = delta[p] + trans[p][j]
                 if s > best_s:
                     best_s, best_p = s, p
             new[j] = best_s + e[j]
             ptr[j] = best_p
         delta = new
+        deltas.append(delta)
         back.append(ptr)
-    last = max(range(k), key=lambda j: delta[j])
-    path = [last]
+    if memo is not None:
+        memo[(_LAST_PATH, id(model))] = (model, list(emissions), list(fixed), deltas, back)
+    last_phase = max(phases, key=lambda j: delta[j])
+    path = [last_phase]
     for ptr in reversed(back):
         path.append(ptr[path[-1]])
     path.reverse()

@@ -124,3 +124,105 @@ def test_an_edit_that_leaves_the_code_facts_keeps_the_units_and_the_report_is_fr
         warm = to_dict(analyze(nb, config=config, lens=LENS, cache=cache))
         assert (units() is before) == kept, (how, index)
         assert warm == to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS))
+
+
+#: Two example notebooks as one: long enough that most cells read nothing an edit touches.
+LONG: dict[str, Any] = {
+    **BASE,
+    "cells": [
+        {**c, "id": f"long-{i}"}
+        for i, c in enumerate(
+            BASE["cells"]
+            + json.loads((EXAMPLES / "01-well-architected-classifier.ipynb").read_text("utf-8"))[
+                "cells"
+            ]
+        )
+    ],
+}
+#: Edits that keep every cell in its place (the phase model then scores again only the cells
+#: that read an edited one), a heading made or removed among them (the outline changes).
+in_place = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=len(LONG["cells"]) - 1),
+        st.sampled_from(
+            ["swap", "append", "comment", "empty", "broken", "markdown", "phase", "heading"]
+        ),
+        st.integers(min_value=0, max_value=len(OTHER_SOURCES) - 1),
+    ),
+    min_size=1,
+    max_size=10,
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(in_place)
+def test_edits_in_place_reanalysed_warm_equal_a_fresh_analysis(
+    steps: list[tuple[int, str, int]],
+) -> None:
+    config = Config()
+    cache = AnalysisCache()
+    nb = copy.deepcopy(LONG)
+    analyze(nb, config=config, lens=LENS, cache=cache)
+    for index, how, pick in steps:
+        if how == "heading":
+            cell = nb["cells"][index]
+            cell.pop("outputs", None)
+            cell.pop("execution_count", None)
+            cell["cell_type"] = "markdown"
+            cell["source"] = f"## Step {pick}: train and evaluate" if pick % 2 else "plain words"
+        else:
+            _edited(nb, index, how, pick)
+        warm = to_dict(analyze(nb, config=config, lens=LENS, cache=cache))
+        fresh = to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS))
+        assert warm == fresh
+
+
+def test_a_comment_edited_rescores_only_the_cells_that_read_the_cell() -> None:
+    """The phase model's second stage keeps the parts of the cells that read nothing the edit
+    changed: after a comment is added to the last code cell, the first cells' are the last
+    analysis's own objects."""
+    config, cache = Config(), AnalysisCache()
+    nb = copy.deepcopy(LONG)
+    analyze(nb, config=config, lens=LENS, cache=cache)
+
+    def kept() -> Any:
+        return next(
+            v
+            for k, v in cache.phase_scores.items()
+            if isinstance(k, tuple) and k[:1] == (("emissions", "last"),)
+        )
+
+    before = kept()
+    last_code = max(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+    _edited(nb, last_code, "comment", 3)
+    warm = to_dict(analyze(nb, config=config, lens=LENS, cache=cache))
+    after = kept()
+    assert after is not before
+    assert all(after.parts[i] is before.parts[i] for i in range(3))
+    assert after.parts[last_code] is not before.parts[last_code]
+    assert warm == to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS))
+
+
+def test_checks_that_read_only_the_code_units_are_kept_while_the_units_and_tracking_hold() -> None:
+    """A rule that read only the code units (and the tracking) gives the last analysis's answer
+    while they hold: after a comment is edited, the very same list; with other tracking, a new
+    answer, equal to a fresh analysis's."""
+    from mlwa_notebook.rules.base import DataTracking
+
+    config, cache = Config(), AnalysisCache()
+    nb = copy.deepcopy(LONG)
+    analyze(nb, config=config, lens=LENS, cache=cache)
+
+    def kept() -> dict[Any, Any]:
+        return {k[1]: v[-1] for k, v in cache.rule_memo.items() if k[:1] == ("checked",)}
+
+    before = kept()
+    assert before, "some rule reads only the code units"
+    code = next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+    _edited(nb, code, "comment", 2)
+    analyze(nb, config=config, lens=LENS, cache=cache)
+    after = kept()
+    assert all(after[code_] is found for code_, found in before.items())
+    tracking = DataTracking(root="/repo", tracked=frozenset({"data/train.csv"}))
+    warm = to_dict(analyze(nb, config=config, lens=LENS, cache=cache, tracking=tracking))
+    assert warm == to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS, tracking=tracking))

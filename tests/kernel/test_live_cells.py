@@ -96,3 +96,28 @@ def test_a_malformed_message_is_ignored_and_the_last_snapshot_kept(fresh: Kernel
     fresh.send_comm(comm_id, {"path": "work.ipynb", "cells": "not a list"})
     text = text_of(fresh.run(status))
     assert "analysed: the live cells" in text and "MLW004" in text
+
+
+def test_a_message_is_judged_as_the_schema_judges_it() -> None:
+    """The cells are checked apart from the schema's validator (it cost more than the analysis):
+    every message is accepted or refused as the whole schema would, with its words."""
+    from mlwa_notebook.kernel.live import LiveCells
+    from mlwa_notebook.schema import problems
+
+    cell = {"id": "a", "cell_type": "code", "source": "x = 1", "metadata": {}}
+    base = {"action": "live_cells", "version": PROTOCOL_VERSION, "path": "work.ipynb"}
+    for data in (
+        {**base, "cells": [cell, cell]},
+        {**base, "cells": []},
+        {**base, "cells": [cell, "not a cell"]},
+        {**base, "cells": [cell], "extra": 1},
+        {**base, "cells": [cell], "path": 3},
+        {**base, "cells": [cell], "metadata": []},
+        {"cells": [cell]},
+    ):
+        live = LiveCells()
+        accepted = live.receive(data)
+        found = problems("protocol", data, "LiveCellsMessage")
+        assert accepted == (not found), data
+        if found:
+            assert live.last_error == f"ignored a live-cells message: {'; '.join(found[:3])}"
