@@ -19,7 +19,8 @@ import re2  # type: ignore[import-untyped]
 
 #: Names that say a value is a credential (identifiers only: short, bounded text).
 SECRET_NAME = re.compile(
-    r"(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)$"
+    r"(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|secret[_-]?key|"
+    r"credential|auth)$"
     r"|^(pwd|passwd|password|api_key|apikey|secret_key|aws_secret_access_key|aws_session_token)$",
     re.I,
 )

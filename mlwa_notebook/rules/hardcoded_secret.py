@@ -67,6 +67,26 @@ def code_sightings(facts: CodeFacts) -> Iterator[Sighting]:
             yield Sighting(
                 line, value.text, f"`{leaf}` is set to a literal credential {mask(value.text)!r}"
             )
+    # ``key = "minio123"`` then ``Uploader(secret_key=key)``: the keyword names the secret, the
+    # name it is handed was bound to the literal in this cell.
+    literals = {a.target: a for a in facts.assigns if a.value.kind == "str"}
+    for call in facts.calls:
+        for key, value in call.kwargs.items():
+            bound = literals.get(value.text) if value.kind == "name" else None
+            if (
+                bound is None
+                or bound.line in seen
+                or not SECRET_NAME.search(key)
+                or is_placeholder(bound.value.text)
+            ):
+                continue
+            seen.add(bound.line)
+            yield Sighting(
+                bound.line,
+                bound.value.text,
+                f"`{bound.target}` holds a literal credential {mask(bound.value.text)!r}, passed "
+                f"as `{key}`",
+            )
     # ``os.environ["API_KEY"] = "..."``: the key names the secret, the value is the literal.
     keyed = {a.line: a.value.text for a in facts.assigns if a.target.endswith("[]")}
     for a in facts.assigns:

@@ -222,6 +222,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "app_container_stopped": (set(), {"MLW006", "MLW007"}),
     "cli_version_deleted_before_it_is_made": ({("MLW006", 1)}, set()),
     "mlrun_serving_registered_artefact": ({("MLW006", 1)}, {"MLW007", "MLW017"}),
+    "secret_key_passed_by_name": ({("MLW003", 0)}, set()),
+    "secret_key_by_name_from_environment": (set(), {"MLW003"}),
     "cli_mlflow_model_server": ({("MLW006", 1), ("MLW007", 1)}, set()),
     "cli_model_server_container_stopped": ({("MLW007", 0)}, {"MLW006"}),
     "cli_seldon_models_unloaded": ({("MLW007", 0)}, {"MLW006"}),
