@@ -56,9 +56,10 @@ RULE = Rule(
     "monitor against a baseline.",
     doc="""\
 ## What it does
-Flags a real-time endpoint created with no data capture (`DataCaptureConfig`,
-`data_capture_config=`, request-response logging) and no model-monitoring job, schedule or
-quality check that covers it. Serverless endpoints, which cannot capture data, and containers
+Flags a real-time endpoint (the ones `endpoint-not-deleted` knows) created with no data capture
+(`DataCaptureConfig`, `data_capture_config=`, request-response logging, Azure ML's data
+collector, MLRun's `set_tracking()`) and no model-monitoring job, schedule or quality check that
+covers it. Serverless endpoints, which cannot capture data, and containers
 run on the notebook's own machine to test the service (Azure ML `LocalWebservice`, SageMaker
 local mode), which serve no traffic, are left out, and so are endpoints made with
 `az ml online-endpoint create -f …`, whose data collection the YAML file sets.

@@ -55,9 +55,12 @@ RULE = Rule(
 Flags each real-time endpoint the notebook creates (`.deploy()`, `create_endpoint`,
 `Endpoint.create`, Azure ML online endpoints, MLflow deployments, a Kubeflow SageMaker deploy
 step, a Gradio app on a public link, which a notebook made for Colab gets unless
-`share=False`, and on the clouds' command lines `gcloud ai-platform versions create`,
-`gcloud ai endpoints deploy-model` and `az ml online-endpoint create`) that no executed cell
-deletes, undeploys or closes. An endpoint is matched to its
+`share=False`, a KServe or KFServing inference service made through its client, and on command
+lines `gcloud ai-platform versions create`, `gcloud ai endpoints deploy-model`,
+`az ml online-endpoint create`, `mlflow models serve`, `seldon model load`, a detached container
+of a model server's image and a model server's manifest applied with `kubectl`) that no executed
+cell after it deletes, undeploys, unloads, stops or closes. A deletion above the first creation
+(clearing what an earlier run left) does not count. An endpoint is matched to its
 deletion by the names it goes by (the variable it is bound to, the endpoint name passed in).
 Approving a model package so that a deployment pipeline creates the endpoints counts as
 creating them. A deletion that names no particular endpoint (a loop over listed endpoints)

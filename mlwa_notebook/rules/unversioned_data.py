@@ -26,7 +26,7 @@ _SPARK_FORMATS = frozenset({"csv", "parquet", "json", "orc", "text", "load", "ta
 #: Files that are data when downloaded (not installers, keys or binaries).
 _DATA_FILE = re.compile(
     r"\.(csv|tsv|json|jsonl|parquet|zip|gz|tgz|tar|bz2|xz|7z|npy|npz|h5|hdf5|txt|data|xlsx?|"
-    r"arrow|feather|avro|orc|tfrecords?|pkl|pickle)(\?|$)",
+    r"arrow|feather|avro|orc|tfrecords?|pkl|pickle|pdf|mp4|wav|mp3)(\?|$)",
     re.I,
 )
 _REMOTE = re.compile(r"^(s3|gs|gcs|https?|ftp|hdfs|abfss?|wasbs?)://", re.I)
@@ -186,7 +186,43 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
             found.append((site, "asset", call.kwargs.get("name") or named or first_text(call)))
         elif call.attr == "get_file" and q.startswith(("tensorflow.", "keras.")):
             found.append((site, "fetch", call.kwargs.get("origin") or first_text(call)))
+        elif call.attr == "Input" and q.startswith("azure.ai.ml"):
+            path = call.kwargs.get("path")
+            text = unit.value_text(path)
+            if _AZURE_UNPINNED_ASSET.match(text):
+                found.append((site, "asset", path))
+            elif _REMOTE.match(text) and _DATA_FILE.search(text):
+                found.append((site, "download", path))
+        elif (
+            call.attr == "TabularDataset"
+            and q.startswith("autogluon.")
+            and unit.value_text(first_text(call))
+        ):
+            # A file or URL it is handed (a data frame it is handed is read elsewhere).
+            found.append((site, "file", first_text(call)))
+        elif call.attr == "BigQueryExampleGen":
+            found.append((site, "query", call.kwargs.get("query") or first_text(call)))
+        elif call.attr == "import_data" and set(call.kwargs) & {"gcs_source", "bq_source"}:
+            source = call.kwargs.get("gcs_source") or call.kwargs.get("bq_source")
+            found.append((site, "dataset", source))
+        elif call.attr in _WEB_LOADERS and q.startswith(("langchain", "llama_index")):
+            found.append((site, "scrape", first_text(call) or call.kwargs.get("web_path")))
     return found
+
+
+#: An Azure ML v2 data asset named with no version, or at its ``@latest`` label: whatever
+#: version is newest when the job runs (``azureml:credit_cards:3`` pins one).
+_AZURE_UNPINNED_ASSET = re.compile(r"^azureml:(?!//)[\w.-]+(?:@latest)?$")
+#: Loaders that read live web pages into documents (LangChain, LlamaIndex).
+_WEB_LOADERS = frozenset(
+    {
+        "WebBaseLoader",
+        "RecursiveUrlLoader",
+        "SitemapLoader",
+        "AsyncHtmlLoader",
+        "SimpleWebPageReader",
+    }
+)
 
 
 #: A local data file named on a job's command line (``python train.py --data diabetes.csv``).
@@ -533,9 +569,13 @@ Flags data read from a local path, a URL, a database or warehouse table, or an o
 (pandas, NumPy and Spark readers, boto3, SageMaker `S3Downloader` and Cloud Storage downloads,
 HTTP GETs of data files and images, live web pages scraped with BeautifulSoup, datasets
 fetched by id from a workspace (Azure ML, Evidently Cloud) with no version,
-BigQuery queries, `aws s3 cp`, `gsutil cp`, `wget` of data files, managed datasets created from
-files (Vertex, Azure ML v1 `Dataset.Tabular.from_*`), SageMaker training channels on S3 data the
-notebook did not make, a local data file named on a job's command line) when nothing pins which
+BigQuery queries (also a TFX `BigQueryExampleGen`'s), `aws s3 cp`, `gsutil cp`, `wget` of data
+files and documents, managed datasets created or imported from files (Vertex, Azure ML v1
+`Dataset.Tabular.from_*`), Azure ML v2 `Input`s on a data asset with no version or at `@latest`,
+AutoGluon's `TabularDataset` of a file or URL, a project helper handed a data file at a URL
+(`download_data(url)`), web pages loaded into documents (LangChain's `WebBaseLoader`), SageMaker
+training channels on S3 data the notebook did not make, a local data file named on a job's
+command line) when nothing pins which
 version was read: no S3 `VersionId`, GCS generation, dataset `revision=`, table snapshot
 (`FOR SYSTEM_TIME AS OF`), no git or DVC tracking of the file (checked in the repository that
 holds the notebook), and no content hash computed next to the read. A path built at run time
