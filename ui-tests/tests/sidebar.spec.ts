@@ -80,6 +80,9 @@ test.describe('the ML Well-Architected sidebar', () => {
     await expect(sidebar.locator('.mlwa-Radar')).toBeVisible();
     await page.setViewportSize({ width: 1366, height: 1500 });
     await sidebar.evaluate(node => node.scrollTo(0, 0));
+    // A change the click or the resize set off may have started another analysis since: the
+    // picture is of the panel once that one is done too.
+    await expect(sidebar.locator('.mlwa-Status')).toHaveAttribute('data-status', 'done');
     await sidebar.screenshot({ path: SCREENSHOT });
     if (process.env.MLWA_UI_FULL_SCREENSHOT) {
       await page.screenshot({ path: process.env.MLWA_UI_FULL_SCREENSHOT });
