@@ -352,24 +352,56 @@ def script_is_run(index: int, path: str, later: Iterator[tuple[int, CodeFacts]])
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class CellPart:
+    """What one cell at one place brings to a unit, its callees resolved through the unit's
+    imports: kept while the cell's facts are the very same and the imports equal."""
+
+    facts: CodeFacts
+    sites: tuple[Site, ...]
+    assigns: tuple[tuple[int, Assign], ...]
+    strings: tuple[tuple[int, int, str], ...]
+    shells: tuple[tuple[int, int, str], ...]
+
+
+def _cell_part(index: int, facts: CodeFacts, imports: Mapping[str, str]) -> CellPart:
+    return CellPart(
+        facts,
+        tuple(Site(index, c, resolve(c.func, imports)) for c in facts.calls),
+        tuple((index, a) for a in facts.assigns),
+        tuple((index, line, text) for line, text in facts.strings),
+        tuple((index, sh.line, sh.text) for sh in facts.shells),
+    )
+
+
 def build_unit(
     name: str,
     is_script: bool,
     cells: list[tuple[int, CodeFacts]],
     imports: Mapping[str, str],
     on_colab: bool = False,
+    parts: tuple[Mapping[int, CellPart], dict[int, CellPart]] | None = None,
 ) -> Unit:
-    """A unit from the facts of its cells (one cell for a script)."""
+    """A unit from the facts of its cells (one cell for a script).
+
+    ``parts``: the cells' parts of a unit built before with the same imports, by place, and
+    where to put this one's (an edit then resolves the callees of the edited cells only)."""
     sites: list[Site] = []
     assigns: list[tuple[int, Assign]] = []
     strings: list[tuple[int, int, str]] = []
     shells: list[tuple[int, int, str]] = []
     defs: set[str] = set()
+    before, now = parts if parts is not None else ({}, None)
     for index, facts in cells:
-        sites.extend(Site(index, c, resolve(c.func, imports)) for c in facts.calls)
-        assigns.extend((index, a) for a in facts.assigns)
-        strings.extend((index, line, text) for line, text in facts.strings)
-        shells.extend((index, sh.line, sh.text) for sh in facts.shells)
+        part = before.get(index)
+        if part is None or part.facts is not facts:
+            part = _cell_part(index, facts, imports)
+        if now is not None:
+            now[index] = part
+        sites.extend(part.sites)
+        assigns.extend(part.assigns)
+        strings.extend(part.strings)
+        shells.extend(part.shells)
         defs.update(facts.defs)
     return Unit(
         name,

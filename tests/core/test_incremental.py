@@ -297,3 +297,28 @@ def test_a_comment_edited_passes_over_only_the_cells_near_it_again() -> None:
     assert after == _features(nb, None)[1]
     assert all(after[i] is before[i] for i in range(32))
     assert all(after[i] is before[i] for i in range(128, len(after)))
+
+
+def test_an_edited_cell_alone_is_resolved_again_when_the_units_are_built_again() -> None:
+    """The notebook unit is built again after a code edit, from the other cells' parts of the
+    last build (their sites the very same objects) and the edited cell's new one."""
+    config, cache = Config(), AnalysisCache()
+    nb = copy.deepcopy(LONG)
+    analyze(nb, config=config, lens=LENS, cache=cache)
+
+    def sites() -> dict[int, list[Any]]:
+        by_cell: dict[int, list[Any]] = {}
+        for site in cache.rule_memo[("units", "last")][2][0].sites:
+            by_cell.setdefault(site.cell, []).append(site)
+        return by_cell
+
+    before = sites()
+    edited = max(before)
+    _edited(nb, edited, "append", 1)
+    warm = to_dict(analyze(nb, config=config, lens=LENS, cache=cache))
+    after = sites()
+    assert warm == to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS))
+    assert after[edited] != before[edited]
+    assert all(
+        a is b for c in before if c != edited for a, b in zip(after[c], before[c], strict=True)
+    )
