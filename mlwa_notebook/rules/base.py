@@ -202,8 +202,13 @@ class NotebookContext:
         last = self.memo.get(_LAST_PARTS)
         parts: dict[int, CellPart] = {}
         before = last[1] if last is not None and last[0] == imports else {}
+        # The last notebook unit's data flow, if it was followed (not to follow it now).
+        built = self.memo.get(_LAST_UNITS)
+        flow = built[2][0].__dict__.get("flow") if built is not None else None
         found = [
-            build_unit("notebook", False, cells, imports, on_colab=colab, parts=(before, parts))
+            build_unit(
+                "notebook", False, cells, imports, colab, parts=(before, parts), last_flow=flow
+            )
         ]
         self.kept[_LAST_PARTS] = (imports, parts)
         for view in self.code_cells():

@@ -322,3 +322,43 @@ def test_an_edited_cell_alone_is_resolved_again_when_the_units_are_built_again()
     assert all(
         a is b for c in before if c != edited for a, b in zip(after[c], before[c], strict=True)
     )
+
+
+def _flow_unit(nb: dict[str, Any], last: Any) -> Any:
+    from mlwa_notebook.cellcode import analyse_code
+    from mlwa_notebook.notebook import from_dict
+    from mlwa_notebook.rules._flow import build_unit
+
+    view = from_dict(nb, "<nb>")
+    cells = [(c.index, analyse_code(c.source)) for c in view.cells if c.cell_type == "code"]
+    imports: dict[str, str] = {}
+    for _, f in cells:
+        imports.update(f.imports)
+    return build_unit("notebook", False, cells, imports, last_flow=last)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=len(LONGER["cells"]) - 1),
+            st.sampled_from(["swap", "append", "comment", "empty", "markdown", "insert", "delete"]),
+            st.integers(min_value=0, max_value=len(OTHER_SOURCES) - 1),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_data_flow_followed_from_the_last_one_equals_a_fresh_one(
+    steps: list[tuple[int, str, int]],
+) -> None:
+    """The data flow goes over again only from the names it had found before the first step
+    that differs, and takes the last flow's end once they are again the same: the same held-out,
+    training and prediction names as a flow followed from the first step."""
+    nb = copy.deepcopy(LONGER)
+    unit = _flow_unit(nb, None)
+    unit.flow  # noqa: B018 (followed, for the next unit to resume from)
+    for index, how, pick in steps:
+        _edited(nb, index, how, pick)
+        unit = _flow_unit(nb, unit.flow)
+        assert unit.flow == _flow_unit(nb, None).flow
