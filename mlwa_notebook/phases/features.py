@@ -23,8 +23,9 @@ source; the context features are cheap joins over the notebook.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Hashable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -338,6 +339,45 @@ _EMPTY_CODE: Mapping[str, float] = {"bias:code": 1.0, "empty": 1.0}
 _RAW: Mapping[str, float] = {"bias:raw": 1.0}
 
 
+@dataclass(slots=True)
+class _Walk:
+    """What ``notebook_features``' pass carries from cell to cell, as it is at one cell."""
+
+    bound_by: dict[str, int] = field(default_factory=dict)
+    held: set[str] = field(default_factory=set)
+    predictions: set[str] = field(default_factory=set)
+    made_by: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    prev_code: str | None = None
+
+    def copy(self) -> _Walk:
+        return _Walk(
+            dict(self.bound_by),
+            set(self.held),
+            set(self.predictions),
+            dict(self.made_by),
+            self.prev_code,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _LastPass:
+    """The last pass of ``notebook_features``: its cells, what else their contexts read, the
+    contexts, and the state of the pass at every ``_EVERY``-th cell."""
+
+    cells: tuple[CellInput, ...]
+    around: tuple[Any, ...]
+    feats: list[Features]
+    parts: list[Mapping[str, float]]
+    keys: list[Hashable]
+    saved: list[_Walk]
+
+
+#: How often the pass keeps its state: an edit is passed over again from the last kept state
+#: before it, until the state is again the one the last pass had (at a kept one after it).
+_EVERY = 32
+_LAST_PASS = ("features", "last pass")
+
+
 def notebook_features(
     cells: Sequence[CellInput],
     imports: Mapping[str, str],
@@ -367,23 +407,48 @@ def notebook_features(
     )
     code_idx = [i for i in range(n) if own[i] is not None]
     first_heading = next((i for i in range(n) if shape.heads[i] and i != shape.title), n)
-    # Which cell last bound each name, and the callee that made it (for receivers' types).
-    bound_by: dict[str, int] = {}
-    held: set[str] = set()  # names bound to held-out data
-    predictions: set[str] = set()  # names bound to a model's predictions
-    made_by: dict[str, tuple[str, str | None]] = {}
     # What the notebook as a whole is about: the libraries it imports, by purpose.
     topics = {
         f"nb:{p}"
         for module in imports.values()
         if (p := library_phase(module)) is not None and p != "setup"
     }
-    feats: list[Features] = []
-    parts: list[Mapping[str, float]] = []
-    keys: list[Hashable] = []
-    prev_code: str | None = None
-    next_pos = 0
-    for i, cell in enumerate(cells):
+    # Besides the cell itself and what the pass carries forward (``_Walk``), a cell's context
+    # reads only these, and the cells around it.
+    around = (dict(imports), shape, flow.votes, tuple(leans))
+    last = memo.get(_LAST_PASS) if memo is not None else None
+    start, settled, old = 0, n, None
+    if isinstance(last, _LastPass) and len(last.cells) == n and last.around == around:
+        changed = [i for i in range(n) if cells[i] != last.cells[i]]
+        old = last
+        start = changed[0] // _EVERY * _EVERY if changed else n
+        settled = changed[-1] if changed else n
+    walk = old.saved[start // _EVERY].copy() if old is not None and start < n else _Walk()
+    # Which cell last bound each name, and the callee that made it (for receivers' types).
+    bound_by = walk.bound_by
+    held = walk.held  # names bound to held-out data
+    predictions = walk.predictions  # names bound to a model's predictions
+    made_by = walk.made_by
+    prev_code = walk.prev_code
+    next_pos = bisect_right(code_idx, start - 1)
+    feats: list[Features] = list(old.feats[:start]) if old is not None else []
+    parts: list[Mapping[str, float]] = list(old.parts[:start]) if old is not None else []
+    keys: list[Hashable] = list(old.keys[:start]) if old is not None else []
+    saved: list[_Walk] = list(old.saved[: -(-start // _EVERY)]) if old is not None else []
+    for i in range(start, n):
+        cell = cells[i]
+        if i % _EVERY == 0:
+            walk.prev_code = prev_code
+            k = i // _EVERY
+            if old is not None and i > settled + 1 and old.saved[k] == walk:
+                # The cells from here on, and the one before each, are those of the last pass,
+                # which carried the same state to them: their contexts are its own.
+                feats.extend(old.feats[i:])
+                parts.extend(old.parts[i:])
+                keys.extend(old.keys[i:])
+                saved.extend(old.saved[k:])
+                break
+            saved.append(walk.copy())
         out: Features = {}
         o = own[i]
         if cell.cell_type == "code":
@@ -487,6 +552,8 @@ def notebook_features(
             if name.startswith(DAMPED):
                 out[name] *= CONTEXT_WEIGHT
         feats.append(out)
+    if memo is not None:
+        memo[_LAST_PASS] = _LastPass(tuple(cells), around, feats, parts, keys, saved)
     flow_why: list[dict[str, tuple[str, ...]]] = [{} for _ in range(n)]
     for i, votes in flow.votes.items():
         by_phase: dict[str, list[str]] = {}

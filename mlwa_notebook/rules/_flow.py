@@ -70,6 +70,9 @@ class Unit:
     defs: frozenset[str] = field(default_factory=frozenset)
     #: The notebook is made for Google Colab (where, for one, Gradio shares an app by default).
     on_colab: bool = False
+    #: The data flow of the unit this one was built after (the last analysis's), if it was
+    #: followed: ``flow`` goes over again only the steps from before the first that differ.
+    last_flow: DataFlow | None = field(default=None, compare=False, repr=False)
 
     # Facts several rules share are cached properties: computed once per analysis, typed, and
     # named where they are defined. The serving and evaluation facts live beside the rules that
@@ -234,6 +237,8 @@ class DataFlow:
     train: frozenset[str]
     predictions: frozenset[str]
     fitted_on: frozenset[str]
+    #: How it was followed, for the next unit's flow to resume from.
+    walk: _FlowWalk | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, unit: Unit) -> DataFlow:
@@ -263,7 +268,40 @@ class DataFlow:
             if a.value.kind != "call" and key not in called:
                 steps.append((cell, a.line, (a.target,), a.value.names, None))
         steps.sort(key=lambda s: (s[0], s[1]))
-        for _, _, targets, names, step_site in steps:
+        # Which names are data and which calls predict are the same for every step: with those
+        # of the last flow, its state before the first step that differs serves, and once the
+        # state is again the one it had before the same step, so does its end.
+        around = (unit.not_data, frozenset(models))
+        last = unit.last_flow.walk if unit.last_flow is not None else None
+        start, end, shift = 0, len(steps), 0
+        marks: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        old: Mapping[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
+        if last is not None and last.around == around:
+            before = last.steps
+            same = 0
+            while same < min(len(steps), len(before)) and steps[same] == before[same]:
+                same += 1
+            tail = 0
+            while (
+                tail < min(len(steps), len(before)) - same and steps[-1 - tail] == before[-1 - tail]
+            ):
+                tail += 1
+            end, shift = len(steps) - tail, len(steps) - len(before)
+            start = max((m for m in last.marks if m <= same), default=0)
+            marks = {m: v for m, v in last.marks.items() if m <= start}
+            old = last.marks
+            if start in marks:
+                held, train, pred = (set(v) for v in marks[start])
+        for at in range(start, len(steps)):
+            seen = old.get(at - shift) if at >= end else None
+            if seen is not None and seen[0] == held and seen[1] == train and seen[2] == pred:
+                assert last is not None
+                marks.update((m + shift, v) for m, v in old.items() if m >= at - shift)
+                held, train, pred = set(last.held), set(last.train), set(last.pred)
+                break
+            if at % _FLOW_EVERY == 0:
+                marks[at] = (frozenset(held), frozenset(train), frozenset(pred))
+            _, _, targets, names, step_site = steps[at]
             call = step_site.call if step_site is not None else None
             data = [n for n in names if n not in unit.not_data]
             if call is not None and call.attr in _ALTERNATING_SPLITS and len(targets) >= 2:
@@ -298,7 +336,9 @@ class DataFlow:
                     train.add(t)
                 if is_pred:
                     pred.add(t)
-        return cls(frozenset(held), frozenset(train), frozenset(pred), frozenset(fitted))
+        done = (frozenset(held), frozenset(train), frozenset(pred))
+        walk = _FlowWalk(tuple(steps), around, marks, *done)
+        return cls(*done, frozenset(fitted), walk)
 
     def is_held_out(self, name: str) -> bool:
         """Whether ``name`` holds held-out data."""
@@ -307,6 +347,24 @@ class DataFlow:
     def is_train(self, name: str) -> bool:
         """Whether ``name`` holds training data (or exactly what a model was fitted on)."""
         return name in self.train or train_name(name) or name in self.fitted_on
+
+
+#: How often (in steps) ``DataFlow.of`` keeps the names it has found so far.
+_FLOW_EVERY = 64
+
+
+@dataclass(frozen=True, slots=True)
+class _FlowWalk:
+    """How ``DataFlow.of`` followed a unit: its steps, what held for all of them, the names it
+    had found before every ``_FLOW_EVERY``-th step (and others kept from the flow before), and
+    those it found in all."""
+
+    steps: tuple[tuple[int, int, tuple[str, ...], tuple[str, ...], Site | None], ...]
+    around: tuple[frozenset[str], frozenset[str]]
+    marks: Mapping[int, tuple[frozenset[str], frozenset[str], frozenset[str]]]
+    held: frozenset[str]
+    train: frozenset[str]
+    pred: frozenset[str]
 
 
 def _script_refs(path: str) -> tuple[str, ...]:
@@ -352,24 +410,57 @@ def script_is_run(index: int, path: str, later: Iterator[tuple[int, CodeFacts]])
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class CellPart:
+    """What one cell at one place brings to a unit, its callees resolved through the unit's
+    imports: kept while the cell's facts are the very same and the imports equal."""
+
+    facts: CodeFacts
+    sites: tuple[Site, ...]
+    assigns: tuple[tuple[int, Assign], ...]
+    strings: tuple[tuple[int, int, str], ...]
+    shells: tuple[tuple[int, int, str], ...]
+
+
+def _cell_part(index: int, facts: CodeFacts, imports: Mapping[str, str]) -> CellPart:
+    return CellPart(
+        facts,
+        tuple(Site(index, c, resolve(c.func, imports)) for c in facts.calls),
+        tuple((index, a) for a in facts.assigns),
+        tuple((index, line, text) for line, text in facts.strings),
+        tuple((index, sh.line, sh.text) for sh in facts.shells),
+    )
+
+
 def build_unit(
     name: str,
     is_script: bool,
     cells: list[tuple[int, CodeFacts]],
     imports: Mapping[str, str],
     on_colab: bool = False,
+    parts: tuple[Mapping[int, CellPart], dict[int, CellPart]] | None = None,
+    last_flow: DataFlow | None = None,
 ) -> Unit:
-    """A unit from the facts of its cells (one cell for a script)."""
+    """A unit from the facts of its cells (one cell for a script).
+
+    ``parts``: the cells' parts of a unit built before with the same imports, by place, and
+    where to put this one's (an edit then resolves the callees of the edited cells only)."""
     sites: list[Site] = []
     assigns: list[tuple[int, Assign]] = []
     strings: list[tuple[int, int, str]] = []
     shells: list[tuple[int, int, str]] = []
     defs: set[str] = set()
+    before, now = parts if parts is not None else ({}, None)
     for index, facts in cells:
-        sites.extend(Site(index, c, resolve(c.func, imports)) for c in facts.calls)
-        assigns.extend((index, a) for a in facts.assigns)
-        strings.extend((index, line, text) for line, text in facts.strings)
-        shells.extend((index, sh.line, sh.text) for sh in facts.shells)
+        part = before.get(index)
+        if part is None or part.facts is not facts:
+            part = _cell_part(index, facts, imports)
+        if now is not None:
+            now[index] = part
+        sites.extend(part.sites)
+        assigns.extend(part.assigns)
+        strings.extend(part.strings)
+        shells.extend(part.shells)
         defs.update(facts.defs)
     return Unit(
         name,
@@ -381,4 +472,5 @@ def build_unit(
         tuple(shells),
         frozenset(defs),
         on_colab,
+        last_flow,
     )

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from mlwa_notebook.cellcode import Call, CodeFacts
 from mlwa_notebook.notebook import Cell, Notebook
-from mlwa_notebook.rules._flow import Site, Unit, build_unit, script_is_run
+from mlwa_notebook.rules._flow import CellPart, Site, Unit, build_unit, script_is_run
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +182,9 @@ class NotebookContext:
         last = self.memo.get(_LAST_UNITS)
         if last is not None and last[1] == around and _same_code(last[0], code):
             units: tuple[Unit, ...] = last[2]
+            parts = self.memo.get(_LAST_PARTS)
+            if parts is not None:
+                self.kept[_LAST_PARTS] = parts
         else:
             units = self._build_units()
         self.kept[_LAST_UNITS] = (code, around, units)
@@ -195,7 +198,19 @@ class NotebookContext:
         ]
         # A notebook made for Colab carries Colab's metadata; there a Gradio app is shared.
         colab = "colab" in self.notebook.metadata
-        found = [build_unit("notebook", False, cells, self.imports, on_colab=colab)]
+        imports = dict(self.imports)
+        last = self.memo.get(_LAST_PARTS)
+        parts: dict[int, CellPart] = {}
+        before = last[1] if last is not None and last[0] == imports else {}
+        # The last notebook unit's data flow, if it was followed (not to follow it now).
+        built = self.memo.get(_LAST_UNITS)
+        flow = built[2][0].__dict__.get("flow") if built is not None else None
+        found = [
+            build_unit(
+                "notebook", False, cells, imports, colab, parts=(before, parts), last_flow=flow
+            )
+        ]
+        self.kept[_LAST_PARTS] = (imports, parts)
         for view in self.code_cells():
             facts = view.facts
             if view.index in self.executed_scripts and facts is not None and facts.script:
@@ -221,6 +236,8 @@ class NotebookContext:
 
 #: Where ``NotebookContext.units`` keeps the last analysis's units, with what they were built from.
 _LAST_UNITS = ("units", "last")
+#: Where ``NotebookContext.units`` keeps the notebook unit's cell parts, with the imports.
+_LAST_PARTS = ("units", "parts")
 _NOTHING = object()
 
 

@@ -226,3 +226,139 @@ def test_checks_that_read_only_the_code_units_are_kept_while_the_units_and_track
     tracking = DataTracking(root="/repo", tracked=frozenset({"data/train.csv"}))
     warm = to_dict(analyze(nb, config=config, lens=LENS, cache=cache, tracking=tracking))
     assert warm == to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS, tracking=tracking))
+
+
+#: Long enough that the phase model's features pass keeps its state at several cells.
+LONGER: dict[str, Any] = {
+    **BASE,
+    "cells": [{**c, "id": f"longer-{i}"} for i, c in enumerate(LONG["cells"] * 4)],
+}
+
+
+def _features(nb: dict[str, Any], memo: dict[Any, Any] | None) -> Any:
+    from mlwa_notebook.cellcode import analyse_code
+    from mlwa_notebook.notebook import from_dict
+    from mlwa_notebook.phases.features import cell_inputs, notebook_features
+
+    view = from_dict(nb, "<nb>")
+    facts = [analyse_code(c.source) if c.cell_type == "code" else None for c in view.cells]
+    imports: dict[str, str] = {}
+    for f in facts:
+        if f is not None:
+            imports.update(f.imports)
+    found = notebook_features(cell_inputs(view.cells, facts), imports, memo)
+    return found.own_part, found.context, found.keys, found.flow
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=len(LONGER["cells"]) - 1),
+            st.sampled_from(
+                ["swap", "append", "comment", "empty", "markdown", "heading", "insert", "delete"]
+            ),
+            st.integers(min_value=0, max_value=len(OTHER_SOURCES) - 1),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_the_features_pass_resumed_after_edits_equals_a_fresh_pass(
+    steps: list[tuple[int, str, int]],
+) -> None:
+    """The context features' pass starts again from the state it kept before the first edited
+    cell and takes the last pass's contexts once its state is the same again: every cell's
+    features are those of a pass from the first cell."""
+    memo: dict[Any, Any] = {}
+    nb = copy.deepcopy(LONGER)
+    _features(nb, memo)
+    for index, how, pick in steps:
+        if how == "heading":
+            cell = nb["cells"][min(index, len(nb["cells"]) - 1)]
+            cell.pop("outputs", None)
+            cell.pop("execution_count", None)
+            cell["cell_type"] = "markdown"
+            cell["source"] = f"## Step {pick}: train and evaluate" if pick % 2 else "plain words"
+        else:
+            _edited(nb, index, how, pick)
+        assert _features(nb, memo) == _features(nb, None)
+
+
+def test_a_comment_edited_passes_over_only_the_cells_near_it_again() -> None:
+    """After a comment is added to a cell, the contexts before the state kept before it and after
+    the state is the same again are the last pass's own objects."""
+    memo: dict[Any, Any] = {}
+    nb = copy.deepcopy(LONGER)
+    before = _features(nb, memo)[1]
+    edited = next(i for i in range(40, 80) if nb["cells"][i]["cell_type"] == "code")
+    _edited(nb, edited, "comment", 1)
+    after = _features(nb, memo)[1]
+    assert after == _features(nb, None)[1]
+    assert all(after[i] is before[i] for i in range(32))
+    assert all(after[i] is before[i] for i in range(128, len(after)))
+
+
+def test_an_edited_cell_alone_is_resolved_again_when_the_units_are_built_again() -> None:
+    """The notebook unit is built again after a code edit, from the other cells' parts of the
+    last build (their sites the very same objects) and the edited cell's new one."""
+    config, cache = Config(), AnalysisCache()
+    nb = copy.deepcopy(LONG)
+    analyze(nb, config=config, lens=LENS, cache=cache)
+
+    def sites() -> dict[int, list[Any]]:
+        by_cell: dict[int, list[Any]] = {}
+        for site in cache.rule_memo[("units", "last")][2][0].sites:
+            by_cell.setdefault(site.cell, []).append(site)
+        return by_cell
+
+    before = sites()
+    edited = max(before)
+    _edited(nb, edited, "append", 1)
+    warm = to_dict(analyze(nb, config=config, lens=LENS, cache=cache))
+    after = sites()
+    assert warm == to_dict(analyze(copy.deepcopy(nb), config=config, lens=LENS))
+    assert after[edited] != before[edited]
+    assert all(
+        a is b for c in before if c != edited for a, b in zip(after[c], before[c], strict=True)
+    )
+
+
+def _flow_unit(nb: dict[str, Any], last: Any) -> Any:
+    from mlwa_notebook.cellcode import analyse_code
+    from mlwa_notebook.notebook import from_dict
+    from mlwa_notebook.rules._flow import build_unit
+
+    view = from_dict(nb, "<nb>")
+    cells = [(c.index, analyse_code(c.source)) for c in view.cells if c.cell_type == "code"]
+    imports: dict[str, str] = {}
+    for _, f in cells:
+        imports.update(f.imports)
+    return build_unit("notebook", False, cells, imports, last_flow=last)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=len(LONGER["cells"]) - 1),
+            st.sampled_from(["swap", "append", "comment", "empty", "markdown", "insert", "delete"]),
+            st.integers(min_value=0, max_value=len(OTHER_SOURCES) - 1),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_data_flow_followed_from_the_last_one_equals_a_fresh_one(
+    steps: list[tuple[int, str, int]],
+) -> None:
+    """The data flow goes over again only from the names it had found before the first step
+    that differs, and takes the last flow's end once they are again the same: the same held-out,
+    training and prediction names as a flow followed from the first step."""
+    nb = copy.deepcopy(LONGER)
+    unit = _flow_unit(nb, None)
+    unit.flow  # noqa: B018 (followed, for the next unit to resume from)
+    for index, how, pick in steps:
+        _edited(nb, index, how, pick)
+        unit = _flow_unit(nb, unit.flow)
+        assert unit.flow == _flow_unit(nb, None).flow
