@@ -98,11 +98,15 @@ class AutoCheck:
         finally:
             cost = self._early_cost + time.perf_counter() - start
             self._early, self._early_cost = None, 0.0
+            # The kernel's first check also loads the lens and the phase model and reads the
+            # whole notebook once: its cost says nothing of the checks after the next cells.
+            first = not self.durations
             self.durations.append(cost)
-            if cost > SLOW_S:
+            if cost > SLOW_S and not first:
                 self._warn(
                     f"mlwa: checking this notebook after each cell takes {cost * 1000:.0f} ms; "
-                    "`%mlwa auto off` turns it off (`%mlwa status` still checks on demand)."
+                    "`%mlwa auto off` turns it off (`%mlwa status` still checks on demand).",
+                    once_as="slow",
                 )
 
     # --- the check ----------------------------------------------------------------------------
@@ -145,10 +149,12 @@ class AutoCheck:
 
         display(render_note(new).bundle(), raw=True)  # type: ignore[no-untyped-call]
 
-    def _warn(self, line: str) -> None:
-        if line in self._warned:
+    def _warn(self, line: str, once_as: str = "") -> None:
+        """Print a line to stderr once; lines that differ only in a figure share ``once_as``."""
+        key = once_as or line
+        if key in self._warned:
             return
-        self._warned.add(line)
+        self._warned.add(key)
         print(line, file=sys.stderr)
 
     def median_ms(self) -> float | None:

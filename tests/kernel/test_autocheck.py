@@ -83,3 +83,18 @@ def test_an_internal_failure_does_not_fail_the_users_cell(fresh: KernelNotebook)
     finally:
         fresh.run_code("del _mlwa.analyse_input")
     assert len(notes(fresh.run_code(UNSEEDED_SPLIT.replace("y)", "y   )")))) == 1
+
+
+def test_a_slow_check_is_told_once(fresh: KernelNotebook) -> None:
+    # Any check is "slow" from the cell that says so on (the check after it included): the
+    # user is told once, whatever each check cost, and never for the kernel's first check.
+    told = [
+        errors_of(fresh.run_code("import mlwa_notebook.kernel.autocheck as _ac\n_ac.SLOW_S = 0.0"))
+    ]
+    try:
+        told += [errors_of(fresh.run_code(code)) for code in ("x = 1", "y = 2", "z = 3")]
+        slow = [t for t in told if "mlwa: checking this notebook after each cell takes" in t]
+        assert len(slow) == 1, told
+        assert "`%mlwa auto off` turns it off" in slow[0]
+    finally:
+        fresh.run_code("_ac.SLOW_S = 0.5")
