@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_TSV = ROOT / "eval" / "corpus.tsv"
 CORPUS_DIR = ROOT / ".corpus"
+#: Each repository's tree as git listed it at the pinned commit (an index, no file contents) with
+#: the corpus notebooks at their own paths: the rules read a notebook in its repository, where a
+#: data file the repository tracks is versioned, as the reviewers judged it.
+TREES_DIR = ROOT / ".corpus-trees"
 
 
 def entries(tsv: Path = CORPUS_TSV) -> list[tuple[str, str, str]]:
@@ -35,6 +41,11 @@ def entries(tsv: Path = CORPUS_TSV) -> list[tuple[str, str, str]]:
 def local_name(repo: str, path: str) -> str:
     """Where a notebook lives under `.corpus/` (the devset's naming: owner__repo/a__b.ipynb)."""
     return f"{repo.replace('/', '__')}/{path.replace('/', '__')}"
+
+
+def tree_name(repo: str, path: str) -> str:
+    """Where a notebook lives under `.corpus-trees/`: its repository's folder, then its path."""
+    return f"{repo.replace('/', '+')}/{path}"
 
 
 def _git_dir(clones: Path, repo: str) -> Path | None:
@@ -82,7 +93,41 @@ def build(clones: Path, out: Path = CORPUS_DIR) -> int:
     (out / "pyproject.toml").write_text(_CORPUS_CONFIG, encoding="utf-8")
     total = len(entries())
     print(f"{total - missing} of {total} notebooks in {out}")
-    return 1 if missing else 0
+    missing_trees = trees(clones, out)
+    return 1 if missing or missing_trees else 0
+
+
+def trees(clones: Path, flat: Path = CORPUS_DIR, out: Path = TREES_DIR) -> int:
+    """Write `.corpus-trees/`: per repository, a git index of its pinned commit (what
+    `git ls-files` answers there) and its corpus notebooks at their paths."""
+    missing = 0
+    pinned = {repo: commit for repo, commit, _ in entries()}
+    for repo, commit in sorted(pinned.items()):
+        tree = out / repo.replace("/", "+")
+        index = tree / ".git" / "index"
+        if index.exists():
+            continue
+        git_dir = _git_dir(clones, repo)
+        if git_dir is None:
+            missing += 1
+            continue
+        subprocess.run(["git", "init", "--quiet", str(tree)], check=True)
+        listed = subprocess.run(
+            ["git", "-C", str(git_dir), "read-tree", commit],
+            env={**os.environ, "GIT_INDEX_FILE": str(index.resolve())},
+            capture_output=True,
+        )
+        if listed.returncode != 0:
+            print(f"{repo}@{commit[:10]}: {listed.stderr.decode().strip()}", file=sys.stderr)
+            shutil.rmtree(tree)
+            missing += 1
+    for repo, _, path in entries():
+        source, target = flat / local_name(repo, path), out / tree_name(repo, path)
+        if source.exists() and (out / repo.replace("/", "+") / ".git").exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    print(f"{len(pinned) - missing} of {len(pinned)} repository trees in {out}")
+    return missing
 
 
 def _text(value: object) -> str:

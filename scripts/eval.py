@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
+import corpus  # noqa: E402
 import train  # noqa: E402
 
 from mlwa_notebook.lens import FINE_TO_LENS_PHASE  # noqa: E402
@@ -215,6 +216,11 @@ def rules() -> int:
         # Both sets flatten each repository into one folder, and their facts were written per
         # notebook: judge each notebook alone, not with the folder as one project. No result
         # cache: it is keyed by the tool's version, which a working copy's edits do not change.
+        # The corpus is read in its repositories' trees when they are built (`corpus.py build`):
+        # a data file the repository tracks is versioned there, as the reviewers judged it.
+        checked = notebooks
+        if name == "corpus" and corpus.TREES_DIR.is_dir():
+            checked = corpus.TREES_DIR
         with tempfile.TemporaryDirectory() as alone:
             config = Path(alone) / "pyproject.toml"
             config.write_text("[tool.mlwa]\nproject = false\n", encoding="utf-8")
@@ -229,10 +235,12 @@ def rules() -> int:
                     str(config),
                 ]
                 subprocess.run(
-                    [mlwa, *command, str(notebooks)],
+                    [mlwa, *command, str(checked)],
                     stdout=out,
                     check=False,
                 )
+        if checked != notebooks:
+            _as_flat(Path(out.name), checked, notebooks)
         print(f"\n== rules against the reviewers' facts: {name} ==", flush=True)
         status |= subprocess.run(
             [sys.executable, str(scorer), "facts", str(facts), str(notebooks), out.name]
@@ -243,6 +251,20 @@ def rules() -> int:
             judged(report, notebooks, _notebooks_of(facts))
         Path(out.name).unlink()
     return status
+
+
+def _as_flat(report_path: Path, trees: Path, flat: Path) -> None:
+    """Rename a report over `.corpus-trees/` to the `.corpus/` names the facts use."""
+    names = {
+        str((trees / corpus.tree_name(repo, path)).resolve()): flat / corpus.local_name(repo, path)
+        for repo, _, path in corpus.entries()
+    }
+    report = json.loads(report_path.read_text())
+    for nb in report["notebooks"]:
+        renamed = names.get(str(Path(nb["path"]).resolve()))
+        if renamed is not None:
+            nb["path"] = str(renamed)
+    report_path.write_text(json.dumps(report))
 
 
 #: A notebook's stack, by the first of these its code imports (else "no cloud").
