@@ -423,10 +423,15 @@ def find_scorings(unit: Unit) -> list[Scoring]:
     return found
 
 
-#: Names that hold a metric computed by hand (``correct += (pred == y).sum()``, ``test_acc``).
+#: Names that hold a metric computed by hand (``correct += (pred == y).sum()``, ``test_acc``,
+#: ``eval_metric = metric.compute()`` after batches of an evaluation loader).
 _HAND_METRIC_PIECES = frozenset(
-    "acc accuracy correct f1 auc rmse mae mse precision recall error errors".split()
+    "acc accuracy correct f1 auc rmse mae mse precision recall error errors metric metrics".split()
 )
+
+
+#: Names about metrics that hold no value of one (``metric_definitions``, ``metric_names``).
+_NOT_A_METRIC_VALUE = frozenset({"definition", "definitions", "name", "names"})
 
 
 #: A loss or perplexity is a metric when its name says it was taken on held-out data.
@@ -454,6 +459,7 @@ def hand_scorings(cells: Iterable[tuple[int, CodeFacts]]) -> list[tuple[int, str
             n
             for n in facts.stored
             if not n.isupper()
+            and not set(name_pieces(n)) & _NOT_A_METRIC_VALUE
             and (
                 set(name_pieces(n)) & _HAND_METRIC_PIECES
                 or (set(name_pieces(n)) & _HELD_OUT_LOSS and held_out_name(n))

@@ -101,6 +101,20 @@ def written_files(unit: Unit) -> set[str]:
             value = first_text(site.call)
             if value is not None and value.kind == "str":
                 out.add(value.text.lstrip("./"))
+        elif site.call.func == "open":
+            # ``open("movie_data.csv", "wb")``: a file the notebook writes (say, unpacks).
+            path = first_text(site.call)
+            mode = site.call.kwargs.get("mode") or (
+                site.call.args[1] if len(site.call.args) > 1 else None
+            )
+            if (
+                path is not None
+                and path.kind == "str"
+                and mode is not None
+                and mode.kind == "str"
+                and set(mode.text) & set("wax")
+            ):
+                out.add(path.text.lstrip("./"))
     return out
 
 
@@ -436,6 +450,11 @@ def check(ctx: NotebookContext) -> CheckResult:
         pinned_names = {
             t for s, _, _ in reads if _pinned_call(s.call, unit, s.cell) for t in s.call.targets
         }
+        # A handle fetched at a version in one cell (``asset = ml_client.data.get(name,
+        # version="2")``) is read pinned in any later one (``pd.read_parquet(asset.path)``).
+        pinned_names |= {
+            t for s in unit.sites if set(s.call.kwargs) & _PIN_KWARGS for t in s.call.targets
+        }
         dvc_cells = {s.cell for s in unit.sites if s.qualified.startswith("dvc.api.")}
         downloaded = {t for s, kind, _ in reads if kind == "download" for t in s.call.targets}
         for s, kind, _ in reads:  # download_file(bucket, key, "local.csv"): the local copy
@@ -500,6 +519,8 @@ def check(ctx: NotebookContext) -> CheckResult:
                 continue
             if unit.is_script and not text:
                 continue  # a job's input channel, given by the notebook that launches the job
+            if unit.is_script and "/" not in text.lstrip("./") and ctx.tracking.may_track(text):
+                continue  # a job script reads the copy of a file the repository tracks
             yield Hit(cell, call.line, _message(kind, shown, call.func))
         if unit.is_script:
             continue

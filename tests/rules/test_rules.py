@@ -259,6 +259,18 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "kubeflow_training_component": ({("MLW002", 2)}, {"MLW006", "MLW007"}),
     "http_reads": ({("MLW001", 1), ("MLW001", 2)}, set()),
     "http_reads_lookalikes": (set(), {"MLW001"}),
+    # A handle fetched at a version is read pinned in a later cell; one at `latest` is not.
+    "azure_asset_pinned_then_read": (set(), {"MLW001"}),
+    "azure_asset_latest_then_read": ({("MLW001", 2)}, set()),
+    # A file the notebook writes with open(..., "wb") is its own; one opened to read is not.
+    "file_unpacked_then_read": (set(), {"MLW001"}),
+    "file_opened_for_reading_then_read": ({("MLW001", 2)}, set()),
+    # A metric accumulated over an evaluation loader is a held-out score; over the training
+    # loader it is not.
+    "metric_batches_over_eval_loader": (set(), {"MLW002"}),
+    "metric_batches_over_train_loader": ({("MLW002", 1)}, set()),
+    # Metric definitions for a job's test channel are no score the notebook computes.
+    "metric_definitions_for_a_test_channel": ({("MLW002", 1)}, set()),
     "workspace_dataset": ({("MLW001", 1)}, set()),
     "workspace_dataset_own_export": (set(), {"MLW001"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
@@ -352,6 +364,29 @@ def test_data_tracked_by_git_or_dvc_is_versioned(tmp_path: Path, how: str) -> No
     report = analyze_notebook(load(nb), path=str(nb), tracking=data_tracking(nb))
     assert fired(report, "MLW001") == []
     assert any("tracked by git or DVC" in e.note for e in report.evidence)
+
+
+def test_a_job_script_reading_a_copy_of_a_tracked_file_is_versioned(tmp_path: Path) -> None:
+    repo = tmp_path / "project"
+    (repo / "data").mkdir(parents=True)
+    (repo / "data" / "diabetes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    nb = write_notebook(
+        repo / "train.ipynb",
+        make_notebook(
+            "import shutil\nshutil.copy('data/diabetes.csv', 'job/')",
+            "%%writefile job/train.py\nimport pandas as pd\ndf = pd.read_csv('diabetes.csv')\n"
+            "other = pd.read_csv('holdout.csv')\n",
+            "!python job/train.py",
+        ),
+    )
+    _git(repo, "init", "-q")
+    _git(repo, "add", "data/diabetes.csv", "train.ipynb")
+    report = analyze_notebook(load(nb), path=str(nb), tracking=data_tracking(nb))
+    # The copy of a tracked file is versioned; a file the repository does not hold is not.
+    assert [f.message for f in report.findings if f.code == "MLW001"] == [
+        m for m in (f.message for f in report.findings) if "holdout.csv" in m
+    ]
+    assert any("holdout.csv" in f.message for f in report.findings)
 
 
 # --- secrets are masked in every output --------------------------------------------------------
