@@ -55,6 +55,8 @@ _OWN_PREFIXES = (
     "lib:",
     "at:",
     "cm:",
+    "sw:",
+    "col-",
     "x1:",
     "xc:",
     "only-",

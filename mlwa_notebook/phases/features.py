@@ -6,7 +6,8 @@ that evidence can be told in words (``describe``):
 - a code cell's own: ``s:`` the signal table's score per phase, ``c:`` a call qualified through
   the notebook's imports, ``a:`` the method called, ``m:`` the module it resolves to, ``n:`` a
   word in a name it binds or reads, ``sh:`` a shell command, ``mg:`` a cell magic, ``w:`` what a
-  ``%%writefile`` script calls, ``o:`` what its outputs show;
+  ``%%writefile`` script calls, ``sw:`` a word of a short string literal (a column, a metric),
+  ``col-assign`` a new column, ``o:`` what its outputs show;
 - its context: ``h:`` words of the heading it sits under, ``hs:`` what that heading names,
   ``p:`` words of the prose right above, ``rf:`` the phase leaning of the cells whose names it
   reads, ``rt:`` the type a receiver was given in an earlier cell, ``pv:``/``nx:`` the leaning of
@@ -187,8 +188,18 @@ def own_code(facts: CodeFacts, imports: Mapping[str, str], source: str) -> OwnCo
         out["only-imports"] = 1.0
     for word in _name_words(facts.stored):
         out[f"n:{word}"] = 1.0
-    for word in _name_words(facts.loaded - facts.stored):
-        out[f"nl:{word}"] = 0.5
+    # A new column (``df["age_band"] = ...``) is what feature engineering and cleaning do.
+    columns = sum(a.target.endswith("]") for a in facts.assigns)
+    if columns:
+        out["col-assign"] = 1.0
+        if columns > 2:
+            out["col-assigns"] = 1.0
+    # Short literals name columns, metrics and splits (``"val_accuracy"``, ``"label"``): the
+    # words carry from one repository to the next where the names bound around them do not.
+    for _, text in facts.strings[:LITERALS]:
+        if len(text) < 30 and text.replace("_", "").replace(" ", "").isalnum():
+            for word in _name_words(frozenset([text])):
+                out[f"sw:{word}"] = 0.5
     for shell in facts.shells:
         words = shell.text.split()
         if words:
@@ -228,6 +239,8 @@ _ATTRIBUTE = re.compile(r"\.([A-Za-z_]\w{1,40})\b(?!\s*\()")
 _COMMENT = re.compile(r"#([^\n]*)")
 #: Attributes and comment words read per cell, at most (long cells are scripts and tables).
 ATTRIBUTES = 30
+#: String literals read per cell for their words, at most.
+LITERALS = 30
 COMMENT_WORDS = 20
 
 
