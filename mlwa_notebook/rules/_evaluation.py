@@ -74,6 +74,8 @@ METRICS = frozenset(
 )
 _METRIC_MODULES = ("sklearn.metrics.", "torchmetrics.", "evaluate.")
 _METRIC_OBJECTS = ("keras.metrics.", "tensorflow.keras.metrics.", "torchmetrics.")
+#: Evaluator objects built over an evaluation set, called with the model to score it.
+_EVALUATOR_OBJECTS = ("sentence_transformers.evaluation.",)
 #: Comparisons of predictions with labels written by hand.
 _AGGREGATES = frozenset("crosstab mean sum sqrt average abs allclose".split())
 #: Keyword arguments that make a fit report a metric on held-out data as it trains.
@@ -232,6 +234,8 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
     folds = call.kwargs.get("nfolds")
     if folds is not None and folds.kind == "num" and folds.text.isdigit() and int(folds.text) > 1:
         return f"cross-validates with nfolds={folds.text} in {call.func}()"
+    if "." not in call.func and unit.origin(call.func).startswith(_EVALUATOR_OBJECTS):
+        return f"scores the model with {call.func}(), an evaluator built over an evaluation set"
     if any(call.kwargs[k].text == "True" for k in set(call.kwargs) & {"xval", "valid"}):
         return f"reads cross-validated or validation metrics with {call.func}()"
     if call.attr in _EVALUATIONS_READ_BACK:

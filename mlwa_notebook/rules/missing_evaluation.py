@@ -45,7 +45,9 @@ training, tuning or AutoML job it launches, a Kubeflow SageMaker training step, 
 step) but never computes a metric on data the model was not fitted on: a test or validation
 split, `validation_data=` / `eval_set=`
 while fitting, or predictions compared with held-out labels (`confusion_matrix(y_test, y_pred)`,
-`pd.crosstab(test_y, predictions)`). What held-out data is follows the names and the data flow:
+`pd.crosstab(test_y, predictions)`), a metric accumulated over an evaluation loader, or an
+evaluator built over an evaluation set and called on the model (sentence-transformers). What
+held-out data is follows the names and the data flow:
 outputs of `train_test_split`, `randomSplit` and `np.split`, and what is computed from them.
 A tuning job told to optimise a held-out metric (`objective_metric_name="validation:auc"`)
 scores every trial on held-out data. A clustering is a model too (scored with a silhouette or

@@ -271,6 +271,9 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "metric_batches_over_train_loader": ({("MLW002", 1)}, set()),
     # Metric definitions for a job's test channel are no score the notebook computes.
     "metric_definitions_for_a_test_channel": ({("MLW002", 1)}, set()),
+    # A sentence-transformers evaluator called on the model scores it on its evaluation set.
+    "sentence_transformers_evaluator_called": (set(), {"MLW002"}),
+    "sentence_transformers_evaluator_never_called": ({("MLW002", 2)}, set()),
     "workspace_dataset": ({("MLW001", 1)}, set()),
     "workspace_dataset_own_export": (set(), {"MLW001"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
