@@ -115,6 +115,9 @@ class CodeFacts:
     defs: tuple[str, ...] = ()
     script_path: str | None = None
     script: CodeFacts | None = None
+    #: ``if NAME:`` blocks: the name and the first and last line of the block's body (a clean-up
+    #: written under ``if delete_endpoint:`` runs only when that switch is on).
+    guards: tuple[tuple[str, int, int], ...] = ()
 
 
 def dotted(node: ast.AST) -> str:
@@ -229,6 +232,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
     stored: set[str] = set()
     loaded: set[str] = set()
     defs: list[str] = []
+    guards: list[tuple[str, int, int]] = []
     call_targets: dict[int, tuple[str, ...]] = {}
     call_names: dict[int, tuple[str, ...]] = {}
     # One hand-rolled depth-first pass: parents before children (assignments name their calls),
@@ -303,6 +307,9 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
                     imports[alias.asname or alias.name] = f"{module}.{alias.name}".lstrip(".")
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
             defs.append(node.name)
+        elif kind is ast.If and type(node.test) is ast.Name and node.body:
+            last = max(getattr(n, "end_lineno", None) or n.lineno for n in node.body)
+            guards.append((node.test.id, node.body[0].lineno + offset, last + offset))
         for name in _child_fields(kind):
             child = getattr(node, name, None)
             if type(child) is list:
@@ -320,6 +327,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
         stored=frozenset(stored),
         loaded=frozenset(loaded),
         defs=tuple(defs),
+        guards=tuple(guards),
     )
 
 

@@ -428,7 +428,9 @@ def notebook_features(
     }
     # Besides the cell itself and what the pass carries forward (``_Walk``), a cell's context
     # reads only these, and the cells around it.
-    around = (dict(imports), shape, flow.votes, tuple(leans))
+    # Which cells have code counts too: a cell emptied without changing any leaning changes
+    # the next code cell of the cells before it (``nx:``, ``mn:``).
+    around = (dict(imports), shape, flow.votes, tuple(leans), tuple(code_idx))
     last = memo.get(_LAST_PASS) if memo is not None else None
     start, settled, old = 0, n, None
     if isinstance(last, _LastPass) and len(last.cells) == n and last.around == around:

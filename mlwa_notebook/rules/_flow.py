@@ -70,6 +70,8 @@ class Unit:
     defs: frozenset[str] = field(default_factory=frozenset)
     #: The notebook is made for Google Colab (where, for one, Gradio shares an app by default).
     on_colab: bool = False
+    #: ``if NAME:`` blocks by cell: (cell, name, first line, last line).
+    guards: tuple[tuple[int, str, int, int], ...] = ()
     #: The data flow of the unit this one was built after (the last analysis's), if it was
     #: followed: ``flow`` goes over again only the steps from before the first that differ.
     last_flow: DataFlow | None = field(default=None, compare=False, repr=False)
@@ -450,6 +452,7 @@ def build_unit(
     strings: list[tuple[int, int, str]] = []
     shells: list[tuple[int, int, str]] = []
     defs: set[str] = set()
+    guards: list[tuple[int, str, int, int]] = []
     before, now = parts if parts is not None else ({}, None)
     for index, facts in cells:
         part = before.get(index)
@@ -462,6 +465,7 @@ def build_unit(
         strings.extend(part.strings)
         shells.extend(part.shells)
         defs.update(facts.defs)
+        guards.extend((index, *g) for g in facts.guards)
     return Unit(
         name,
         is_script,
@@ -472,5 +476,6 @@ def build_unit(
         tuple(shells),
         frozenset(defs),
         on_colab,
+        tuple(guards),
         last_flow,
     )

@@ -375,12 +375,25 @@ def _fills_in(call: Call) -> bool:
     )
 
 
+def switched_off(unit: Unit, site: Site) -> bool:
+    """Whether a call sits under ``if NAME:`` where the unit only ever binds NAME to False
+    (``delete_endpoint = False`` above the clean-up cell: as written, nothing is deleted)."""
+    line = site.call.line
+    for cell, name, first, last in unit.guards:
+        if cell == site.cell and first <= line <= last:
+            bound = [a.value for _, a in unit.assigns if a.target == name]
+            if bound and all(v.kind == "bool" and v.text == "False" for v in bound):
+                return True
+    return False
+
+
 def deletions(unit: Unit, known: list[Endpoint]) -> list[Site]:
-    """Calls that delete or undeploy an endpoint (not one whose name is left to fill in)."""
+    """Calls that delete or undeploy an endpoint (not one whose name is left to fill in, nor
+    one under a switch the notebook leaves off)."""
     found: list[Site] = []
     for site in unit.sites:
         call = site.call
-        if _fills_in(call):
+        if _fills_in(call) or (unit.guards and switched_off(unit, site)):
             continue
         if call.attr in _DELETERS:
             found.append(site)
@@ -397,7 +410,10 @@ def deletions(unit: Unit, known: list[Endpoint]) -> list[Site]:
             found.append(site)  # a Gradio app closed
         elif call.attr == "delete" and _kserve_client(unit, call):
             found.append(site)  # an inference service deleted through its client
-    return found + shell_deletions(unit)
+    shells = shell_deletions(unit)
+    if unit.guards:
+        shells = [s for s in shells if not switched_off(unit, s)]
+    return found + shells
 
 
 def monitors(unit: Unit) -> list[Site]:

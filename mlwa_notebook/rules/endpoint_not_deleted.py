@@ -60,7 +60,8 @@ lines `gcloud ai-platform versions create`, `gcloud ai endpoints deploy-model`,
 `az ml online-endpoint create`, `mlflow models serve`, `seldon model load`, a detached container
 of a model server's image and a model server's manifest applied with `kubectl`) that no executed
 cell after it deletes, undeploys, unloads, stops or closes. A deletion above the first creation
-(clearing what an earlier run left) does not count. An endpoint is matched to its
+(clearing what an earlier run left) does not count, nor one under `if NAME:` where the notebook
+only ever sets `NAME = False` (`delete_endpoint = False`: as written, nothing is deleted). An endpoint is matched to its
 deletion by the names it goes by (the variable it is bound to, the endpoint name passed in).
 Approving a model package so that a deployment pipeline creates the endpoints counts as
 creating them. A deletion that names no particular endpoint (a loop over listed endpoints)

@@ -96,10 +96,12 @@ _PEEKS = frozenset("head tail describe info style to_string to_markdown plot his
 
 #: fastai's training loops.
 _FASTAI_FITS = frozenset({"fine_tune", "fit_one_cycle", "fit_flat_cos", "fit_sgdr"})
-#: Hugging Face classes that put a newly initialised task head on a pretrained body.
+#: Hugging Face classes that put a newly initialised task head on a pretrained body. A language
+#: model's head (``AutoModelForCausalLM``, ``...ForMaskedLM``, ``...ForSeq2SeqLM``) comes
+#: pretrained with it.
 _NEW_HEAD = re.compile(
-    r"^(AutoModelFor\w+|\w+For(Sequence|Token|Image|Audio)Classification|\w+ForQuestionAnswering|"
-    r"\w+ForMultipleChoice|\w+ForObjectDetection|\w+ForSemanticSegmentation)$"
+    r"^(\w+For\w*Classification|\w+ForQuestionAnswering|\w+ForMultipleChoice|"
+    r"\w+ForObjectDetection|\w+ForSemanticSegmentation|\w+ForCTC)$"
 )
 
 

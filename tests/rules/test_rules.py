@@ -252,6 +252,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "new_head_unseeded": ({("MLW004", 1)}, set()),
     "new_head_lookalikes": (set(), {"MLW004"}),
     "new_head_inference_only": (set(), {"MLW004"}),
+    # A causal language model's head is pretrained, not a new one.
+    "language_model_head_is_pretrained": (set(), {"MLW004"}),
     "gradio_on_colab": ({("MLW006", 1), ("MLW007", 1)}, {"MLW017"}),
     "gradio_on_colab_lookalikes": (set(), {"MLW006"}),
     "kubeflow_deploy_component": ({("MLW006", 2), ("MLW007", 2)}, set()),
@@ -274,6 +276,9 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     # A sentence-transformers evaluator called on the model scores it on its evaluation set.
     "sentence_transformers_evaluator_called": (set(), {"MLW002"}),
     "sentence_transformers_evaluator_never_called": ({("MLW002", 2)}, set()),
+    # A clean-up under a switch the notebook leaves off deletes nothing as written.
+    "clean_up_switched_off": ({("MLW006", 1)}, set()),
+    "clean_up_switched_on": (set(), {"MLW006"}),
     "workspace_dataset": ({("MLW001", 1)}, set()),
     "workspace_dataset_own_export": (set(), {"MLW001"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
