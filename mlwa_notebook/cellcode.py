@@ -118,6 +118,9 @@ class CodeFacts:
     #: ``if NAME:`` blocks: the name and the first and last line of the block's body (a clean-up
     #: written under ``if delete_endpoint:`` runs only when that switch is on).
     guards: tuple[tuple[str, int, int], ...] = ()
+    #: Attributes read off a value other than ``self`` (``search.best_score_``,
+    #: ``automl.best_loss``): results a fitted object reports, read back.
+    read_attributes: frozenset[str] = frozenset()
 
 
 def dotted(node: ast.AST) -> str:
@@ -233,6 +236,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
     loaded: set[str] = set()
     defs: list[str] = []
     guards: list[tuple[str, int, int]] = []
+    read_attributes: set[str] = set()
     call_targets: dict[int, tuple[str, ...]] = {}
     call_names: dict[int, tuple[str, ...]] = {}
     # One hand-rolled depth-first pass: parents before children (assignments name their calls),
@@ -244,6 +248,12 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
         kind: Any = type(node)
         if kind is ast.Name:
             (stored if type(node.ctx) is ast.Store else loaded).add(node.id)
+            continue
+        if kind is ast.Attribute:
+            owner = node.value
+            if type(node.ctx) is ast.Load and not (type(owner) is ast.Name and owner.id == "self"):
+                read_attributes.add(node.attr)
+            stack.append(owner)
             continue
         if kind is ast.Constant:
             value = node.value
@@ -328,6 +338,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
         loaded=frozenset(loaded),
         defs=tuple(defs),
         guards=tuple(guards),
+        read_attributes=frozenset(read_attributes),
     )
 
 

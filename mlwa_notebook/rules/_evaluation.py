@@ -41,6 +41,17 @@ _CROSS_VALIDATION = frozenset(
 _CV_MODULES = ("catboost.cv", "xgboost.cv", "lightgbm.cv", "sklearn.model_selection.")
 #: What a search or a cross-validation reads back: scores on held-out folds.
 _CV_RESULTS = ("best_score_", "cv_results_")
+#: Scores a fitted object keeps of data it held out, read back: a search's cross-validated
+#: best (``best_score_``, ``cv_results_``), AutoML's best validation loss (FLAML's
+#: ``best_loss``), a booster's best score on its evaluation sets (``best_score``) and a forest's
+#: out-of-bag score (``oob_score_``).
+_HELD_OUT_RESULTS = {
+    "best_score_": "a search's cross-validated best score",
+    "cv_results_": "a search's cross-validated scores",
+    "best_loss": "the best validation loss of an AutoML search",
+    "best_score": "the best score on the evaluation sets",
+    "oob_score_": "the out-of-bag score",
+}
 #: Methods of a trainer that score on the held-out loaders they are given.
 _TRAINER_SCORING = frozenset({"test", "validate", "evaluate"})
 #: Reads of the evaluations a managed service made of a model on a split it held out.
@@ -241,6 +252,9 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
     if call.attr in _EVALUATIONS_READ_BACK:
         # AutoML scores each model it trains on a test split it holds out (Vertex AI).
         return f"reads back the model's evaluation on its held-out split with {call.func}()"
+    if call.attr == "evaluation" and "make_inspector" in f"{call.func} {unit.origin(call.root)}":
+        # TF-DF's self-evaluation: each tree scored on the rows its bootstrap left out.
+        return f"reads the model's out-of-bag self-evaluation with {call.func}()"
     if call.attr == "backtest":
         # A time-series backtest (darts) scores forecasts of windows after the data it was
         # fitted on: walk-forward validation.
@@ -276,6 +290,15 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
         if held or kw:
             shown = held[0] if held else f"{kw[0]}="
             return f"evaluates with {call.func}() on data the model was not fitted on ({shown})"
+    if lib is None and not call.attr[:1].isupper() and not pieces & _NOT_A_SCORING_HELPER:
+        # By the data's names, or by the parameters' (``test_x_path=..., test_y_path=...``).
+        held = _held_names(unit, call) + [k for k in call.kwargs if held_out_name(k)]
+        inputs = [n for n in held if set(name_pieces(n)) & _INPUT_PIECES]
+        labels = [n for n in held if set(name_pieces(n)) & _LABEL_PIECES]
+        if inputs and labels:
+            # A helper of the notebook or its repository handed the held-out inputs and their
+            # labels (``fit_and_evaluate(model, X_test, y_test)``): it can only score with them.
+            return f"hands held-out `{inputs[0]}` and `{labels[0]}` to {call.func}()"
     return ""
 
 
@@ -304,6 +327,16 @@ def _held_names(unit: Unit, call: Call) -> list[str]:
 #: whatever else its name says (``ds_valid.map``, ``train_test_split``, ``load_test_data``).
 _NOT_METRIC_PIECES = frozenset(
     "map split load loader loaders dataset dataloader step loss combine".split()
+)
+
+#: Held-out inputs and their labels, by name (``X_test``, ``y_val``, ``test_labels``).
+_INPUT_PIECES = frozenset("x features feature inputs images texts".split())
+_LABEL_PIECES = frozenset("y labels label target targets".split())
+#: Callees that fit, predict, move or plot data: handed held-out inputs and labels, they score
+#: nothing.
+_NOT_A_SCORING_HELPER = _NOT_METRIC_PIECES | frozenset(
+    "fit train training predict prepare preprocess transform save dump plot show concat "
+    "tensor tensors pool dmatrix zip print".split()
 )
 #: Calls of an evaluation library that run the evaluation (not build its inputs or save it).
 _EVALUATING_CALLS = frozenset("run evaluate compute test check run_suite calculate score".split())
@@ -471,4 +504,15 @@ def hand_scorings(cells: Iterable[tuple[int, CodeFacts]]) -> list[tuple[int, str
         )
         if metric:
             found.append((index, f"computes `{metric[0]}` over held-out `{held[0]}`"))
+    return found
+
+
+def read_back_scores(cells: Iterable[tuple[int, CodeFacts]]) -> list[tuple[int, str]]:
+    """Cells that read back a score a fitted object keeps of data it held out
+    (``_HELD_OUT_RESULTS``): an evaluation the notebook shows, though a library computed it."""
+    found = []
+    for index, facts in cells:
+        read = sorted(facts.read_attributes & _HELD_OUT_RESULTS.keys())
+        if read:
+            found.append((index, f"reads back {_HELD_OUT_RESULTS[read[0]]} (`{read[0]}`)"))
     return found

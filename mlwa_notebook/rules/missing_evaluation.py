@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlwa_notebook.rules._evaluation import hand_scorings, scorings
+from mlwa_notebook.rules._evaluation import hand_scorings, read_back_scores, scorings
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 
@@ -12,7 +12,8 @@ def check(ctx: NotebookContext) -> CheckResult:
     for sc in held_out:
         if sc.credited:
             yield Proof("MLREL03-BP03", sc.site.cell, sc.note)
-    by_hand = hand_scorings((v.index, v.facts) for v in ctx.code_cells() if v.facts is not None)
+    cells = [(v.index, v.facts) for v in ctx.code_cells() if v.facts is not None]
+    by_hand = hand_scorings(cells) + read_back_scores(cells)
     for index, note in by_hand:
         yield Proof("MLREL03-BP03", index, note)
     if trained and not held_out and not by_hand:
@@ -50,7 +51,11 @@ evaluator built over an evaluation set and called on the model (sentence-transfo
 held-out data is follows the names and the data flow:
 outputs of `train_test_split`, `randomSplit` and `np.split`, and what is computed from them.
 A tuning job told to optimise a held-out metric (`objective_metric_name="validation:auc"`)
-scores every trial on held-out data. A clustering is a model too (scored with a silhouette or
+scores every trial on held-out data, and so does a score a fitted object keeps of data it held
+out, read back (a search's `best_score_`, FLAML's `best_loss`, a booster's `best_score`, a
+forest's out-of-bag score or TF-DF's self-evaluation). A helper of the notebook or its
+repository handed held-out inputs with their labels (`select_features(X_test, y_test)`) scores
+with them. A clustering is a model too (scored with a silhouette or
 label-agreement score on rows it was not fitted on); embeddings, topic models and neighbour
 indexes are feature steps. A managed job's or AutoML's internal validation metric that the
 notebook never reads does not count, and a pipeline whose steps the notebook does not show is

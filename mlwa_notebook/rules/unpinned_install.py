@@ -76,10 +76,20 @@ def unpinned_packages(command: str) -> list[str]:
     return [word for word, pinned in install_packages(command) if not pinned]
 
 
+def install_segments(command: str) -> list[str]:
+    """The installs a shell line runs: each command of a chain (``VER=`...` && pip install
+    x``) that is one."""
+    parts = (part.strip() for part in re.split(r"&&|;|\|\|", scannable(command.strip())))
+    return [part for part in parts if _PIP.match(part) or _APT.match(part)]
+
+
 def install_packages(command: str) -> list[tuple[str, bool]]:
     """Each package an install command names, and whether it names an exact version (local
     paths, wheels, requirement files and options name no package)."""
-    command = scannable(command.strip())
+    return [found for part in install_segments(command) for found in _segment_packages(part)]
+
+
+def _segment_packages(command: str) -> list[tuple[str, bool]]:
     match = _PIP.match(command) or _APT.match(command)
     if not match:
         return []
@@ -147,7 +157,13 @@ def conda_entries(source: str) -> list[tuple[int, str, str]]:
 
 #: Keywords that list the packages of a job's or service's environment (Azure ML
 #: ``CondaDependencies.create``, v1 estimators).
-_PACKAGE_LISTS = {"pip_packages": "pip", "conda_packages": "conda"}
+#: Keywords that list packages a job or a pipeline component installs (Azure ML's
+#: ``CondaDependencies.create``, Kubeflow's ``packages_to_install``, pip-installed in the step).
+_PACKAGE_LISTS = {
+    "pip_packages": "pip",
+    "conda_packages": "conda",
+    "packages_to_install": "pip",
+}
 _TOP_LEVEL_DEPENDENCIES = re2.compile(r"(?m)^dependencies:\s*$")
 
 
@@ -199,7 +215,7 @@ def check(ctx: NotebookContext) -> CheckResult:
         assert view.facts is not None
         for shell in view.facts.shells:
             text = scannable(shell.text.strip())
-            if not (_PIP.match(text) or _APT.match(text)):
+            if not install_segments(text):
                 continue
             named = install_packages(text)
             loose = [word for word, pinned in named if not pinned]

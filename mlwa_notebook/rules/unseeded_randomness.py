@@ -178,6 +178,9 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
         if attr in _NP_DRAWS and NP not in seeds:
             return f"{call.func}() draws from NumPy's global generator with no seed set"
         return ""
+    if attr == "rvs" and q.startswith("scipy.stats.") and NP not in seeds:
+        # A distribution's draw with no ``random_state`` uses NumPy's global generator.
+        return f"{call.func}() draws from NumPy's global generator with no seed set"
     if q.startswith("torch.") and attr in _TORCH_DRAWS and TORCH not in seeds:
         return f"{call.func}() draws random numbers with no torch seed set"
     if q.startswith("tensorflow.random.") and attr in _TF_DRAWS and TF not in seeds:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Iterable
 from itertools import pairwise
 
 from mlwa_notebook.cellcode import Call, Value
@@ -46,7 +47,9 @@ _ARTEFACT = re.compile(r"(model|weights|checkpoint|ckpt|metrics|history|predicti
 #: no nested repetition, so the search stays linear on any input.
 _RELEASE = re.compile(
     r"[_\-/.]v\d+(?:\.\d+){0,3}(?:[_\-/.]|$)|/releases/download/|/raw/[0-9a-f]{7,40}(?:/|$)"
-    r"|[@/][0-9a-f]{40}(?:/|$)",
+    r"|[@/][0-9a-f]{40}(?:/|$)"
+    # An OpenML data file by its id: the file an id names never changes.
+    r"|openml\.org/data/(?:get_csv|download|v1/download)/\d+",
     re.I,
 )
 #: Where a name with a version in it is a published release: a URL a download serves. An
@@ -116,6 +119,45 @@ def written_files(unit: Unit) -> set[str]:
             ):
                 out.add(path.text.lstrip("./"))
     return out
+
+
+#: What a batch transform or a processing job wrote, as the notebook finds it: its own output.
+_JOB_OUTPUT = re.compile(r"describe_\w+_job$|\.output_path$|latest_transform_job", re.I)
+
+
+def _made_from(unit: Unit, names: Iterable[str], depth: int = 4) -> list[str]:
+    """The names and callees a path was built from, following its assignments back
+    (``file_path = os.path.join(CHECKPOINT_PATH, name)``)."""
+    found: list[str] = []
+    todo, seen = list(names), set()
+    while todo and depth > 0:
+        depth -= 1
+        current, todo = todo, []
+        for name in current:
+            if name in seen:
+                continue
+            seen.add(name)
+            found.append(name)
+            for _, assign in unit.assigns:
+                if assign.target == name:
+                    if assign.value.kind in ("call", "name", "other"):
+                        found.append(assign.value.text)
+                    todo.extend(assign.value.names)
+    return found
+
+
+def _built_from_artefacts(unit: Unit, call: Call, source: Value | None) -> str:
+    """Why a read whose path is computed reads no data source: a path built from a checkpoint
+    or model folder (an artefact), or from where the notebook's own job wrote its output."""
+    names = [v.text for v in (*call.args, *call.kwargs.values()) if v.kind == "name"]
+    if source is not None and source.kind in ("name", "fstring", "call"):
+        names.extend(source.names or ((source.text,) if source.kind == "name" else ()))
+    for made in _made_from(unit, names):
+        if _ARTEFACT.search(made):
+            return "artefact"
+        if _JOB_OUTPUT.search(made):
+            return "job output"
+    return ""
 
 
 def _pinned_call(call: Call, unit: Unit, cell: int) -> bool:
@@ -480,6 +522,8 @@ def check(ctx: NotebookContext) -> CheckResult:
                 shown = text = built  # the file is known by its name, wherever its folder is
             if (text and _ARTEFACT.search(text)) or set(call.names) & downloaded:
                 continue  # a model file, or the body of a download already reported
+            if not text and _built_from_artefacts(unit, call, source):
+                continue  # a checkpoint fetched, or what the notebook's own job wrote
             if (text and _release(text)) or (
                 kind in ("download", "fetch") and _fetches_release(call, unit)
             ):

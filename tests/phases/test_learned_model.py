@@ -82,6 +82,8 @@ KNOWN_MISSES = {
     "not done reads as deployment",
     ("03-sagemaker-train-deploy.ipynb", 27): "a Clean up heading over mixed deletions "
     "(other, by the conventions) takes the phase of its first deletion",
+    ("04-monitoring-drift.ipynb", 15): "the simulated endpoint's scoring function writes the "
+    "data-capture log: its capture and alarm paths read as monitoring",
     ("04-monitoring-drift.ipynb", 30): "`%load_ext mlwa_notebook` in the closing review "
     "section reads as the section's other",
 }
