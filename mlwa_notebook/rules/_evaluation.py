@@ -290,9 +290,13 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
         if held or kw:
             shown = held[0] if held else f"{kw[0]}="
             return f"evaluates with {call.func}() on data the model was not fitted on ({shown})"
-    if lib is None and not call.attr[:1].isupper() and not pieces & _NOT_A_SCORING_HELPER:
-        # By the data's names, or by the parameters' (``test_x_path=..., test_y_path=...``).
-        held = _held_names(unit, call) + [k for k in call.kwargs if held_out_name(k)]
+    helper = lib is None and not q.startswith(_GENERAL_LIBRARIES)
+    if helper and not call.attr[:1].isupper() and not pieces & _NOT_A_SCORING_HELPER:
+        # By the names of the data handed to it, or of its parameters (``test_x_path=...``);
+        # not names inside other calls among its arguments (``"{}".format(score(X_test, y))``).
+        direct = {v.text for v in (*call.args, *call.kwargs.values()) if v.kind == "name"}
+        held = [n for n in _held_names(unit, call) if n in direct]
+        held += [k for k in call.kwargs if held_out_name(k)]
         inputs = [n for n in held if set(name_pieces(n)) & _INPUT_PIECES]
         labels = [n for n in held if set(name_pieces(n)) & _LABEL_PIECES]
         if inputs and labels:
@@ -332,11 +336,28 @@ _NOT_METRIC_PIECES = frozenset(
 #: Held-out inputs and their labels, by name (``X_test``, ``y_val``, ``test_labels``).
 _INPUT_PIECES = frozenset("x features feature inputs images texts".split())
 _LABEL_PIECES = frozenset("y labels label target targets".split())
+#: Libraries for arrays, frames, plots, tensors and run logs: their callees handed held-out
+#: inputs and labels interpolate, plot or log them (a metric of theirs is known by its name).
+_GENERAL_LIBRARIES = (
+    "numpy.",
+    "pandas.",
+    "scipy.",
+    "matplotlib.",
+    "seaborn.",
+    "plotly.",
+    "torch.",
+    "tensorflow.",
+    "keras.",
+    "wandb.",
+    "mlflow.",
+    "comet_ml.",
+    "neptune.",
+)
 #: Callees that fit, predict, move or plot data: handed held-out inputs and labels, they score
 #: nothing.
 _NOT_A_SCORING_HELPER = _NOT_METRIC_PIECES | frozenset(
     "fit train training predict prepare preprocess transform save dump plot show concat "
-    "tensor tensors pool dmatrix zip print".split()
+    "tensor tensors pool dmatrix zip print normalize scale encode format float int str len".split()
 )
 #: Calls of an evaluation library that run the evaluation (not build its inputs or save it).
 _EVALUATING_CALLS = frozenset("run evaluate compute test check run_suite calculate score".split())

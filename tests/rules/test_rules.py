@@ -301,6 +301,7 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "helper_given_held_out_features_only": ({("MLW002", 1)}, set()),
     "helper_given_held_out_paths": (set(), {"MLW002"}),
     "helper_given_train_paths": ({("MLW002", 1)}, set()),
+    "held_out_logged_with_a_library": ({("MLW002", 1)}, set()),
     # A clean-up under a switch the notebook leaves off deletes nothing as written.
     "clean_up_switched_off": ({("MLW006", 1)}, set()),
     "clean_up_switched_on": (set(), {"MLW006"}),
