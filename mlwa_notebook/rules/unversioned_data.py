@@ -160,6 +160,22 @@ def _built_from_artefacts(unit: Unit, call: Call, source: Value | None) -> str:
     return ""
 
 
+#: A file name with an extension, no folder (``loan_data.csv``, ``regression.train``).
+_BARE_FILE_NAME = re.compile(r"^[\w.-]+\.\w+$")
+
+
+def _tracked_elsewhere(ctx: NotebookContext, unit: Unit, site: Site, text: str) -> bool:
+    """A file read by its bare name, or through a computed path whose one file-name literal
+    names it (``Path(...).parents[1] / "regression.train"``), that the repository tracks in
+    another folder: most likely a copy of it."""
+    if text:
+        name = text.removeprefix("./")
+        return "/" not in name and ctx.tracking.may_track(name)
+    line = (site.cell, site.call.line)
+    names = [t for c, n, t in unit.strings if (c, n) == line and _BARE_FILE_NAME.match(t)]
+    return len(names) == 1 and ctx.tracking.may_track(names[0])
+
+
 def _pinned_call(call: Call, unit: Unit, cell: int) -> bool:
     if set(call.kwargs) & _PIN_KWARGS:
         return True
@@ -550,6 +566,8 @@ def check(ctx: NotebookContext) -> CheckResult:
             if text and ctx.tracking.is_versioned(text):
                 yield Proof("MLOPS03-BP02", cell, f"{text} is tracked by git or DVC")
                 continue
+            if _tracked_elsewhere(ctx, unit, site, text):
+                continue  # the repository keeps a file of that name: say nothing rather than guess
             if dvc_pulled or cell in hashed or cell + 1 in hashed:
                 continue
             if text and text.lstrip("./") in written:
@@ -648,9 +666,12 @@ from a folder and a data file's name (`os.path.join(data_dir, "train.csv")`) nam
 Datasets bundled with a library (`sklearn.datasets`, `keras.datasets`, Hugging Face hub datasets
 and files), URLs that name a release (`aclImdb_v1.tar.gz`, `/releases/download/v1.8.2/`, a
 commit hash in a raw URL) and the local copies they are downloaded to, and fetchers that verify
-a checksum (`get_file(..., file_hash=...)`) count as versioned; a version in a bucket key's or a
-local file's name does not (the object can be overwritten under it). A read whose path cannot be
-told is not flagged. Files the notebook writes itself or a notebook beside it in the same folder
+a checksum (`get_file(..., file_hash=...)`) count as versioned, and so does an OpenML data file
+by its id; a version in a bucket key's or a local file's name does not (the object can be
+overwritten under it). A read whose path cannot be told is not flagged, nor one by a bare file
+name (or a computed path with one file-name literal) that the repository tracks in another
+folder, nor a path built from a checkpoint or model folder (an artefact) or from a batch
+transform's output. Files the notebook writes itself or a notebook beside it in the same folder
 writes (judged where they are made), and the input channels a job script receives, are not
 counted again.
 

@@ -423,6 +423,33 @@ def test_a_job_script_reading_a_copy_of_a_tracked_file_is_versioned(tmp_path: Pa
     assert any("holdout.csv" in f.message for f in report.findings)
 
 
+def test_a_bare_file_name_the_repository_tracks_in_another_folder_is_not_flagged(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "project"
+    (repo / "Datasets").mkdir(parents=True)
+    (repo / "Datasets" / "loan_data.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    (repo / "examples" / "regression").mkdir(parents=True)
+    (repo / "examples" / "regression" / "regression.train").write_text("1\t2\n", "utf-8")
+    nb = write_notebook(
+        repo / "examples" / "notebooks" / "read.ipynb",
+        make_notebook(
+            "import pandas as pd\nfrom pathlib import Path",
+            "loans = pd.read_csv('loan_data.csv')",
+            "folder = Path().absolute().parents[0] / 'regression'\n"
+            "train = pd.read_csv(str(folder / 'regression.train'), sep='\\t')",
+            "other = pd.read_csv('customers.csv')",
+            "more = pd.read_csv(str(folder / 'regression.test'), sep='\\t')",
+        ),
+    )
+    _git(repo, "init", "-q")
+    _git(repo, "add", "Datasets/loan_data.csv", "examples")
+    report = analyze_notebook(load(nb), path=str(nb), tracking=data_tracking(nb))
+    # A copy of a tracked file, by its bare name or through a computed path: nothing is said.
+    # Files the repository does not hold are flagged.
+    assert sorted(f.cell_index for f in report.findings if f.code == "MLW001") == [3, 4]
+
+
 # --- secrets are masked in every output --------------------------------------------------------
 
 #: Built at run time so that no credential-shaped literal sits in the repository.
