@@ -204,6 +204,14 @@ class Unit:
         return self.value_text(value) if isinstance(value, Value) else value
 
     @cached_property
+    def values_of(self) -> Mapping[str, tuple[Value, ...]]:
+        """Every value each name is assigned, in order (one pass, for following paths back)."""
+        found: dict[str, list[Value]] = {}
+        for _, a in self.assigns:
+            found.setdefault(a.target, []).append(a.value)
+        return {k: tuple(v) for k, v in found.items()}
+
+    @cached_property
     def assigned_lines(self) -> frozenset[tuple[int, int]]:
         """(cell, line) of every assignment: where a value is kept rather than only shown."""
         return frozenset((cell, a.line) for cell, a in self.assigns)

@@ -181,7 +181,7 @@ def _listed_packages(source: str, call: Call) -> list[tuple[str, str, int]]:
     """The literal packages a call lists in ``pip_packages=[...]`` / ``conda_packages=[...]``:
     (manager, package, line). The lists are read from the cell's syntax tree, only for a call
     that has such a keyword."""
-    if not set(call.kwargs) & set(_PACKAGE_LISTS):
+    if not call.kwargs.keys() & _PACKAGE_LISTS.keys():
         return []
     try:
         tree = ast.parse(source)

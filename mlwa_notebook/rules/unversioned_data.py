@@ -138,11 +138,10 @@ def _made_from(unit: Unit, names: Iterable[str], depth: int = 4) -> list[str]:
                 continue
             seen.add(name)
             found.append(name)
-            for _, assign in unit.assigns:
-                if assign.target == name:
-                    if assign.value.kind in ("call", "name", "other"):
-                        found.append(assign.value.text)
-                    todo.extend(assign.value.names)
+            for value in unit.values_of.get(name, ()):
+                if value.kind in ("call", "name", "other"):
+                    found.append(value.text)
+                todo.extend(value.names)
     return found
 
 
