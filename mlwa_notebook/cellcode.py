@@ -121,6 +121,9 @@ class CodeFacts:
     #: Attributes read off a value other than ``self`` (``search.best_score_``,
     #: ``automl.best_loss``): results a fitted object reports, read back.
     read_attributes: frozenset[str] = frozenset()
+    #: Functions the code defines: name, first and last line, and parameter names (a metric
+    #: computed inside ``def evaluate(y_true, y_pred):`` scores whatever it is later handed).
+    functions: tuple[tuple[str, int, int, tuple[str, ...]], ...] = ()
 
 
 def dotted(node: ast.AST) -> str:
@@ -237,6 +240,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
     defs: list[str] = []
     guards: list[tuple[str, int, int]] = []
     read_attributes: set[str] = set()
+    functions: list[tuple[str, int, int, tuple[str, ...]]] = []
     call_targets: dict[int, tuple[str, ...]] = {}
     call_names: dict[int, tuple[str, ...]] = {}
     # One hand-rolled depth-first pass: parents before children (assignments name their calls),
@@ -317,6 +321,12 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
                     imports[alias.asname or alias.name] = f"{module}.{alias.name}".lstrip(".")
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef or kind is ast.ClassDef:
             defs.append(node.name)
+            if kind is not ast.ClassDef:
+                a = node.args
+                params = [x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)]
+                params += [x.arg for x in (a.vararg, a.kwarg) if x is not None]
+                last = getattr(node, "end_lineno", None) or node.lineno
+                functions.append((node.name, node.lineno + offset, last + offset, tuple(params)))
         elif kind is ast.If and type(node.test) is ast.Name and node.body:
             last = max(getattr(n, "end_lineno", None) or n.lineno for n in node.body)
             guards.append((node.test.id, node.body[0].lineno + offset, last + offset))
@@ -339,6 +349,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
         defs=tuple(defs),
         guards=tuple(guards),
         read_attributes=frozenset(read_attributes),
+        functions=tuple(functions),
     )
 
 

@@ -37,6 +37,8 @@ class PracticeSignal:
     words: tuple[str, ...] = ()
     not_modules: tuple[str, ...] = ()
     not_receivers: frozenset[str] = frozenset()
+    #: Endings of a receiver's words that rule it out (``stdscaled_df``: a scaler's output).
+    not_receiver_endings: tuple[str, ...] = ()
     subject: str = ""
     #: Only in cells before the first model is trained (profiling the data, not predictions).
     before_training: bool = False
@@ -65,6 +67,10 @@ _NOT_DATA = frozenset(
     "pred preds prediction predictions ytrain ytest".split()
 )
 _PANDAS_HELPERS = ("pandas.isnull", "pandas.isna", "pandas.notnull", "pandas.value_counts")
+#: Receivers whose name says they hold what the notebook made of the data (a frame it
+#: fabricated, a scaler's output: ``stdscaled_df``), not the data it inspects before modelling.
+_NOT_RAW_DATA = _NOT_DATA | frozenset({"fake", "synthetic", "evaluation", "results", "scores"})
+_TRANSFORMED_ENDINGS = ("scaled", "normalized", "normalised", "standardized", "standardised")
 #: Words in a name that say it holds a model.
 _MODEL_WORDS = frozenset(
     "model models clf classifier regressor estimator pipe pipeline net network booster bst xgb "
@@ -98,7 +104,8 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         ),
         # pandas' module-level isnull/value_counts are element-wise helpers inside other code.
         not_modules=(*_CLOUD_SDKS, "logging", "open", "print", *_PANDAS_HELPERS),
-        not_receivers=_NOT_DATA,
+        not_receivers=_NOT_RAW_DATA,
+        not_receiver_endings=_TRANSFORMED_ENDINGS,
         not_made_by=("logger", "getlogger", "log"),
         before_training=True,
     ),
@@ -108,7 +115,8 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         calls=("sum", "mean", "any"),
         chained_on=(".isna()", ".isnull()"),
         not_modules=(*_CLOUD_SDKS, *_PANDAS_HELPERS),
-        not_receivers=_NOT_DATA,
+        not_receivers=_NOT_RAW_DATA,
+        not_receiver_endings=_TRANSFORMED_ENDINGS,
         before_training=True,
     ),
     PracticeSignal("MLOPS03-BP01", "validates the data against expectations", words=("expect",)),
@@ -395,6 +403,10 @@ def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
             return False
     named = {*name_pieces(receiver.split("[", 1)[0]), *name_pieces(call.attr)}
     if signal.not_receivers and named & signal.not_receivers:
+        return False
+    if signal.not_receiver_endings and any(
+        p.endswith(signal.not_receiver_endings) for p in name_pieces(receiver.split("[", 1)[0])
+    ):
         return False
     if signal.chained_on and not receiver.endswith(signal.chained_on):
         return False

@@ -161,9 +161,20 @@ def trainings(unit: Unit) -> list[Site]:
     ]
 
 
+def recipe_step(unit: Unit, site: Site) -> str:
+    """The step an MLflow Recipe is told to run (``r.run("train")``), or ``""``."""
+    call = site.call
+    if call.attr != "run" or "mlflow.recipes" not in unit.origin(call.root):
+        return ""
+    step = call.args[0] if call.args else call.kwargs.get("step")
+    return unit.value_text(step)
+
+
 def _trains(unit: Unit, site: Site) -> bool:
     """Whether the call trains, its libraries left aside (``trainings`` asks about those)."""
     call, q = site.call, site.qualified
+    if call.attr == "run" and (step := recipe_step(unit, site)):
+        return step == "train"
     if call.attr in ("fit", "fit_generator"):
         return not _is_transformer(unit, site)
     if call.attr == "train":
@@ -255,6 +266,9 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
     if call.attr == "evaluation" and "make_inspector" in f"{call.func} {unit.origin(call.root)}":
         # TF-DF's self-evaluation: each tree scored on the rows its bootstrap left out.
         return f"reads the model's out-of-bag self-evaluation with {call.func}()"
+    if recipe_step(unit, site) == "evaluate":
+        # The recipe's evaluate step scores the trained model on its validation and test splits.
+        return f"runs the recipe's evaluate step with {call.func}(): validation and test scores"
     if call.attr == "backtest":
         # A time-series backtest (darts) scores forecasts of windows after the data it was
         # fitted on: walk-forward validation.
@@ -270,7 +284,12 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
         if (call.attr == "test" or _held_names(unit, call)) and not on_train:
             return f"scores the model with {call.func}() on held-out data"
     pieces = set(name_pieces(call.attr))
-    if names_a_metric(call.attr) and not pieces & _NOT_METRIC_PIECES and not _reports(call):
+    if (
+        names_a_metric(call.attr)
+        and not pieces & _NOT_METRIC_PIECES
+        and not _reports(call)
+        and not q.startswith(_METRIC_RECORDS)
+    ):
         held = _held_names(unit, call)
         if held:
             return f"computes a metric with {call.func}() on held-out `{held[0]}`"
@@ -359,6 +378,9 @@ _NOT_A_SCORING_HELPER = _NOT_METRIC_PIECES | frozenset(
     "fit train training predict prepare preprocess transform save dump plot show concat "
     "tensor tensors pool dmatrix zip print normalize scale encode format float int str len".split()
 )
+#: Records of where metrics are kept (SageMaker's ``ModelMetrics(model_statistics=...)`` for a
+#: model package): they point at an evaluation's report, they compute nothing.
+_METRIC_RECORDS = ("sagemaker.model_metrics.", "sagemaker.workflow.properties.")
 #: Calls of an evaluation library that run the evaluation (not build its inputs or save it).
 _EVALUATING_CALLS = frozenset("run evaluate compute test check run_suite calculate score".split())
 _EVALUATION_CLASS = re.compile(r"(Report|Suite|Test|Performance|Metric|Evaluat|Dashboard|Check)")
@@ -492,6 +514,9 @@ _HAND_METRIC_PIECES = frozenset(
 _NOT_A_METRIC_VALUE = frozenset({"definition", "definitions", "name", "names"})
 
 
+_CLASS_NAME = re.compile(r"^[A-Z][a-z]")
+
+
 #: A loss or perplexity is a metric when its name says it was taken on held-out data.
 _HELD_OUT_LOSS = frozenset({"loss", "ppl", "perplexity"})
 
@@ -504,11 +529,15 @@ def hand_scorings(cells: Iterable[tuple[int, CodeFacts]]) -> list[tuple[int, str
         # ``val_acc`` and ``val_loss`` are results read back (a history plotted), not held-out data.
         # Upper-case names are settings (``CI_TEST_LIMIT``, ``ACCURACY_THRESHOLD``), not data
         # or results.
+        # A class (``SparkDiversityEvaluation``) is no data, nor is a bare ``val`` (a value, as
+        # in ``for name, val in metrics.items()``).
         held = sorted(
             n
             for n in facts.loaded
             if held_out_name(n)
             and not n.isupper()
+            and n != "val"
+            and not _CLASS_NAME.match(n)
             and not set(name_pieces(n)) & (_HAND_METRIC_PIECES | _HELD_OUT_LOSS)
         )
         if not held:

@@ -41,6 +41,16 @@ _TRACKING = re.compile(
 _LINEAGE_LOGS = re.compile(
     r"^(mlflow\.(\w+\.)?(autolog|log_model|log_input)|wandb\.(log_artifact|use_artifact|log_model))$"
 )
+#: MLflow's autologging of LLM calls (``mlflow.openai.autolog``): traces of prompts and replies,
+#: no data, settings or model of a training run.
+_TRACING_AUTOLOG = re.compile(
+    r"^mlflow\.(openai|langchain|anthropic|gemini|llama_index|bedrock|dspy|crewai|autogen|groq|"
+    r"mistral|litellm|smolagents|pydantic_ai)\.autolog$"
+)
+#: W&B media a run shows (a table of sample images, a rendering): a cell that logs them and
+#: trains nothing shows data or results, it does not track a training run.
+_ARTIFACT_CALLS = frozenset({"Artifact", "log_artifact", "use_artifact", "log_model"})
+_MEDIA = re.compile(r"^wandb\.(Table|Image|Video|Audio|Html|Object3D|Molecule|plot\.\w+)$")
 #: Platforms whose deployable models always live in a model registry.
 _REGISTRY_PLATFORMS = ("google.cloud.aiplatform.", "vertexai.")
 
@@ -100,6 +110,16 @@ def check(ctx: NotebookContext) -> CheckResult:
     unit = ctx.notebook_unit
     registered = False
     trained = any(u.trainings for u in ctx.units)
+    training_cells = {s.cell for u in ctx.units for s in u.trainings}
+    # A run that also versions data or a model, or records its settings, tracks work.
+    versioning_cells = {
+        s.cell
+        for s in unit.sites
+        if s.call.attr in _ARTIFACT_CALLS
+        or (s.qualified == "wandb.init" and "config" in s.call.kwargs)
+    }
+    media_cells = {s.cell for s in unit.sites if _MEDIA.match(s.qualified)}
+    media_cells -= training_cells | versioning_cells
     for site in unit.sites:
         call, q = site.call, site.qualified
         reads = call.attr.startswith(("list", "describe", "get", "delete", "search", "paginate"))
@@ -114,6 +134,8 @@ def check(ctx: NotebookContext) -> CheckResult:
         elif _LINEAGE.search(q):
             registered = True
             yield Proof("MLOPS02-BP04", site.cell, f"records model lineage ({call.func})")
+        elif _TRACING_AUTOLOG.match(q):
+            continue
         elif (_TRACKING.match(q) and not _disabled(call)) or (
             call.attr == "init"
             and q.startswith("google.cloud.aiplatform")
@@ -122,7 +144,7 @@ def check(ctx: NotebookContext) -> CheckResult:
             # A run ties data, settings and model together only when it logs artefacts.
             if _LINEAGE_LOGS.search(q):
                 yield Proof("MLOPS02-BP04", site.cell, f"records what the run used ({call.func})")
-            if trained:
+            if trained and site.cell not in media_cells:
                 yield Proof("MLOPS03-BP02", site.cell, f"tracks the training run ({call.func})")
     for site in unit.sites:
         if _from_registry(unit, site):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from mlwa_notebook.rules._evaluation import hand_scorings, read_back_scores, scorings
+from collections.abc import Mapping
+
+from mlwa_notebook.rules._evaluation import Scoring, hand_scorings, read_back_scores, scorings
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 
 def check(ctx: NotebookContext) -> CheckResult:
     trained = [(u, s) for u in ctx.units for s in u.trainings]
     held_out = [sc for u in ctx.units for sc in scorings(u) if sc.held_out]
+    functions = {v.index: v.facts.functions for v in ctx.code_cells() if v.facts is not None}
     for sc in held_out:
-        if sc.credited:
+        if sc.credited and not _in_a_generic_helper(sc, functions):
             yield Proof("MLREL03-BP03", sc.site.cell, sc.note)
     cells = [(v.index, v.facts) for v in ctx.code_cells() if v.facts is not None]
     by_hand = hand_scorings(cells) + read_back_scores(cells)
@@ -25,6 +28,21 @@ def check(ctx: NotebookContext) -> CheckResult:
             f"trains a model with {site.call.func}(){where} but no cell or script it runs "
             "scores it on held-out data",
         )
+
+
+def _in_a_generic_helper(
+    sc: Scoring, functions: Mapping[int, tuple[tuple[str, int, int, tuple[str, ...]], ...]]
+) -> bool:
+    """A metric inside a function over its own parameters (``def evaluate(y_true, y_pred)``):
+    it scores what a later call hands it; the cell that defines it tests nothing yet. It still
+    counts as scoring for the finding (the helper is there to be used)."""
+    call = sc.site.call
+    if sc.unit.is_script or call.attr in ("fit", "fit_generator", "train"):
+        return False  # a fit told to validate on what it is handed does validate when it runs
+    return any(
+        first <= call.line <= last and set(call.names) & set(params)
+        for _, first, last, params in functions.get(sc.site.cell, ())
+    )
 
 
 RULE = Rule(
@@ -42,8 +60,8 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags a notebook that trains a model (a `fit` in a cell, in a `%%writefile` script it runs, a
-training, tuning or AutoML job it launches, a Kubeflow SageMaker training step, or a gradient
-step) but never computes a metric on data the model was not fitted on: a test or validation
+training, tuning or AutoML job it launches, a Kubeflow SageMaker training step, an MLflow
+Recipe's train step, or a gradient step) but never computes a metric on data the model was not fitted on: a test or validation
 split, `validation_data=` / `eval_set=`
 while fitting, or predictions compared with held-out labels (`confusion_matrix(y_test, y_pred)`,
 `pd.crosstab(test_y, predictions)`), a metric accumulated over an evaluation loader, or an
@@ -55,7 +73,9 @@ scores every trial on held-out data, and so does a score a fitted object keeps o
 out, read back (a search's `best_score_`, FLAML's `best_loss`, a booster's `best_score`, a
 forest's out-of-bag score or TF-DF's self-evaluation). A helper of the notebook or its
 repository handed held-out inputs with their labels (`select_features(X_test, y_test)`) scores
-with them. A clustering is a model too (scored with a silhouette or
+with them, and an MLflow Recipe's evaluate step scores on its validation and test splits. A
+metric computed inside a function over its own parameters counts, but the cell that only
+defines the function is not shown as evidence of testing (nothing is tested there yet). A clustering is a model too (scored with a silhouette or
 label-agreement score on rows it was not fitted on); embeddings, topic models and neighbour
 indexes are feature steps. A managed job's or AutoML's internal validation metric that the
 notebook never reads does not count, and a pipeline whose steps the notebook does not show is

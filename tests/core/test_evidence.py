@@ -44,3 +44,55 @@ def test_keyword_evidence_needs_a_real_value() -> None:
 def test_every_signal_names_a_practice_of_the_lens() -> None:
     lens = load_lens()
     assert all(lens.practice(s.practice) is not None for s in SIGNALS)
+
+
+def _cells_for(report, bp: str) -> set[int]:  # type: ignore[no-untyped-def]
+    return {c.cell_index for e in report.evidence if e.best_practice == bp for c in [e]}
+
+
+def test_a_scaler_output_or_fabricated_frame_described_is_no_profile_of_the_data() -> None:
+    report = analyze_notebook(
+        make_notebook(
+            "import pandas as pd\nfrom sklearn.preprocessing import StandardScaler",
+            "df = pd.read_csv('houses.csv')\ndf.describe()",
+            "stdscaled_df = pd.DataFrame(StandardScaler().fit_transform(df))\n"
+            "stdscaled_df.describe()",
+            "fake_sales = pd.DataFrame({'price': prices})\nfake_sales.describe()",
+        )
+    )
+    assert _cells_for(report, "MLOPS03-BP01") == {1}
+
+
+def test_a_metric_helper_over_its_own_parameters_is_shown_where_it_is_used() -> None:
+    report = analyze_notebook(
+        make_notebook(
+            "from sklearn.metrics import accuracy_score\n"
+            "from sklearn.model_selection import train_test_split",
+            "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
+            "model.fit(X_train, y_train)\ny_preds = model.predict(X_test)",
+            "def evaluate_preds(y_true, y_preds):\n    return accuracy_score(y_true, y_preds)",
+            "evaluate_preds(y_test, y_preds)",
+            "def test_accuracy():\n    return accuracy_score(y_test, model.predict(X_test))",
+        )
+    )
+    # The helper over its parameters (``y_preds`` there is not the notebook's held-out
+    # predictions) tests nothing where it is defined; the one over the notebook's own test
+    # split does, and so does the call that hands the helper y_test.
+    assert _cells_for(report, "MLREL03-BP03") == {3, 4}
+    assert not [f for f in report.findings if f.code == "MLW002"]
+
+
+def test_a_run_that_only_shows_media_or_traces_llm_calls_tracks_no_training() -> None:
+    report = analyze_notebook(
+        make_notebook(
+            "import mlflow\nimport wandb\nfrom sklearn.ensemble import RandomForestClassifier",
+            "run = wandb.init(project='eda')\n"
+            "run.log({'samples': wandb.Table(dataframe=df.head())})",
+            "mlflow.openai.autolog()",
+            "run = wandb.init(project='train', config={'n_estimators': 100})\n"
+            "model = RandomForestClassifier(random_state=0).fit(X_train, y_train)\n"
+            "wandb.log({'accuracy': 0.9})",
+        )
+    )
+    assert _cells_for(report, "MLOPS03-BP02") == {3}
+    assert 2 not in _cells_for(report, "MLOPS02-BP04")

@@ -181,6 +181,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "component_packages_pinned": (set(), {"MLW005"}),
     "chained_install_unpinned": ({("MLW005", 0)}, set()),
     "scipy_draw_unseeded": ({("MLW004", 1)}, set()),
+    "recipe_trained_and_evaluated": (set(), {"MLW002"}),
+    "recipe_trained_only": ({("MLW002", 3)}, set()),
     "checkpoint_download_built": (set(), {"MLW001"}),
     "dataset_download_built": ({("MLW001", 1)}, set()),
     "transform_output_read": (set(), {"MLW001"}),
