@@ -246,6 +246,25 @@ def _held_out_objective(unit: Unit, site: Site) -> str:
     return ""
 
 
+#: Channel names of a validation split handed to a training or tuning job.
+_VALIDATION_CHANNELS = frozenset({"validation", "valid", "val", "eval", "dev"})
+
+
+def _tuned_on_the_test_channel(unit: Unit, site: Site) -> bool:
+    """Whether the tuner built here is fitted on channels that hold a test split and no
+    validation split (``tuner.fit({"train": ..., "test": ...})``)."""
+    lines: set[tuple[int, int]] = set()
+    for fit in unit.sites:
+        if fit.call.attr != "fit" or fit.call.root not in site.call.targets:
+            continue
+        lines.add((fit.cell, fit.call.line))
+        first = fit.call.args[0] if fit.call.args else fit.call.kwargs.get("inputs")
+        if first is not None and first.kind == "name":
+            lines |= {(c, a.line) for c, a in unit.assigns if a.target == first.text}
+    channels = {a.target for c, a in unit.assigns if (c, a.line) in lines}
+    return "test" in channels and not channels & _VALIDATION_CHANNELS
+
+
 def _held_out_by_kind(unit: Unit, site: Site) -> str:
     """Scoring on held-out data that its kind says, whatever the names: cross-validation, a
     search's CV scores, a trainer's test loop, a metric helper or an evaluation/monitoring
@@ -446,9 +465,13 @@ def find_scorings(unit: Unit) -> list[Scoring]:
     }
     for site in unit.sites:
         call = site.call
-        held = _held_out_by_kind(unit, site) or _held_out_objective(unit, site)
+        objective = _held_out_objective(unit, site)
+        held = _held_out_by_kind(unit, site) or objective
         if held:
-            found.append(Scoring(unit, site, True, held))
+            # Tuned on a "validation" metric of a job handed only a test channel, the trials
+            # are chosen on the test set: scored on unseen data, but not a clean test of it.
+            credited = held != objective or not _tuned_on_the_test_channel(unit, site)
+            found.append(Scoring(unit, site, True, held, credited=credited))
             continue
         if call.attr in ("fit", "fit_generator", "train") or "Trainer" in site.qualified:
             given = [k for k in call.kwargs if k in _HELD_OUT_KWARGS]

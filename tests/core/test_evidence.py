@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlwa_notebook.engine import analyze_notebook
 from mlwa_notebook.evidence import SIGNALS
 from mlwa_notebook.lens import load_lens
@@ -96,3 +98,28 @@ def test_a_run_that_only_shows_media_or_traces_llm_calls_tracks_no_training() ->
     )
     assert _cells_for(report, "MLOPS03-BP02") == {3}
     assert 2 not in _cells_for(report, "MLOPS02-BP04")
+
+
+def _tuned(channels: str) -> Any:
+    return analyze_notebook(
+        make_notebook(
+            "from sagemaker.estimator import Estimator\n"
+            "from sagemaker.tuner import HyperparameterTuner, ContinuousParameter",
+            "est = Estimator(image_uri=image, role=role, instance_count=1, "
+            "instance_type='ml.m5.xlarge')",
+            "tuner = HyperparameterTuner(est, objective_metric_name='validation:auc', "
+            "hyperparameter_ranges={'eta': ContinuousParameter(0.1, 0.5)}, max_jobs=4)",
+            f"inputs = {channels}\ntuner.fit(inputs)",
+        )
+    )
+
+
+def test_tuning_on_a_validation_metric_of_the_test_channel_is_no_clean_test() -> None:
+    on_test = _tuned("{'train': train_s3, 'test': test_s3}")
+    on_validation = _tuned("{'train': train_s3, 'validation': validation_s3}")
+    # Both score every trial on data the model was not fitted on (no finding)...
+    assert not [f for f in on_test.findings if f.code == "MLW002"]
+    assert not [f for f in on_validation.findings if f.code == "MLW002"]
+    # ...but trials chosen on the test channel leave no clean test to show.
+    assert _cells_for(on_test, "MLREL03-BP03") == set()
+    assert _cells_for(on_validation, "MLREL03-BP03") == {2}
