@@ -40,14 +40,15 @@ _CROSS_VALIDATION = frozenset(
 )
 _CV_MODULES = ("catboost.cv", "xgboost.cv", "lightgbm.cv", "sklearn.model_selection.")
 #: What a search or a cross-validation reads back: scores on held-out folds.
-_CV_RESULTS = ("best_score_", "cv_results_")
-#: Scores a fitted object keeps of data it held out, read back: a search's cross-validated
-#: best (``best_score_``, ``cv_results_``), AutoML's best validation loss (FLAML's
-#: ``best_loss``), a booster's best score on its evaluation sets (``best_score``) and a forest's
-#: out-of-bag score (``oob_score_``).
-_HELD_OUT_RESULTS = {
+_CV_RESULTS = {
     "best_score_": "a search's cross-validated best score",
     "cv_results_": "a search's cross-validated scores",
+}
+#: Scores a fitted object keeps of data it held out, read back: a search's cross-validated
+#: scores, AutoML's best validation loss (FLAML's ``best_loss``), a booster's best score on its
+#: evaluation sets (``best_score``) and a forest's out-of-bag score (``oob_score_``).
+_HELD_OUT_RESULTS = {
+    **_CV_RESULTS,
     "best_loss": "the best validation loss of an AutoML search",
     "best_score": "the best score on the evaluation sets",
     "oob_score_": "the out-of-bag score",
