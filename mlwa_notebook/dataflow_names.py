@@ -55,3 +55,34 @@ METRIC_WORDS = frozenset(
 def names_a_metric(callee: str) -> bool:
     """Whether a callee's last name says it computes a metric."""
     return bool(set(name_pieces(callee.rsplit(".", 1)[-1])) & METRIC_WORDS)
+
+
+#: Words a held-out split goes by in what a notebook prints ("Test accuracy", "val_loss").
+_HELD_OUT_WORDS = "test|testing|tst|val|valid|validation|eval|evaluation|holdout|held-out|unseen"
+#: The metric words a printed score is named by (``METRIC_WORDS`` less the verbs and splits).
+_SCORE_WORDS = "|".join(
+    sorted(METRIC_WORDS - {"test", "validate", "evaluate", "evaluation", "eval"}, key=len)[::-1]
+)
+_HELD_OUT_SCORE = re.compile(
+    rf"\b(?:{_HELD_OUT_WORDS})[ _-]?(?:set[ _-]|data[ _-])?(?:{_SCORE_WORDS})\w*['\"]?"
+    r"\s*(?:[:=]|is)?\s*\(?-?\d*\.?\d+",
+    re.I,
+)
+#: Name pieces of a callee that evaluates (``evaluate_model``, ``run_evaluation``, ``assess``).
+_EVALUATING_PIECES = frozenset("evaluate evaluation evaluator assess assessment".split())
+
+
+def shows_held_out_score(text: str) -> bool:
+    """Whether printed text shows a score named for a held-out split ("Test accuracy: 0.91")."""
+    return _HELD_OUT_SCORE.search(text) is not None
+
+
+def names_an_evaluation(callee: str) -> bool:
+    """Whether a callee's last name says it evaluates (``evaluate_model``, ``eval_fn``); a bare
+    ``eval`` is left out (``model.eval()`` switches a torch model's mode), and so is a class
+    (building an ``EmbeddingSimilarityEvaluator`` evaluates nothing yet)."""
+    last = callee.rsplit(".", 1)[-1]
+    if last[:1].isupper():
+        return False
+    pieces = name_pieces(last)
+    return bool(set(pieces) & _EVALUATING_PIECES) or ("eval" in pieces and len(pieces) > 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from mlwa_notebook.dataflow_names import names_an_evaluation, shows_held_out_score, train_name
 from mlwa_notebook.rules._evaluation import Scoring, hand_scorings, read_back_scores, scorings
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
@@ -19,7 +20,7 @@ def check(ctx: NotebookContext) -> CheckResult:
     by_hand = hand_scorings(cells) + read_back_scores(cells)
     for index, note in by_hand:
         yield Proof("MLREL03-BP03", index, note)
-    if trained and not held_out and not by_hand:
+    if trained and not held_out and not by_hand and not _evaluation_not_followed(ctx):
         unit, site = trained[0]
         where = f" in {unit.name}" if unit.is_script else ""
         yield Hit(
@@ -28,6 +29,24 @@ def check(ctx: NotebookContext) -> CheckResult:
             f"trains a model with {site.call.func}(){where} but no cell or script it runs "
             "scores it on held-out data",
         )
+
+
+def _evaluation_not_followed(ctx: NotebookContext) -> bool:
+    """Whether the notebook shows an evaluation the analysis cannot follow: a score named for a
+    held-out split in an output ("Test accuracy: 0.91"), or a call named for evaluating
+    (``evaluate_model(model)``, a pipeline's ``evaluate`` step) handed nothing named for
+    training data. Where it cannot tell, the rule says nothing: on notebooks it was never tuned
+    on, most of its wrong findings were evaluations of these kinds."""
+    for view in ctx.cells:
+        cell = view.cell
+        if cell.cell_type == "code" and cell.output_text:
+            key = ("MLW002-score-shown", cell.output_text)
+            if ctx.per_cell(key, shows_held_out_score, cell.output_text):
+                return True
+    return any(
+        names_an_evaluation(call.attr) and not any(map(train_name, call.names))
+        for _, call, _ in ctx.calls()
+    )
 
 
 def _in_a_generic_helper(
@@ -79,7 +98,11 @@ defines the function is not shown as evidence of testing (nothing is tested ther
 label-agreement score on rows it was not fitted on); embeddings, topic models and neighbour
 indexes are feature steps. A managed job's or AutoML's internal validation metric that the
 notebook never reads does not count, and a pipeline whose steps the notebook does not show is
-not judged.
+not judged. Where the notebook shows an evaluation the analysis cannot follow, the rule says
+nothing: an output that prints a score named for a held-out split ("Test accuracy: 0.91",
+`val_loss: 0.32`), or a call named for evaluating (`evaluate_model(model)`,
+`run_evaluation()`) handed nothing named for training data (`model.evaluate(x_train, y_train)`
+still counts as no held-out evaluation).
 
 ## Why is this bad?
 A score on training data says how well the model memorised, not how it will do on new data.

@@ -299,6 +299,10 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "forest_importances_read": ({("MLW002", 1)}, set()),
     # A helper handed held-out inputs and their labels scores with them; the inputs alone may
     # only be transformed.
+    "held_out_score_printed": (set(), {"MLW002"}),
+    "training_score_printed": ({("MLW002", 1)}, set()),
+    "evaluation_called_on_other_data": (set(), {"MLW002"}),
+    "evaluation_called_on_training_data": ({("MLW002", 1)}, set()),
     "helper_given_held_out_features_and_labels": (set(), {"MLW002"}),
     "helper_given_held_out_features_only": ({("MLW002", 1)}, set()),
     "helper_given_held_out_paths": (set(), {"MLW002"}),
