@@ -57,6 +57,9 @@ _HELD_OUT_RESULTS = {
 _TRAINER_SCORING = frozenset({"test", "validate", "evaluate"})
 #: Reads of the evaluations a managed service made of a model on a split it held out.
 _EVALUATIONS_READ_BACK = frozenset({"list_model_evaluations", "get_model_evaluation"})
+#: Reads of an AutoML job's candidates, each with its objective on the split it held out
+#: (SageMaker Autopilot's ``best_candidate()``, ``list_candidates()``).
+_CANDIDATES_READ_BACK = frozenset({"best_candidate", "list_candidates"})
 #: Keyword arguments that hand a report or suite data the model was not fitted on.
 _HELD_OUT_DATA_KWARGS = frozenset(
     "current_data test_dataset test_data eval_dataset validation_data test_ds".split()
@@ -128,6 +131,23 @@ def _job_receiver(unit: Unit, site: Site) -> bool:
     return bool(_JOB_CLASS.search(text)) or any(
         p in ("trainer", "estimator", "tuner", "job") for p in name_pieces(receiver)
     )
+
+
+def _stops_early(unit: Unit, site: Site) -> bool:
+    """Whether a fit stops early on the data it validates on: told so in the fit, or in the
+    model's constructor (``XGBRegressor(early_stopping_rounds=10)``)."""
+    receiver = site.call.func.rsplit(".", 1)[0]
+    calls = [site.call]
+    if receiver != site.call.func:
+        calls += [s.call for s in unit.sites if receiver in s.call.targets]
+    return any(k.startswith("early_stopping") for c in calls for k in c.kwargs)
+
+
+def _made_as_estimator(unit: Unit, site: Site) -> bool:
+    """Whether the receiver was built as a job's estimator (``bt = sagemaker.estimator.Estimator``
+    whatever its name)."""
+    origin = unit.origin(site.call.func.rsplit(".", 1)[0])
+    return "estimator" in name_pieces(origin.rsplit(".", 1)[-1]) if origin else False
 
 
 def _made_by_checker(unit: Unit, site: Site) -> bool:
@@ -251,18 +271,23 @@ def _held_out_objective(unit: Unit, site: Site) -> str:
 _VALIDATION_CHANNELS = frozenset({"validation", "valid", "val", "eval", "dev"})
 
 
+def _channels(unit: Unit, fit: Site) -> set[str]:
+    """The channel names a job's ``fit`` is handed: the keys of the dict it is given, written in
+    the call or bound to the name it is given (``fit({"train": s3_train, "validation": ...})``)."""
+    lines = {(fit.cell, fit.call.line)}
+    first = fit.call.args[0] if fit.call.args else fit.call.kwargs.get("inputs")
+    if first is not None and first.kind == "name":
+        lines |= {(c, a.line) for c, a in unit.assigns if a.target == first.text}
+    return {a.target for c, a in unit.assigns if (c, a.line) in lines}
+
+
 def _tuned_on_the_test_channel(unit: Unit, site: Site) -> bool:
     """Whether the tuner built here is fitted on channels that hold a test split and no
     validation split (``tuner.fit({"train": ..., "test": ...})``)."""
-    lines: set[tuple[int, int]] = set()
+    channels: set[str] = set()
     for fit in unit.sites:
-        if fit.call.attr != "fit" or fit.call.root not in site.call.targets:
-            continue
-        lines.add((fit.cell, fit.call.line))
-        first = fit.call.args[0] if fit.call.args else fit.call.kwargs.get("inputs")
-        if first is not None and first.kind == "name":
-            lines |= {(c, a.line) for c, a in unit.assigns if a.target == first.text}
-    channels = {a.target for c, a in unit.assigns if (c, a.line) in lines}
+        if fit.call.attr == "fit" and fit.call.root in site.call.targets:
+            channels |= _channels(unit, fit)
     return "test" in channels and not channels & _VALIDATION_CHANNELS
 
 
@@ -280,6 +305,9 @@ def _held_out_by_kind(unit: Unit, site: Site) -> str:
         return f"scores the model with {call.func}(), an evaluator built over an evaluation set"
     if any(call.kwargs[k].text == "True" for k in set(call.kwargs) & {"xval", "valid"}):
         return f"reads cross-validated or validation metrics with {call.func}()"
+    if call.attr in _CANDIDATES_READ_BACK and _job_receiver(unit, site):
+        # AutoML ranks its candidates by the objective computed on a split it holds out.
+        return f"reads back the AutoML candidates' validation objective with {call.func}()"
     if call.attr in _EVALUATIONS_READ_BACK:
         # AutoML scores each model it trains on a test split it holds out (Vertex AI).
         return f"reads back the model's evaluation on its held-out split with {call.func}()"
@@ -479,7 +507,7 @@ def find_scorings(unit: Unit) -> list[Scoring]:
             if given and call.kwargs[given[0]].kind != "none":
                 note = f"validates on held-out data while fitting ({given[0]}= in {call.func}())"
                 on_test = "test" in {p for n in call.names for p in name_pieces(n)}
-                stops_early = any(k.startswith("early_stopping") for k in call.kwargs)
+                stops_early = _stops_early(unit, site)
                 credited = not (on_test and stops_early)
                 found.append(Scoring(unit, site, True, note, credited=credited))
             elif (
@@ -491,6 +519,14 @@ def find_scorings(unit: Unit) -> list[Scoring]:
                 # and the notebook reads it back (metric definitions, a tuning objective).
                 shown = next(n for n in call.names if flow.is_held_out(n))
                 note = f"the job {call.func}() validates on the held-out channel `{shown}`"
+                found.append(Scoring(unit, site, True, note))
+            elif (_job_receiver(unit, site) or _made_as_estimator(unit, site)) and (
+                validation := sorted(_channels(unit, site) & _VALIDATION_CHANNELS)
+            ):
+                # A managed job handed a validation channel scores the model on it as it trains
+                # and logs the score (the built-in algorithms every round), as a fit given
+                # ``validation_data=`` does.
+                note = f"the job {call.func}() validates on its `{validation[0]}` channel"
                 found.append(Scoring(unit, site, True, note))
             elif _validates_internally(unit, site):
                 note = f"validates on a split it holds out while fitting ({call.func}())"

@@ -56,6 +56,10 @@ class Neighbours:
         return next((nb for written, nb in self.writes if written == name), "")
 
 
+#: Endings of the archives a data file may be unpacked from.
+_ARCHIVE_ENDINGS = (".zip", ".gz", ".tar.gz", ".tgz", ".bz2", ".xz", ".7z")
+
+
 @dataclass(frozen=True)
 class DataTracking:
     """What version control knows about files near the notebook (read by the caller, not here).
@@ -74,8 +78,32 @@ class DataTracking:
 
     def is_versioned(self, path: str) -> bool:
         """Whether a relative path read by the notebook is tracked by git or DVC."""
-        if not self.root or path.startswith(("/", "~")) or "://" in path:
+        rel = self._relative(path)
+        if rel is None:
             return False
+        if rel in self.tracked or rel in self.dvc or self.archive_of(path):
+            return True
+        return any(rel.startswith(d.rstrip("/") + "/") for d in self.dvc)
+
+    def archive_of(self, path: str) -> str:
+        """The tracked archive beside a file read, of its name, that the file is unpacked from
+        (``data/cards.csv`` from ``data/cards.zip`` or ``data/cards.csv.gz``; empty if none):
+        its contents are that version."""
+        rel = self._relative(path)
+        if rel is None or rel in self.tracked:
+            return ""
+        stem = rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel
+        for base in (rel, stem):
+            for ending in _ARCHIVE_ENDINGS:
+                if f"{base}{ending}" in self.tracked:
+                    return f"{base}{ending}"
+        return ""
+
+    def _relative(self, path: str) -> str | None:
+        """A path read by the notebook, relative to the repository root (None if it is not a
+        relative path in a repository)."""
+        if not self.root or path.startswith(("/", "~")) or "://" in path:
+            return None
         parts: list[str] = []
         for piece in f"{self.notebook_dir}/{path}".split("/"):
             if piece in ("", "."):
@@ -85,10 +113,7 @@ class DataTracking:
                     parts.pop()
                 continue
             parts.append(piece)
-        rel = "/".join(parts)
-        if rel in self.tracked or rel in self.dvc:
-            return True
-        return any(rel.startswith(d.rstrip("/") + "/") for d in self.dvc)
+        return "/".join(parts)
 
     def may_track(self, name: str) -> bool:
         """Whether git or DVC tracks some file of this base name (for a path built at run time

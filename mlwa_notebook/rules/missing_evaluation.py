@@ -96,9 +96,12 @@ with them, and an MLflow Recipe's evaluate step scores on its validation and tes
 metric computed inside a function over its own parameters counts, but the cell that only
 defines the function is not shown as evidence of testing (nothing is tested there yet). A clustering is a model too (scored with a silhouette or
 label-agreement score on rows it was not fitted on); embeddings, topic models and neighbour
-indexes are feature steps. A managed job's or AutoML's internal validation metric that the
-notebook never reads does not count, and a pipeline whose steps the notebook does not show is
-not judged. Where the notebook shows an evaluation the analysis cannot follow, the rule says
+indexes are feature steps. A managed job handed a validation channel
+(`fit({"train": ..., "validation": ...})`) scores the model on it as it trains and logs the
+score, as a fit given `validation_data=` does, and AutoML candidates read back
+(`best_candidate()`) carry their objective on the split the job held out; a job's metric on a
+split the notebook never hands it nor reads back does not count, and a pipeline whose steps the
+notebook does not show is not judged. Where the notebook shows an evaluation the analysis cannot follow, the rule says
 nothing: an output that prints a score named for a held-out split ("Test accuracy: 0.91",
 `val_loss: 0.32`), or a call named for evaluating (`evaluate_model(model)`,
 `run_evaluation()`) handed nothing named for training data (`model.evaluate(x_train, y_train)`

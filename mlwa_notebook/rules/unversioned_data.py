@@ -57,9 +57,21 @@ _RELEASE = re.compile(
 _PUBLISHED = re.compile(r"^(https?|ftp)://", re.I)
 
 
+#: A file served from a git host at a branch (``raw.githubusercontent.com/o/r/main/...``): what
+#: it holds moves with the branch, whatever version its folders are named for.
+_ON_A_BRANCH = re.compile(
+    r"^https?://(?:raw\.githubusercontent\.com|media\.githubusercontent\.com/media"
+    r"|github\.com/[^/]+/[^/]+/(?:raw|blob)|gitlab\.com/[^/]+/[^/]+/-/(?:raw|blob))"
+    r"(?:/[^/]+/[^/]+)?/(?:main|master|HEAD|develop|dev|gh-pages)/",
+    re.I,
+)
+
+
 def _release(text: str) -> bool:
     """Whether a URL names a release (a version, a release download, a commit)."""
-    return bool(_PUBLISHED.match(text)) and _RELEASE.search(text) is not None
+    if not _PUBLISHED.match(text) or _RELEASE.search(text) is None:
+        return False
+    return _ON_A_BRANCH.match(text) is None
 
 
 #: Readers of a run's or job's outputs (Azure ML ``run.download_file``): artefacts.
@@ -432,6 +444,23 @@ def _download_source(command: str) -> str:
     return source
 
 
+#: A shell variable or an interpolated Python name at the start of a copy's source.
+_SOURCE_NAME = re.compile(r"^(?:\$\{?|\{)(\w+)")
+
+
+def _resolved(unit: Unit, source: str) -> str:
+    """A copy's source whose head is a variable (``$raw_uri``, ``{data_dir}``), as the literal
+    bound to it; empty when nothing says what it holds (a ``%%bash -s`` argument ``$1``, a job's
+    output path): where the rule cannot tell data from a report, it says nothing."""
+    match = _SOURCE_NAME.match(source)
+    if match is None:
+        return source
+    literal = unit.literal(match.group(1))
+    if not _REMOTE.match(literal) or _ARTEFACT.search(literal.rstrip("/")) or _release(literal):
+        return ""  # unknown, an upload of a local file, an artefact or a release
+    return literal + source[match.end() :].removeprefix("}")
+
+
 def _remote_source(command: str) -> str:
     match = _CLOUD_COPY.match(command)
     if match:
@@ -441,12 +470,11 @@ def _remote_source(command: str) -> str:
             words = [w for w in match.group(2).split() if not w.startswith("-")]
         if len(words) < 2:
             return ""
-        src, dst = words[0], words[-1]
+        src = words[0]
         if "--version-id" in command or "#" in src:
             return ""
-        local_dst = not _REMOTE.match(dst) and not dst.startswith(("$", "{"))
-        if _REMOTE.match(src) or (src.startswith(("$", "{")) and local_dst):
-            return src
+        if _REMOTE.match(src) or src.startswith(("$", "{")):
+            return src  # a variable is judged by what it is bound to (``_resolved``)
         return ""
     match = _HTTP_GET.match(command)
     if match and "|" not in command:
@@ -563,7 +591,11 @@ def check(ctx: NotebookContext) -> CheckResult:
                     yield Proof("MLOPS03-BP02", cell, "queries a table snapshot")
                     continue
             if text and ctx.tracking.is_versioned(text):
-                yield Proof("MLOPS03-BP02", cell, f"{text} is tracked by git or DVC")
+                archive = ctx.tracking.archive_of(text)
+                if archive and text.lstrip("./") in written:
+                    continue  # the notebook writes it itself: not shown as the archive's copy
+                how = f"is unpacked from {archive}, tracked by git" if archive else ""
+                yield Proof("MLOPS03-BP02", cell, f"{text} {how or 'is tracked by git or DVC'}")
                 continue
             if _tracked_elsewhere(ctx, unit, site, text):
                 continue  # the repository keeps a file of that name: say nothing rather than guess
@@ -595,7 +627,7 @@ def check(ctx: NotebookContext) -> CheckResult:
                 f"({site.call.func}()) with no version pin",
             )
         for cell, line, command in unit.shells:
-            fetched_from = _download_source(command)
+            fetched_from = _resolved(unit, _download_source(command))
             if fetched_from and cell not in hashed and cell + 1 not in hashed and not dvc_pulled:
                 yield Hit(
                     cell, line, f"downloads `{fetched_from[:80]}` with no version pin or checksum"
@@ -669,8 +701,10 @@ a checksum (`get_file(..., file_hash=...)`) count as versioned, and so does an O
 by its id; a version in a bucket key's or a local file's name does not (the object can be
 overwritten under it). A read whose path cannot be told is not flagged, nor one by a bare file
 name (or a computed path with one file-name literal) that the repository tracks in another
-folder, nor a path built from a checkpoint or model folder (an artefact) or from a batch
-transform's output. Files the notebook writes itself or a notebook beside it in the same folder
+folder, nor a file unpacked from an archive of its name the repository tracks
+(`Data/cards.csv` beside a tracked `Data/cards.zip`), nor a path built from a checkpoint or
+model folder (an artefact) or from a batch transform's output, nor a shell copy whose source is
+a variable bound to no literal (a `%%bash -s` argument `$1`, a job's output path). Files the notebook writes itself or a notebook beside it in the same folder
 writes (judged where they are made), and the input channels a job script receives, are not
 counted again.
 

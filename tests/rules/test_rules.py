@@ -299,6 +299,14 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "forest_importances_read": ({("MLW002", 1)}, set()),
     # A helper handed held-out inputs and their labels scores with them; the inputs alone may
     # only be transformed.
+    "job_given_a_validation_channel": (set(), {"MLW002"}),
+    "job_given_a_train_channel_only": ({("MLW002", 1)}, set()),
+    "automl_best_candidate_read_back": (set(), {"MLW002"}),
+    "automl_status_read_back": ({("MLW002", 1)}, set()),
+    "shell_copy_of_an_argument": (set(), {"MLW001"}),
+    "shell_copy_of_a_bound_uri": ({("MLW001", 2)}, set()),
+    "read_from_a_branch_url": ({("MLW001", 1)}, set()),
+    "read_from_a_tag_url": (set(), {"MLW001"}),
     "held_out_score_printed": (set(), {"MLW002"}),
     "training_score_printed": ({("MLW002", 1)}, set()),
     "evaluation_called_on_other_data": (set(), {"MLW002"}),
@@ -454,6 +462,33 @@ def test_a_bare_file_name_the_repository_tracks_in_another_folder_is_not_flagged
     # A copy of a tracked file, by its bare name or through a computed path: nothing is said.
     # Files the repository does not hold are flagged.
     assert sorted(f.cell_index for f in report.findings if f.code == "MLW001") == [3, 4]
+
+
+def test_a_file_unpacked_from_an_archive_the_repository_tracks_is_versioned(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "project"
+    (repo / "Data").mkdir(parents=True)
+    (repo / "Data" / "creditcard.zip").write_bytes(b"PK")
+    (repo / "Data" / "scores.csv.gz").write_bytes(b"\x1f\x8b")
+    nb = write_notebook(
+        repo / "fraud.ipynb",
+        make_notebook(
+            "import pandas as pd",
+            "cards = pd.read_csv('Data/creditcard.csv')",
+            "other = pd.read_csv('Data/customers.csv')",
+            "cards.to_csv('Data/scores.csv')\nscores = pd.read_csv('Data/scores.csv')",
+        ),
+    )
+    _git(repo, "init", "-q")
+    _git(repo, "add", "Data/creditcard.zip", "Data/scores.csv.gz", "fraud.ipynb")
+    report = analyze_notebook(load(nb), path=str(nb), tracking=data_tracking(nb))
+    # The CSV the tracked zip holds is that version; a file no archive of its name holds is not.
+    assert [f.cell_index for f in report.findings if f.code == "MLW001"] == [2]
+    shown = {e.cell_index: e.note for e in report.evidence if e.best_practice == "MLOPS03-BP02"}
+    assert "Data/creditcard.zip" in shown[1]
+    # A file the notebook writes itself is not shown as the tracked archive's copy.
+    assert 3 not in shown
 
 
 # --- secrets are masked in every output --------------------------------------------------------
