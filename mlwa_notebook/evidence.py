@@ -55,6 +55,9 @@ class PracticeSignal:
     #: Keywords that count only when they give part of the traffic (a literal strictly between
     #: 0 and 100): all traffic sent to the one new model is no gradual rollout.
     share_keywords: tuple[str, ...] = ()
+    #: Only when the result is looked at, not handed to a transformation of the data
+    #: (``df[df.a.map(df.a.value_counts()) > 500]`` filters rare values; it inspects nothing).
+    shown: bool = False
 
 
 _FALSY = frozenset({"None", "False", "0", "", "'Off'", '"Off"', "[]", "{}"})
@@ -108,6 +111,7 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         not_receiver_endings=_TRANSFORMED_ENDINGS,
         not_made_by=("logger", "getlogger", "log"),
         before_training=True,
+        shown=True,
     ),
     PracticeSignal(
         "MLOPS03-BP01",
@@ -118,6 +122,7 @@ SIGNALS: tuple[PracticeSignal, ...] = (
         not_receivers=_NOT_RAW_DATA,
         not_receiver_endings=_TRANSFORMED_ENDINGS,
         before_training=True,
+        shown=True,
     ),
     PracticeSignal("MLOPS03-BP01", "validates the data against expectations", words=("expect",)),
     PracticeSignal(
@@ -392,6 +397,21 @@ def _is_model(unit: Unit, name: str) -> bool:
     return any(s.call.root == root and s.call.attr in ("fit", "train") for s in unit.sites)
 
 
+#: Calls that transform a frame by what they are handed (a mapping, a set of values, a mask).
+_TRANSFORMING = frozenset("map isin apply replace where mask filter drop reindex merge".split())
+
+
+def _feeds_a_transformation(unit: Unit, site: Site) -> bool:
+    """Whether the call's result is handed, on its line, to a call that transforms the data."""
+    at, func = (site.cell, site.call.line), site.call.func
+    return any(
+        (other.cell, other.call.line) == at
+        and other.call.attr in _TRANSFORMING
+        and any(v.kind == "call" and v.text == func for v in other.call.args)
+        for other in unit.sites
+    )
+
+
 def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     call = site.call
     receiver = call.func.rsplit(".", 1)[0] if "." in call.func else ""
@@ -409,6 +429,8 @@ def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     ):
         return False
     if signal.chained_on and not receiver.endswith(signal.chained_on):
+        return False
+    if signal.shown and _feeds_a_transformation(unit, site):
         return False
     if signal.not_made_by and receiver:
         makers = {p for o in unit.ancestry(receiver) for p in name_pieces(o.rsplit(".", 1)[-1])}

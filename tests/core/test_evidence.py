@@ -65,6 +65,19 @@ def test_a_scaler_output_or_fabricated_frame_described_is_no_profile_of_the_data
     assert _cells_for(report, "MLOPS03-BP01") == {1}
 
 
+def test_counts_that_only_filter_rare_values_are_no_profile_of_the_data() -> None:
+    report = analyze_notebook(
+        make_notebook(
+            "import pandas as pd",
+            "df = pd.read_csv('flights.csv')\n"
+            "df = df[df['origin'].map(df['origin'].value_counts()) > 500]",
+            "df['dest'].value_counts()",
+        )
+    )
+    # The first counts feed a filter (nothing is looked at); the second are shown.
+    assert _cells_for(report, "MLOPS03-BP01") == {2}
+
+
 def test_a_metric_helper_over_its_own_parameters_is_shown_where_it_is_used() -> None:
     report = analyze_notebook(
         make_notebook(
