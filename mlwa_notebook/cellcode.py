@@ -437,6 +437,11 @@ def analyse_code(source: str) -> CodeFacts:
     if magic in ("writefile", "file"):
         path = args.split()[-1] if args.split() else ""
         script = _python_facts(body, offset) if path.endswith(".py") else None
+        if script is None and path.startswith(("{", "$")):
+            # A path held in a variable (``%%writefile {module_file}``, TFX's trainer module):
+            # a Python script when its body parses as Python.
+            parsed = _python_facts(body, offset)
+            script = parsed if parsed.error is None and parsed.calls else None
         return CodeFacts(
             language="other", cell_magic=magic, magic_args=args, script_path=path, script=script
         )

@@ -8,6 +8,7 @@ which hold predictions, without parsing anything again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -377,9 +378,17 @@ class _FlowWalk:
     pred: frozenset[str]
 
 
+#: A ``%%writefile`` path that is one variable (``{module_file}``, ``$module_file``).
+_PATH_VARIABLE = re.compile(r"^(?:\{(\w+)\}|\$\{?(\w+)\}?)$")
+
+
 def _script_refs(path: str) -> tuple[str, ...]:
     """The ways later code can point at a written script: file, path, module, package folder."""
     clean = path.strip().strip("'\"").lstrip("./")
+    held = _PATH_VARIABLE.match(clean)
+    if held:
+        # A path held in a variable: later code hands the script on by that name.
+        return (held.group(1) or held.group(2),)
     base = clean.rsplit("/", 1)[-1]
     refs = {base, clean}
     stem = clean[: -len(".py")] if clean.endswith(".py") else clean

@@ -307,6 +307,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "shell_copy_of_a_bound_uri": ({("MLW001", 2)}, set()),
     "read_from_a_branch_url": ({("MLW001", 1)}, set()),
     "read_from_a_tag_url": (set(), {"MLW001"}),
+    "trainer_module_at_a_variable_path_run": ({("MLW004", 1)}, set()),
+    "trainer_module_at_a_variable_path_not_run": (set(), {"MLW004"}),
     "held_out_score_printed": (set(), {"MLW002"}),
     "training_score_printed": ({("MLW002", 1)}, set()),
     "evaluation_called_on_other_data": (set(), {"MLW002"}),
