@@ -401,14 +401,15 @@ def _is_model(unit: Unit, name: str) -> bool:
 _TRANSFORMING = frozenset("map isin apply replace where mask filter drop reindex merge".split())
 
 
-def _feeds_a_transformation(unit: Unit, site: Site) -> bool:
-    """Whether the call's result is handed, on its line, to a call that transforms the data."""
-    at, func = (site.cell, site.call.line), site.call.func
-    return any(
-        (other.cell, other.call.line) == at
-        and other.call.attr in _TRANSFORMING
-        and any(v.kind == "call" and v.text == func for v in other.call.args)
-        for other in unit.sites
+def _fed_to_transformations(unit: Unit) -> frozenset[tuple[int, int, str]]:
+    """The calls whose result is handed, on their line, to a call that transforms the data:
+    (cell, line, callee) of each."""
+    return frozenset(
+        (site.cell, site.call.line, v.text)
+        for site in unit.sites
+        if site.call.attr in _TRANSFORMING
+        for v in site.call.args
+        if v.kind == "call"
     )
 
 
@@ -429,8 +430,6 @@ def _holds(signal: PracticeSignal, unit: Unit, site: Site) -> bool:
     ):
         return False
     if signal.chained_on and not receiver.endswith(signal.chained_on):
-        return False
-    if signal.shown and _feeds_a_transformation(unit, site):
         return False
     if signal.not_made_by and receiver:
         makers = {p for o in unit.ancestry(receiver) for p in name_pieces(o.rsplit(".", 1)[-1])}
@@ -480,6 +479,7 @@ def _candidates(attr: str, keywords: tuple[tuple[str, bool], ...]) -> tuple[Prac
 def practice_evidence(ctx: NotebookContext) -> Iterator[Proof]:
     """Evidence of best practices seen in the notebook's calls, once per practice and cell."""
     seen: set[tuple[str, int]] = set()
+    fed: dict[int, frozenset[tuple[int, int, str]]] = {}
     for unit, site in ctx.sites():
         call = site.call
         keywords = tuple(
@@ -491,5 +491,10 @@ def practice_evidence(ctx: NotebookContext) -> Iterator[Proof]:
             mark = (signal.practice, site.cell)
             if mark in seen or not _holds(signal, unit, site):
                 continue
+            if signal.shown:
+                if id(unit) not in fed:
+                    fed[id(unit)] = _fed_to_transformations(unit)
+                if (site.cell, call.line, call.func) in fed[id(unit)]:
+                    continue
             seen.add(mark)
             yield Proof(signal.practice, site.cell, f"{signal.note} ({call.func})")
