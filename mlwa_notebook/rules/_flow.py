@@ -378,17 +378,26 @@ class _FlowWalk:
     pred: frozenset[str]
 
 
-#: A ``%%writefile`` path that is one variable (``{module_file}``, ``$module_file``).
-_PATH_VARIABLE = re.compile(r"^(?:\{(\w+)\}|\$\{?(\w+)\}?)$")
+#: A name IPython expands in a ``!`` line or a magic's argument (``$name``, ``${name}``, ``{name}``).
+_INTERPOLATED = re.compile(r"\$\{(\w+)\}|\$(\w+)|\{(\w+)\}")
+
+
+def interpolated_head(text: str) -> tuple[str, str] | None:
+    """The variable a path or shell word starts with, and what follows it; None when it starts
+    with a literal. One reading for every rule, so a copy's source and a script's path agree."""
+    match = _INTERPOLATED.match(text)
+    if match is None:
+        return None
+    return next(group for group in match.groups() if group), text[match.end() :]
 
 
 def _script_refs(path: str) -> tuple[str, ...]:
     """The ways later code can point at a written script: file, path, module, package folder."""
     clean = path.strip().strip("'\"").lstrip("./")
-    held = _PATH_VARIABLE.match(clean)
-    if held:
+    held = interpolated_head(clean)
+    if held is not None and not held[1]:
         # A path held in a variable: later code hands the script on by that name.
-        return (held.group(1) or held.group(2),)
+        return (held[0],)
     base = clean.rsplit("/", 1)[-1]
     refs = {base, clean}
     stem = clean[: -len(".py")] if clean.endswith(".py") else clean

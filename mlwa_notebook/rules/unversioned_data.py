@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from itertools import pairwise
 
 from mlwa_notebook.cellcode import Call, Value
-from mlwa_notebook.rules._flow import Site, Unit
+from mlwa_notebook.rules._flow import Site, Unit, interpolated_head
 from mlwa_notebook.rules._patterns import BUNDLED_DATA_MODULES, DATA_READERS, first_text
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
@@ -444,21 +444,18 @@ def _download_source(command: str) -> str:
     return source
 
 
-#: A shell variable or an interpolated Python name at the start of a copy's source.
-_SOURCE_NAME = re.compile(r"^(?:\$\{?|\{)(\w+)")
-
-
 def _resolved(unit: Unit, source: str) -> str:
     """A copy's source whose head is a variable (``$raw_uri``, ``{data_dir}``), as the literal
     bound to it; empty when nothing says what it holds (a ``%%bash -s`` argument ``$1``, a job's
     output path): where the rule cannot tell data from a report, it says nothing."""
-    match = _SOURCE_NAME.match(source)
-    if match is None:
+    head = interpolated_head(source)
+    if head is None:
         return source
-    literal = unit.literal(match.group(1))
+    name, rest = head
+    literal = unit.literal(name)
     if not _REMOTE.match(literal) or _ARTEFACT.search(literal.rstrip("/")) or _release(literal):
         return ""  # unknown, an upload of a local file, an artefact or a release
-    return literal + source[match.end() :].removeprefix("}")
+    return literal + rest
 
 
 def _remote_source(command: str) -> str:
