@@ -281,6 +281,16 @@ def _channels(unit: Unit, fit: Site) -> set[str]:
     return {a.target for c, a in unit.assigns if (c, a.line) in lines}
 
 
+def _held_out_dataset(unit: Unit, site: Site) -> str:
+    """A held-out split among the datasets a trainer is built with (Ray Train's
+    ``XGBoostTrainer(datasets={"train": train_ds, "valid": valid_ds})`` scores every dataset but
+    the training one as it trains), or empty."""
+    given = site.call.kwargs.get("datasets")
+    if given is None or given.kind != "collection" or "Trainer" not in site.qualified:
+        return ""
+    return next((n for n in site.call.names if unit.flow.is_held_out(n)), "")
+
+
 def _tuned_on_the_test_channel(unit: Unit, site: Site) -> bool:
     """Whether the tuner built here is fitted on channels that hold a test split and no
     validation split (``tuner.fit({"train": ..., "test": ...})``)."""
@@ -510,6 +520,9 @@ def find_scorings(unit: Unit) -> list[Scoring]:
                 stops_early = _stops_early(unit, site)
                 credited = not (on_test and stops_early)
                 found.append(Scoring(unit, site, True, note, credited=credited))
+            elif shown := _held_out_dataset(unit, site):
+                note = f"validates on held-out data while fitting (`{shown}` in datasets= of {call.func}())"
+                found.append(Scoring(unit, site, True, note))
             elif (
                 _job_receiver(unit, site)
                 and any(flow.is_held_out(n) for n in call.names)

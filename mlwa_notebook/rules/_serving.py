@@ -50,6 +50,7 @@ MONITOR_CALLS = frozenset(
 MONITOR_KWARGS = frozenset(
     {
         "data_capture_config",
+        "data_capture_config_dict",
         "DataCaptureConfig",
         "enable_request_response_logging",
         "model_monitoring_config",
@@ -124,7 +125,16 @@ def _identity(call: Call) -> set[str]:
 #: Creations of a real-time endpoint by callee alone: Azure ML v1 web services, Amazon
 #: Personalize campaigns, MLflow deployments.
 _CREATORS = frozenset(
-    {"create_endpoint", "deploy_from_image", "deploy_from_model", "create_campaign"}
+    {
+        "create_endpoint",
+        "deploy_from_image",
+        "deploy_from_model",
+        "create_campaign",
+        # SageMaker's Session, from variants, a training job or model data in S3.
+        "endpoint_from_production_variants",
+        "endpoint_from_job",
+        "endpoint_from_model_data",
+    }
 )
 #: Receivers whose create-or-update makes an online endpoint (Azure ML v2 ``MLClient``).
 _ONLINE_ENDPOINTS = re.compile(r"\bonline_endpoints\b")

@@ -99,13 +99,21 @@ class DataTracking:
                     return f"{base}{ending}"
         return ""
 
-    def _relative(self, path: str) -> str | None:
+    def tracked_from_root(self, path: str) -> bool:
+        """Whether a relative path the notebook's folder does not hold is tracked when read from
+        the repository's root (``./tests/data/train.csv`` in ``examples/notebooks/``): a
+        notebook run from the root reads that file."""
+        rel = self._relative(path, "")
+        return rel is not None and (rel in self.tracked or rel in self.dvc)
+
+    def _relative(self, path: str, folder: str | None = None) -> str | None:
         """A path read by the notebook, relative to the repository root (None if it is not a
-        relative path in a repository)."""
+        relative path in a repository); read from ``folder``, the notebook's by default."""
         if not self.root or path.startswith(("/", "~")) or "://" in path:
             return None
         parts: list[str] = []
-        for piece in f"{self.notebook_dir}/{path}".split("/"):
+        start = self.notebook_dir if folder is None else folder
+        for piece in f"{start}/{path}".split("/"):
             if piece in ("", "."):
                 continue
             if piece == "..":

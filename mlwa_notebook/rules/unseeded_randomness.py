@@ -48,6 +48,9 @@ _SPLITS = frozenset(
     "train_test_split ShuffleSplit StratifiedShuffleSplit GroupShuffleSplit resample "
     "randomSplit".split()
 )
+#: scikit-learn wrappers of a Keras network (``keras.wrappers.scikit_learn``, scikeras): a search
+#: or a pipeline fits the network inside, out of sight of a ``model.fit`` call.
+_KERAS_WRAPPERS = frozenset({"KerasClassifier", "KerasRegressor"})
 _SHUFFLE_FOLDS = frozenset({"KFold", "StratifiedKFold", "RepeatedKFold", "RepeatedStratifiedKFold"})
 #: scikit-learn estimators whose fit is random unless ``random_state`` is given. A search's own
 #: sampling (``RandomizedSearchCV``) is left out, as AutoML's is: it picks candidates, and the
@@ -190,10 +193,30 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
         # only scikit-learn's function samples rows.
         if attr == "resample" and not q.startswith("sklearn."):
             return ""
-        if call.kwargs.get("shuffle") is not None and call.kwargs["shuffle"].text == "False":
+        shuffle = call.kwargs.get("shuffle")
+        if shuffle is not None and shuffle.text == "False":
             return ""
+        if _ray_dataset(unit, call) and (shuffle is None or shuffle.text != "True"):
+            return ""  # a Ray Dataset splits in order unless told to shuffle
         if attr == "randomSplit" or NP not in seeds:
             return f"{call.func}() splits or resamples without a seed"
+        return ""
+    if attr == "random_split":
+        if q.startswith("torch."):
+            if TORCH not in seeds:
+                return f"{call.func}() splits a dataset with no torch seed set"
+            return ""
+        if "." in call.func:
+            # A dataset's own split (Azure ML's ``TabularDataset.random_split``) draws afresh
+            # unless given ``seed``; no global generator reaches it.
+            return f"{call.func}() splits without a seed"
+        return ""
+    if attr in _KERAS_WRAPPERS and q.startswith(("keras.", "tensorflow.", "scikeras.")):
+        if TF not in seeds:
+            return (
+                f"trains a Keras network wrapped in {attr} with no TensorFlow seed (weight "
+                "initialisation, dropout and shuffling are random)"
+            )
         return ""
     if attr in _SHUFFLE_FOLDS:
         shuffle = call.kwargs.get("shuffle")
@@ -278,6 +301,14 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
 _LIGHTNING_TRAINER = re.compile(r"^(pytorch_lightning|lightning|flash)\.(\w+\.)*Trainer$")
 
 
+def _ray_dataset(unit: Unit, call: Call) -> bool:
+    """Whether ``call`` is a method of a Ray Dataset (``ray.data.read_csv(...)`` and what follows)."""
+    if "." not in call.func:
+        return False
+    receiver = call.func.rsplit(".", 1)[0]
+    return any(o.startswith("ray.") for o in unit.ancestry(receiver))
+
+
 def _lightning_trainer(unit: Unit, call: Call) -> bool:
     if "." not in call.func:
         return False
@@ -318,10 +349,12 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags each visible stochastic step that runs without a seed: train/test splits, shuffles and
-samples that are kept (pandas, Spark, `tf.data`, shuffled PyTorch `DataLoader`s), draws from
+samples that are kept (pandas, Spark, `tf.data`, shuffled PyTorch `DataLoader`s, `random_split`
+of PyTorch or of an Azure ML dataset; a Ray Dataset's split only when told to shuffle), draws from
 NumPy's, Python's, PyTorch's or TensorFlow's generators, random image augmentation
 (`tf.image.random_*`), Spark's `rand()` columns, stochastic scikit-learn, Spark and H2O models,
-and neural networks trained with Keras, PyTorch or fastai, or a Hugging Face task head put on a
+and neural networks trained with Keras (also wrapped in `KerasClassifier`), PyTorch or fastai,
+or a Hugging Face task head put on a
 pretrained body and trained, in the notebook or in a `%%writefile` script it runs. A step counts
 as seeded when the call gets a seed or the generator it draws from is seeded in the same code
 (`np.random.seed` also covers scikit-learn and pandas, which fall back on it). Seeding only the

@@ -178,10 +178,13 @@ _BARE_FILE_NAME = re.compile(r"^[\w.-]+\.\w+$")
 def _tracked_elsewhere(ctx: NotebookContext, unit: Unit, site: Site, text: str) -> bool:
     """A file read by its bare name, or through a computed path whose one file-name literal
     names it (``Path(...).parents[1] / "regression.train"``), that the repository tracks in
-    another folder: most likely a copy of it."""
+    another folder: most likely a copy of it. A relative path the repository tracks from its
+    root, not from the notebook's folder, is most likely read from the root."""
     if text:
         name = text.removeprefix("./")
-        return "/" not in name and ctx.tracking.may_track(name)
+        if "/" in name:
+            return ctx.tracking.tracked_from_root(name)
+        return ctx.tracking.may_track(name)
     line = (site.cell, site.call.line)
     names = [t for c, n, t in unit.strings if (c, n) == line and _BARE_FILE_NAME.match(t)]
     return len(names) == 1 and ctx.tracking.may_track(names[0])

@@ -323,6 +323,18 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "clean_up_switched_on": (set(), {"MLW006"}),
     "workspace_dataset": ({("MLW001", 1)}, set()),
     "workspace_dataset_own_export": (set(), {"MLW001"}),
+    "ray_trainer_given_a_validation_dataset": (set(), {"MLW002"}),
+    "ray_trainer_given_the_training_dataset_only": ({("MLW002", 2)}, set()),
+    "ray_dataset_split_in_order": (set(), {"MLW004"}),
+    "ray_dataset_split_shuffled": ({("MLW004", 1)}, set()),
+    "torch_random_split_unseeded": ({("MLW004", 1)}, set()),
+    "torch_random_split_after_a_seed": (set(), {"MLW004"}),
+    "dataset_random_split_unseeded": ({("MLW004", 1)}, set()),
+    "dataset_random_split_seeded": (set(), {"MLW004"}),
+    "keras_wrapper_unseeded": ({("MLW004", 1)}, set()),
+    "keras_wrapper_seeded": (set(), {"MLW004"}),
+    "endpoint_from_variants_left_running": ({("MLW006", 1), ("MLW007", 1)}, set()),
+    "endpoint_from_variants_captured_and_deleted": (set(), {"MLW006", "MLW007"}),
     "evidence_everywhere": (set(), {r.code for r in ALL_RULES}),
 }
 
@@ -464,6 +476,28 @@ def test_a_bare_file_name_the_repository_tracks_in_another_folder_is_not_flagged
     # A copy of a tracked file, by its bare name or through a computed path: nothing is said.
     # Files the repository does not hold are flagged.
     assert sorted(f.cell_index for f in report.findings if f.code == "MLW001") == [3, 4]
+
+
+def test_a_relative_path_the_repository_tracks_from_its_root_is_not_flagged(
+    tmp_path: Path,
+) -> None:
+    repo = tmp_path / "project"
+    (repo / "tests" / "data").mkdir(parents=True)
+    (repo / "tests" / "data" / "train.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    nb = write_notebook(
+        repo / "examples" / "notebooks" / "titanic.ipynb",
+        make_notebook(
+            "import pandas as pd",
+            "train = pd.read_csv('./tests/data/train.csv')",
+            "test = pd.read_csv('./tests/data/test.csv')",
+        ),
+    )
+    _git(repo, "init", "-q")
+    _git(repo, "add", "tests", "examples")
+    report = analyze_notebook(load(nb), path=str(nb), tracking=data_tracking(nb))
+    # Run from the repository's root, the notebook reads the tracked file: nothing is said. A
+    # file the repository holds nowhere is flagged.
+    assert [f.cell_index for f in report.findings if f.code == "MLW001"] == [2]
 
 
 def test_a_file_unpacked_from_an_archive_the_repository_tracks_is_versioned(
