@@ -282,11 +282,6 @@ def test_a_scaler_applied_to_the_test_split_is_not_a_prediction() -> None:
     assert phases[1:] == ["data-preprocessing", "model-training", "model-evaluation"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="learned model (446 corpus notebooks): the custom job a tuning job wraps, built in "
-    "the cell before it, reads as tuning (its neighbours are); by the conventions it is training",
-)
 def test_a_tuning_script_reporting_to_hypertune_makes_its_cell_tuning() -> None:
     phases = _phases(
         "from google.cloud import aiplatform\nfrom google.cloud.aiplatform import hyperparameter_tuning as hpt",
