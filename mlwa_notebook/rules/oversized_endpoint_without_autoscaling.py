@@ -5,10 +5,9 @@ from __future__ import annotations
 from mlwa_notebook.rules._serving import endpoints, instance_settings, oversized
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
-#: Calls and keywords that make an endpoint scale with its load.
-_SCALING_CALLS = frozenset(
-    {"register_scalable_target", "put_scaling_policy", "update_endpoint_weights_and_capacities"}
-)
+#: Calls and keywords that make an endpoint scale with its load. Shifting traffic between
+#: variants, or resizing one by hand (``update_endpoint_weights_and_capacities``), does not.
+_SCALING_CALLS = frozenset({"register_scalable_target", "put_scaling_policy"})
 _SCALING_KWARGS = frozenset(
     {
         "autoscaling_target_cpu_utilization",

@@ -323,6 +323,7 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "clean_up_switched_on": (set(), {"MLW006"}),
     "workspace_dataset": ({("MLW001", 1)}, set()),
     "workspace_dataset_own_export": (set(), {"MLW001"}),
+    "endpoint_traffic_shifted_not_scaled": ({("MLW015", 1)}, set()),
     "ray_trainer_given_a_validation_dataset": (set(), {"MLW002"}),
     "ray_trainer_given_the_training_dataset_only": ({("MLW002", 2)}, set()),
     "ray_dataset_split_in_order": (set(), {"MLW004"}),
