@@ -91,8 +91,16 @@ export class NotebookAnalysis implements IDisposable {
       if (controller.signal.aborted || this.isDisposed) {
         return;
       }
-      this._report = answer.notebooks[0] ?? null;
-      this._errors = answer.errors;
+      // An answer equal to the one shown keeps the objects shown, so that no part of the panel
+      // rebuilds: opening a notebook starts its kernel, which writes `language_info` into the
+      // metadata and brings a second, identical report.
+      const report = answer.notebooks[0] ?? null;
+      const text = JSON.stringify([report, answer.errors]);
+      if (text !== this._answerText) {
+        this._report = report;
+        this._errors = answer.errors;
+        this._answerText = text;
+      }
       this._error = null;
       this._setStatus('done', true);
     } catch (error) {
@@ -137,6 +145,7 @@ export class NotebookAnalysis implements IDisposable {
   private _inFlight: AbortController | null = null;
   private _report: NotebookReport | null = null;
   private _errors: readonly ErrorRecord[] = [];
+  private _answerText = '';
   private _error: ApiError | null = null;
   private _status: AnalysisStatus = 'idle';
   private _isDisposed = false;

@@ -210,7 +210,22 @@ test.describe('the panel, in the order a reviewer reads it', () => {
     await sidebar.evaluate(node => node.scrollTo(0, 0));
     await sidebar.screenshot({ path: path.join(LOOK, 'sidebar-300-cells.png') });
 
-    // When the user moves down 20 cells
+    // When the notebook is analysed again, unchanged, nothing is rebuilt
+    await selectCell(page, 0);
+    const settled = {
+      findings: await renders(page, 'mlwa-section-findings'),
+      coverage: await renders(page, 'mlwa-section-coverage')
+    };
+    const again = page.waitForResponse(
+      r => r.url().includes('/mlwa/api/analyze') && r.request().method() === 'POST'
+    );
+    await sidebar.locator('[data-mlwa-key="analyse"]').click();
+    await again;
+    await expect(sidebar.locator('.mlwa-Status')).toHaveAttribute('data-status', 'done');
+    expect(await renders(page, 'mlwa-section-findings')).toBe(settled.findings);
+    expect(await renders(page, 'mlwa-section-coverage')).toBe(settled.coverage);
+
+    // When the user moves down 20 cells (the click left the focus in the panel)
     await selectCell(page, 0);
     const before = {
       phase: await renders(page, 'mlwa-part-cellphase'),
