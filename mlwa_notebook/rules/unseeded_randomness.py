@@ -8,6 +8,7 @@ notebook's kernel, or the script the step is in). Managed jobs and AutoML are no
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from mlwa_notebook.cellcode import Call
 from mlwa_notebook.dataflow_names import name_pieces
@@ -301,19 +302,21 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
 _LIGHTNING_TRAINER = re.compile(r"^(pytorch_lightning|lightning|flash)\.(\w+\.)*Trainer$")
 
 
-def _ray_dataset(unit: Unit, call: Call) -> bool:
-    """Whether ``call`` is a method of a Ray Dataset (``ray.data.read_csv(...)`` and what follows)."""
+def _receiver_from(unit: Unit, call: Call, origin: Callable[[str], object]) -> bool:
+    """Whether ``call`` is a method of an object one of whose origins passes ``origin``."""
     if "." not in call.func:
         return False
     receiver = call.func.rsplit(".", 1)[0]
-    return any(o.startswith("ray.") for o in unit.ancestry(receiver))
+    return any(origin(o) for o in unit.ancestry(receiver))
+
+
+def _ray_dataset(unit: Unit, call: Call) -> bool:
+    """Whether ``call`` is a method of a Ray Dataset (``ray.data.read_csv(...)`` and what follows)."""
+    return _receiver_from(unit, call, lambda o: o.startswith("ray."))
 
 
 def _lightning_trainer(unit: Unit, call: Call) -> bool:
-    if "." not in call.func:
-        return False
-    receiver = call.func.rsplit(".", 1)[0]
-    return any(_LIGHTNING_TRAINER.match(o) for o in unit.ancestry(receiver))
+    return _receiver_from(unit, call, _LIGHTNING_TRAINER.match)
 
 
 def check(ctx: NotebookContext) -> CheckResult:
