@@ -112,6 +112,9 @@ class Scoring:
     #: Whether it is shown as evidence of testing on unseen data: early stopping on the test
     #: set scores on held-out rows, but tunes on them too.
     credited: bool = True
+    #: The test data a fit stopped early on (``eval_set=[(X_test, y_test)]``): what scores it
+    #: later is no clean test either.
+    tuned_on: frozenset[str] = frozenset()
 
 
 def _is_transformer(unit: Unit, site: Site) -> bool:
@@ -131,6 +134,15 @@ def _job_receiver(unit: Unit, site: Site) -> bool:
     return bool(_JOB_CLASS.search(text)) or any(
         p in ("trainer", "estimator", "tuner", "job") for p in name_pieces(receiver)
     )
+
+
+#: Name pieces of a test split (``X_test``, ``dtest``), as against a validation one.
+_TEST_PIECE = re.compile(r"^[dxy]?(?:test|tst|holdout|heldout)$")
+
+
+def _test_names(names: Iterable[str]) -> frozenset[str]:
+    """Those of ``names`` that name a test split."""
+    return frozenset(n for n in names if any(_TEST_PIECE.match(p) for p in name_pieces(n)))
 
 
 def _stops_early(unit: Unit, site: Site) -> bool:
@@ -516,10 +528,10 @@ def find_scorings(unit: Unit) -> list[Scoring]:
             given = [k for k in call.kwargs if k in _HELD_OUT_KWARGS]
             if given and call.kwargs[given[0]].kind != "none":
                 note = f"validates on held-out data while fitting ({given[0]}= in {call.func}())"
-                on_test = "test" in {p for n in call.names for p in name_pieces(n)}
+                on_test = _test_names(call.kwargs[given[0]].names or call.names)
                 stops_early = _stops_early(unit, site)
-                credited = not (on_test and stops_early)
-                found.append(Scoring(unit, site, True, note, credited=credited))
+                tuned_on = on_test if stops_early else frozenset()
+                found.append(Scoring(unit, site, True, note, not tuned_on, tuned_on))
             elif shown := _held_out_dataset(unit, site):
                 note = f"validates on held-out data while fitting (`{shown}` in datasets= of {call.func}())"
                 found.append(Scoring(unit, site, True, note))

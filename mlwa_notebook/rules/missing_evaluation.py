@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from mlwa_notebook.cellcode import CodeFacts
 from mlwa_notebook.dataflow_names import names_an_evaluation, shows_held_out_score, train_name
 from mlwa_notebook.rules._evaluation import Scoring, hand_scorings, read_back_scores, scorings
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
@@ -13,13 +14,15 @@ def check(ctx: NotebookContext) -> CheckResult:
     trained = [(u, s) for u in ctx.units for s in u.trainings]
     held_out = [sc for u in ctx.units for sc in scorings(u) if sc.held_out]
     functions = {v.index: v.facts.functions for v in ctx.code_cells() if v.facts is not None}
-    for sc in held_out:
-        if sc.credited and not _in_a_generic_helper(sc, functions):
-            yield Proof("MLREL03-BP03", sc.site.cell, sc.note)
     cells = [(v.index, v.facts) for v in ctx.code_cells() if v.facts is not None]
+    tuned = _tuned_on_test(held_out, cells)
+    for sc in held_out:
+        if sc.credited and sc.site.cell not in tuned and not _in_a_generic_helper(sc, functions):
+            yield Proof("MLREL03-BP03", sc.site.cell, sc.note)
     by_hand = hand_scorings(cells) + read_back_scores(cells)
     for index, note in by_hand:
-        yield Proof("MLREL03-BP03", index, note)
+        if index not in tuned:
+            yield Proof("MLREL03-BP03", index, note)
     if trained and not held_out and not by_hand and not _evaluation_not_followed(ctx):
         unit, site = trained[0]
         where = f" in {unit.name}" if unit.is_script else ""
@@ -29,6 +32,22 @@ def check(ctx: NotebookContext) -> CheckResult:
             f"trains a model with {site.call.func}(){where} but no cell or script it runs "
             "scores it on held-out data",
         )
+
+
+def _tuned_on_test(
+    held_out: Sequence[Scoring], cells: Sequence[tuple[int, CodeFacts]]
+) -> frozenset[int]:
+    """Cells that read test data a fit stopped early on, from that fit's cell on: the rows chose
+    the model's number of rounds, so a score on them is no clean test (nor evidence of one). The
+    finding still counts them as scoring."""
+    stops = [(sc.site.cell, sc.tuned_on) for sc in held_out if sc.tuned_on]
+    if not stops:
+        return frozenset()
+    return frozenset(
+        index
+        for index, facts in cells
+        if any(first <= index and names & facts.loaded for first, names in stops)
+    )
 
 
 def _evaluation_not_followed(ctx: NotebookContext) -> bool:

@@ -793,6 +793,27 @@ def test_evidence_lookalikes_claim_nothing() -> None:
     assert report_of(HARD / "toy_search.ipynb").evidence == ()
 
 
+def test_scores_on_the_test_set_a_fit_stopped_early_on_are_no_evidence_of_a_clean_test() -> None:
+    """Seen on notebooks from repositories the signals were not written on: ``valid_sets=[dtrain,
+    dtest]`` with early stopping picks the rounds on ``dtest``, so the fit and every later score
+    on ``dtest`` tested nothing unseen; a score before it, or early stopping on a validation
+    split, still does. The finding counts them all as scoring (the model was evaluated)."""
+    nb = make_notebook(
+        "import lightgbm as lgb\nfrom sklearn.metrics import mean_squared_error",
+        "base = lgb.LGBMRegressor().fit(X_train, y_train)\n"
+        "print(mean_squared_error(y_test, base.predict(X_test)))",
+        "dtrain = lgb.Dataset(X_train, y_train)\ndtest = lgb.Dataset(X_test, y_test)\n"
+        "model = lgb.train(params, dtrain, valid_sets=[dtrain, dtest], early_stopping_rounds=10)",
+        "rmse = mean_squared_error(dtest.get_label(), model.predict(X_test)) ** 0.5",
+        "other = lgb.LGBMRegressor()\n"
+        "other.fit(X_train, y_train, eval_set=[(X_val, y_val)], early_stopping_rounds=5)",
+    )
+    report = analyze_notebook(nb)
+    claimed = {e.cell_index for e in report.evidence if e.best_practice == "MLREL03-BP03"}
+    assert claimed == {1, 4}, claimed
+    assert not [f for f in report.findings if f.code == "MLW002"]
+
+
 def test_more_evidence_lookalikes_claim_nothing_beside_the_real_ones() -> None:
     """Seen on notebooks from repositories the signals were not written on: a logger's info(), an
     isna() mask, a tracer's or a table view's register(), an install from a requirements file and
