@@ -20,7 +20,7 @@ from mlwa_notebook.rules._patterns import loaded_component
 
 #: Fitted objects that transform data rather than predict (by class or variable name).
 _TRANSFORMER_CLASS = re.compile(
-    r"(Scaler|Encoder|Imputer|Vectorizer|PCA|SVD|Transformer|Tokenizer|Binarizer|Discretizer|"
+    r"(Scaler|Encoder|Encode$|Imputer|Vectorizer|PCA|SVD|Transformer|Tokenizer|Binarizer|Discretizer|"
     r"Normalizer|Selector|^Select|Indexer|Assembler|Featurizer|Processor|Splitter|Resampler|"
     r"SMOTE|Sampler|Hasher|Polynomial|Bucketizer|Aligner|"
     # Embeddings and topic extraction make features (the labelling conventions'
@@ -209,7 +209,9 @@ def _trains(unit: Unit, site: Site) -> bool:
     if call.attr == "run" and (step := recipe_step(unit, site)):
         return step == "train"
     if call.attr in ("fit", "fit_generator"):
-        return not _is_transformer(unit, site)
+        # ``self.fit(X, y)`` is a class calling its own method (a transformer's
+        # ``fit_transform``): what it fits is decided where the class is used.
+        return call.func != "self.fit" and not _is_transformer(unit, site)
     if call.attr == "train":
         return bool(call.args or call.kwargs or _job_receiver(unit, site)) and "." in call.func
     if call.attr in ("tune", "run"):

@@ -168,8 +168,8 @@ def _keras_models(unit: Unit) -> set[str]:
 def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str:
     """What is random and unseeded about this call, or empty."""
     call, q, attr = site.call, site.qualified, site.call.attr
-    if _seeded(call):
-        return ""
+    if _seeded(call) or (call.func in unit.defs and call.func not in unit.imports):
+        return ""  # seeded, or the notebook's own function of a library's name
     if q.startswith("random.") and attr in _PY_DRAWS:
         if PY in seeds or "string" in call.names:  # random names for resources, like uuid
             return ""

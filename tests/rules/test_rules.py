@@ -793,6 +793,35 @@ def test_evidence_lookalikes_claim_nothing() -> None:
     assert report_of(HARD / "toy_search.ipynb").evidence == ()
 
 
+def test_a_notebooks_own_split_and_encoder_are_neither_random_nor_training() -> None:
+    """Seen on batch 8 before the rules saw it: a time-series ``def train_test_split`` that cuts
+    in order draws nothing, and a target encoder written as a scikit-learn transformer (its
+    ``fit_transform`` calling ``self.fit``) trains no model. scikit-learn's own split unseeded,
+    and a model fitted beside it, are still found."""
+    own = make_notebook(
+        "import pandas as pd\nfrom sklearn.base import BaseEstimator, TransformerMixin",
+        "def train_test_split(data, ratio=0.9):\n    n = int(len(data) * ratio)\n"
+        "    return data[:n], data[n:]",
+        "class TargetEncode(BaseEstimator, TransformerMixin):\n"
+        "    def fit(self, X, y=None):\n        self.prior = y.mean()\n        return self\n"
+        "    def transform(self, X):\n        return X.fillna(self.prior)\n"
+        "    def fit_transform(self, X, y=None):\n        self.fit(X, y)\n"
+        "        return self.transform(X)",
+        "train, test = train_test_split(pd.read_csv('sales.csv'))",
+        "te = TargetEncode()\nte.fit(train, train['y'])",
+    )
+    codes = {f.code for f in analyze_notebook(own).findings}
+    assert not codes & {"MLW002", "MLW004"}, codes
+    library = make_notebook(
+        "import pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+        "from sklearn.linear_model import LogisticRegression",
+        "X_train, X_test, y_train, y_test = train_test_split(X, y)",
+        "model = LogisticRegression().fit(X_train, y_train)",
+    )
+    codes = {f.code for f in analyze_notebook(library).findings}
+    assert {"MLW002", "MLW004"} <= codes, codes
+
+
 def test_scores_on_the_test_set_a_fit_stopped_early_on_are_no_evidence_of_a_clean_test() -> None:
     """Seen on notebooks from repositories the signals were not written on: ``valid_sets=[dtrain,
     dtest]`` with early stopping picks the rounds on ``dtest``, so the fit and every later score
