@@ -12,6 +12,8 @@ _HELD_OUT_PIECE = re.compile(
 )
 #: Name pieces that say a variable holds training data (``X_train``, ``dtrain``).
 _TRAIN_PIECE = re.compile(r"^(?:[dxy]?(?:train|training|trn))$")
+#: Name pieces of a test split (``X_test``, ``dtest``), as against a validation one.
+_TEST_PIECE = re.compile(r"^[dxy]?(?:test|tst|holdout|heldout)$")
 _SPLIT_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
@@ -31,6 +33,12 @@ def held_out_name(name: str) -> bool:
     # "dev" is the development split beside another word (``dev_loader``, ``X_dev``); alone it
     # is as often a torch device.
     return any(_HELD_OUT_PIECE.match(p) for p in pieces) or ("dev" in pieces and len(pieces) > 1)
+
+
+@lru_cache(maxsize=16384)
+def test_name(name: str) -> bool:
+    """Whether a variable's name says it holds a test split (not a validation one)."""
+    return any(_TEST_PIECE.match(p) for p in name_pieces(name))
 
 
 @lru_cache(maxsize=16384)

@@ -13,7 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mlwa_notebook.cellcode import Call, CodeFacts
-from mlwa_notebook.dataflow_names import held_out_name, name_pieces, names_a_metric, train_name
+from mlwa_notebook.dataflow_names import (
+    held_out_name,
+    name_pieces,
+    names_a_metric,
+    test_name,
+    train_name,
+)
 from mlwa_notebook.phases.features import library_phase
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules._patterns import loaded_component
@@ -134,15 +140,6 @@ def _job_receiver(unit: Unit, site: Site) -> bool:
     return bool(_JOB_CLASS.search(text)) or any(
         p in ("trainer", "estimator", "tuner", "job") for p in name_pieces(receiver)
     )
-
-
-#: Name pieces of a test split (``X_test``, ``dtest``), as against a validation one.
-_TEST_PIECE = re.compile(r"^[dxy]?(?:test|tst|holdout|heldout)$")
-
-
-def _test_names(names: Iterable[str]) -> frozenset[str]:
-    """Those of ``names`` that name a test split."""
-    return frozenset(n for n in names if any(_TEST_PIECE.match(p) for p in name_pieces(n)))
 
 
 def _stops_early(unit: Unit, site: Site) -> bool:
@@ -530,7 +527,7 @@ def find_scorings(unit: Unit) -> list[Scoring]:
             given = [k for k in call.kwargs if k in _HELD_OUT_KWARGS]
             if given and call.kwargs[given[0]].kind != "none":
                 note = f"validates on held-out data while fitting ({given[0]}= in {call.func}())"
-                on_test = _test_names(call.kwargs[given[0]].names or call.names)
+                on_test = frozenset(filter(test_name, call.kwargs[given[0]].names or call.names))
                 stops_early = _stops_early(unit, site)
                 tuned_on = on_test if stops_early else frozenset()
                 found.append(Scoring(unit, site, True, note, not tuned_on, tuned_on))
