@@ -166,20 +166,42 @@ def check(ctx: NotebookContext) -> CheckResult:
     # versioned checkpoint: which version it is cannot be told, so nothing is said.
     # A command line's model (an AI Platform version's, a YAML file's) is not in view.
     known = [
-        e
+        _deploying(unit, e.site)
         for e in endpoints(unit)
         if not e.indirect
         and e.site.call.attr != "launch"
         and not e.site.qualified.startswith("shell:")
     ]
-    if known:
-        first = known[0]
+    first = next((site for site in known if site is not None), None)
+    if first is not None:
         yield Hit(
             first.cell,
-            first.line,
-            f"deploys a model with {first.site.call.func}() that is not registered as a model "
+            first.call.line,
+            f"deploys a model with {first.call.func}() that is not registered as a model "
             "version and has no recorded lineage",
         )
+
+
+#: An Azure ML online endpoint is created empty; its deployments put models into it.
+_AZURE_DEPLOYMENTS = re.compile(r"\bonline_deployments\.(begin_)?create_or_update$")
+
+
+def _deploying(unit: Unit, creation: Site) -> Site | None:
+    """The call that puts a model behind an endpoint: the creation itself, or for an Azure ML
+    online endpoint (``ml_client.begin_create_or_update(ManagedOnlineEndpoint(...))``) the
+    deployment made into it later; none when no model is deployed."""
+    call = creation.call
+    if call.attr not in ("begin_create_or_update", "create_or_update"):
+        return creation
+    return next(
+        (
+            s
+            for s in unit.sites
+            if (s.cell, s.call.line) > (creation.cell, call.line)
+            and _AZURE_DEPLOYMENTS.search(s.call.func)
+        ),
+        None,
+    )
 
 
 RULE = Rule(

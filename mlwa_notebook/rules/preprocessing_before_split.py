@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mlwa_notebook.dataflow_names import train_name
+from mlwa_notebook.dataflow_names import PREDICTORS, train_name
 from mlwa_notebook.location import cell_label
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
@@ -39,6 +39,15 @@ def _data(unit: Unit, site: Site) -> set[str]:
     return {n for n in site.call.names if n not in unit.not_data and n != receiver_root}
 
 
+def _predictions(unit: Unit, names: set[str]) -> bool:
+    """Whether any of ``names`` holds predictions, also when they are made inside the call that
+    builds it (``np.stack([m.predict_proba(X_test) for m in models])``)."""
+    if any(n in unit.flow.predictions for n in names):
+        return True
+    predicting = {(s.cell, s.call.line) for s in unit.sites if s.call.attr in PREDICTORS}
+    return any((cell, a.line) in predicting for cell, a in unit.assigns if a.target in names)
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     for unit in ctx.units:
         flow = unit.flow
@@ -53,6 +62,10 @@ def check(ctx: NotebookContext) -> CheckResult:
         for fit, cls in fits:
             fitted = _data(unit, fit) | set(fit.call.targets)
             read = _data(unit, fit)
+            if _predictions(unit, read):
+                # Rescaling models' predictions (stacking, rank averaging) learns no statistics
+                # of the features a model is judged on.
+                continue
             if read and all(flow.is_held_out(n) for n in read):
                 yield Hit(
                     fit.cell,

@@ -55,6 +55,17 @@ def _large(settings: dict[str, str]) -> str:
     return ""
 
 
+def _runs(job: Site, sites: list[Site]) -> bool:
+    """Whether the job a call builds is run: fitted, or handed to another call (a tuner, a
+    pipeline step, a helper that fits it)."""
+    names = set(job.call.targets)
+    return any(
+        (s.call.root in names and s.call.attr in ("run", "fit", "train", "submit"))
+        or (s is not job and s.call.root not in names and names & set(s.call.names))
+        for s in sites
+    )
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     unit = ctx.notebook_unit
     sites = list(unit.sites)
@@ -67,6 +78,8 @@ def check(ctx: NotebookContext) -> CheckResult:
             for s in sites
             if set(site.call.targets) & {s.call.root} and s.call.attr in ("run", "fit", "train")
         }
+        if site.call.targets and not _runs(site, sites):
+            continue  # built and never run (nor handed to a tuner or a pipeline step)
         settings: dict[str, str] = {}
         for cell in sorted(cells):
             settings.update(_settings(unit, cell, sites))

@@ -919,3 +919,64 @@ def test_clean_up_evidence_is_a_teardown_of_what_the_run_made() -> None:
         assert not [e for e in report.evidence if e.best_practice == "MLCOST04-BP08"], name
     stopped = report_of(HARD / "cli_model_server_container_stopped.ipynb")
     assert [e.cell_index for e in stopped.evidence if e.best_practice == "MLCOST04-BP08"] == [2]
+
+
+def test_rescaling_models_predictions_for_a_blend_is_no_preprocessing_leak() -> None:
+    """Seen on a Kaggle book's ensembling chapter: the base models' test-set probabilities,
+    stacked inside the call that builds them, min-max scaled before averaging, and a blender's
+    inputs standardised, were flagged as preprocessing fitted on held-out rows; the test rows
+    themselves scaled on their own still are."""
+    nb = make_notebook(
+        "import numpy as np\nfrom sklearn.model_selection import train_test_split\n"
+        "from sklearn.preprocessing import MinMaxScaler, StandardScaler\n"
+        "from sklearn.linear_model import LogisticRegression",
+        "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
+        "m1 = LogisticRegression().fit(X_train, y_train)\n"
+        "m2 = LogisticRegression(C=0.1).fit(X_train, y_train)",
+        "proba = np.stack([m1.predict_proba(X_test)[:, 1],\n"
+        "                  m2.predict_proba(X_test)[:, 1]]).T",
+        "blend = MinMaxScaler().fit_transform(proba).mean(axis=1)",
+        "scores = m1.predict_proba(X_test)\nscaled = StandardScaler().fit_transform(scores)",
+        "X_test_scaled = StandardScaler().fit_transform(X_test)",
+    )
+    report = analyze_notebook(nb)
+    assert [f.cell_index for f in fired(report, "MLW009")] == [5]
+
+
+def test_an_empty_azure_online_endpoint_deploys_no_model_its_deployment_does() -> None:
+    """Seen on an Azure ML engineering book: MLW017 pointed at the creation of an empty online
+    endpoint; the model without a registry entry goes in with the deployment made later."""
+    endpoint = (
+        "from azure.ai.ml import MLClient\n"
+        "from azure.ai.ml.entities import ManagedOnlineEndpoint, ManagedOnlineDeployment, Model",
+        "ml_client = MLClient(credential, sub, rg, ws)\n"
+        "endpoint = ManagedOnlineEndpoint(name='titanic', auth_mode='key')",
+        "ml_client.begin_create_or_update(endpoint)",
+    )
+    deployment = (
+        "model = Model(path='./model')\n"
+        "blue = ManagedOnlineDeployment(name='blue', endpoint_name='titanic', model=model,\n"
+        "                               instance_type='Standard_F4s_v2', instance_count=1)",
+        "ml_client.online_deployments.begin_create_or_update(blue)",
+    )
+    deployed = analyze_notebook(make_notebook(*endpoint, *deployment))
+    assert [f.cell_index for f in fired(deployed, "MLW017")] == [4]
+    empty = analyze_notebook(make_notebook(*endpoint))
+    assert not fired(empty, "MLW017")
+
+
+def test_a_large_training_job_only_built_launches_nothing() -> None:
+    """Seen on a SageMaker best-practices book: an estimator on a large instance that is built
+    and never fitted was flagged as a job launched without a time limit."""
+    build = (
+        "import sagemaker\n"
+        "est = sagemaker.estimator.Estimator(image, role, instance_count=1,\n"
+        "                                    instance_type='ml.m5.12xlarge')"
+    )
+    assert not fired(analyze_notebook(make_notebook(build)), "MLW014")
+    fitted = analyze_notebook(make_notebook(build, "est.fit({'train': train_s3})"))
+    assert [f.cell_index for f in fired(fitted, "MLW014")] == [0]
+    tuned = analyze_notebook(
+        make_notebook(build, "tuner = HyperparameterTuner(est, 'validation:auc', ranges)")
+    )
+    assert [f.cell_index for f in fired(tuned, "MLW014")] == [0]
