@@ -115,9 +115,10 @@ class CodeFacts:
     defs: tuple[str, ...] = ()
     script_path: str | None = None
     script: CodeFacts | None = None
-    #: ``if NAME:`` blocks: the name and the first and last line of the block's body (a clean-up
-    #: written under ``if delete_endpoint:`` runs only when that switch is on).
-    guards: tuple[tuple[str, int, int], ...] = ()
+    #: ``if NAME:`` and ``if NAME == "literal":`` blocks: the name, the first and last line of
+    #: the block's body, and the literal it must equal ("" for ``if NAME:``). A clean-up written
+    #: under ``if delete_endpoint:`` runs only when that switch is on.
+    guards: tuple[tuple[str, int, int, str], ...] = ()
     #: Attributes read off a value other than ``self`` (``search.best_score_``,
     #: ``automl.best_loss``): results a fitted object reports, read back.
     read_attributes: frozenset[str] = frozenset()
@@ -224,6 +225,22 @@ def _shell_from_ipython(kind: str, args: list[ast.expr], line: int) -> Shell | N
 
 
 @cache
+def _switch(test: ast.expr) -> tuple[str, str] | None:
+    """The name an ``if`` tests and the literal it must equal: ``if run:`` gives ("run", ""),
+    ``if use_trained == "True":`` gives ("use_trained", "'True'")."""
+    if type(test) is ast.Name:
+        return test.id, ""
+    if (
+        type(test) is ast.Compare
+        and type(test.left) is ast.Name
+        and len(test.ops) == 1
+        and type(test.ops[0]) is ast.Eq
+        and type(test.comparators[0]) is ast.Constant
+    ):
+        return test.left.id, repr(test.comparators[0].value)
+    return None
+
+
 def _child_fields(kind: Any) -> tuple[str, ...]:
     # Expression contexts (Load/Store) carry nothing; skipping them saves a third of the nodes.
     return tuple(f for f in kind._fields if f != "ctx")
@@ -238,7 +255,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
     stored: set[str] = set()
     loaded: set[str] = set()
     defs: list[str] = []
-    guards: list[tuple[str, int, int]] = []
+    guards: list[tuple[str, int, int, str]] = []
     read_attributes: set[str] = set()
     functions: list[tuple[str, int, int, tuple[str, ...]]] = []
     call_targets: dict[int, tuple[str, ...]] = {}
@@ -327,9 +344,9 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
                 params += [x.arg for x in (a.vararg, a.kwarg) if x is not None]
                 last = getattr(node, "end_lineno", None) or node.lineno
                 functions.append((node.name, node.lineno + offset, last + offset, tuple(params)))
-        elif kind is ast.If and type(node.test) is ast.Name and node.body:
+        elif kind is ast.If and node.body and (switch := _switch(node.test)) is not None:
             last = max(getattr(n, "end_lineno", None) or n.lineno for n in node.body)
-            guards.append((node.test.id, node.body[0].lineno + offset, last + offset))
+            guards.append((switch[0], node.body[0].lineno + offset, last + offset, switch[1]))
         for name in _child_fields(kind):
             child = getattr(node, name, None)
             if type(child) is list:

@@ -71,8 +71,9 @@ class Unit:
     defs: frozenset[str] = field(default_factory=frozenset)
     #: The notebook is made for Google Colab (where, for one, Gradio shares an app by default).
     on_colab: bool = False
-    #: ``if NAME:`` blocks by cell: (cell, name, first line, last line).
-    guards: tuple[tuple[int, str, int, int], ...] = ()
+    #: ``if NAME:`` / ``if NAME == literal:`` blocks by cell: (cell, name, first line, last
+    #: line, the literal or "").
+    guards: tuple[tuple[int, str, int, int, str], ...] = ()
     #: The data flow of the unit this one was built after (the last analysis's), if it was
     #: followed: ``flow`` goes over again only the steps from before the first that differ.
     last_flow: DataFlow | None = field(default=None, compare=False, repr=False)
@@ -478,7 +479,7 @@ def build_unit(
     strings: list[tuple[int, int, str]] = []
     shells: list[tuple[int, int, str]] = []
     defs: set[str] = set()
-    guards: list[tuple[int, str, int, int]] = []
+    guards: list[tuple[int, str, int, int, str]] = []
     before, now = parts if parts is not None else ({}, None)
     for index, facts in cells:
         part = before.get(index)

@@ -387,14 +387,26 @@ def _fills_in(call: Call) -> bool:
 
 def switched_off(unit: Unit, site: Site) -> bool:
     """Whether a call sits under ``if NAME:`` where the unit only ever binds NAME to False
-    (``delete_endpoint = False`` above the clean-up cell: as written, nothing is deleted)."""
+    (``delete_endpoint = False`` above the clean-up cell: as written, nothing is deleted), or
+    under ``if NAME == "x":`` where NAME is only ever bound to other literals."""
     line = site.call.line
-    for cell, name, first, last in unit.guards:
+    for cell, name, first, last, expected in unit.guards:
         if cell == site.cell and first <= line <= last:
-            bound = [a.value for _, a in unit.assigns if a.target == name]
-            if bound and all(v.kind == "bool" and v.text == "False" for v in bound):
+            bound = unit.values_of.get(name, ())
+            if not bound:
+                continue
+            if not expected and all(v.kind == "bool" and v.text == "False" for v in bound):
+                return True
+            if expected and all(_other_literal(v, expected) for v in bound):
                 return True
     return False
+
+
+def _other_literal(value: Value, expected: str) -> bool:
+    """A literal bound to a switch that differs from the one an ``if`` asks for."""
+    if value.kind == "str":
+        return repr(value.text) != expected
+    return value.kind in ("num", "bool", "none") and value.text != expected
 
 
 def deletions(unit: Unit, known: list[Endpoint]) -> list[Site]:

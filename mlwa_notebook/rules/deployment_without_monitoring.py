@@ -8,6 +8,12 @@ from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, R
 _DRIFT = ("Drift", "Skew", "DataQuality", "data_quality", "DefaultModelMonitor")
 _QUALITY = ("ModelQuality", "model_quality")
 _EXPLAIN = ("Explainability", "explainability")
+#: A SageMaker monitor object and its baselining job: they tell the finding a monitor is meant
+#: for the endpoint, but watch nothing until a schedule runs them (the schedule is the evidence).
+_SET_UP_ONLY = frozenset(
+    "DefaultModelMonitor ModelMonitor ModelQualityMonitor ModelBiasMonitor "
+    "ModelExplainabilityMonitor suggest_baseline".split()
+)
 
 
 def check(ctx: NotebookContext) -> CheckResult:
@@ -15,12 +21,16 @@ def check(ctx: NotebookContext) -> CheckResult:
     watching = monitors(unit)
     for site in watching:
         func = site.call.func
+        if site.call.attr in _SET_UP_ONLY:
+            continue  # builds a monitor or its baseline: nothing is watched until it is scheduled
         yield Proof("MLOPS06-BP02", site.cell, f"captures or monitors predictions ({func})")
-        if any(k in site.qualified for k in _DRIFT) or "drift" in " ".join(site.call.kwargs):
+        # A schedule checks what its monitor was built to (``DefaultModelMonitor``: data drift).
+        made = " ".join((site.qualified, *unit.ancestry(func.rsplit(".", 1)[0])))
+        if any(k in made for k in _DRIFT) or "drift" in " ".join(site.call.kwargs):
             yield Proof("MLPERF06-BP03", site.cell, f"checks input drift ({func})")
-        if any(k in site.qualified for k in _QUALITY):
+        if any(k in made for k in _QUALITY):
             yield Proof("MLPERF06-BP04", site.cell, f"monitors model quality ({func})")
-        if any(k in site.qualified for k in _EXPLAIN):
+        if any(k in made for k in _EXPLAIN):
             yield Proof("MLPERF06-BP02", site.cell, f"monitors explanations ({func})")
     known = endpoints(unit)
     unwatched = [

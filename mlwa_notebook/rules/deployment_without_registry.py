@@ -51,6 +51,10 @@ _TRACING_AUTOLOG = re.compile(
 #: trains nothing shows data or results, it does not track a training run.
 _ARTIFACT_CALLS = frozenset({"Artifact", "log_artifact", "use_artifact", "log_model"})
 _MEDIA = re.compile(r"^wandb\.(Table|Image|Video|Audio|Html|Object3D|Molecule|plot\.\w+)$")
+#: Registry entries made empty, for versions to go in later (MLflow, SageMaker).
+_EMPTY_REGISTRY = frozenset(
+    {"create_registered_model", "create_model_package_group", "ModelPackageGroup"}
+)
 #: Platforms whose deployable models always live in a model registry.
 _REGISTRY_PLATFORMS = ("google.cloud.aiplatform.", "vertexai.")
 
@@ -101,8 +105,11 @@ def _from_registry(unit: Unit, site: Site) -> bool:
 
 
 def _disabled(call: Call) -> bool:
-    """``mlflow.autolog(disable=True)`` turns tracking off."""
-    flag = call.kw("disable")
+    """``mlflow.autolog(disable=True)`` turns tracking off; a run reopened read-only
+    (``neptune.init_run(with_id=..., mode="read-only")``) records nothing."""
+    flag, mode = call.kw("disable"), call.kw("mode")
+    if mode is not None and mode.kind == "str" and mode.text == "read-only":
+        return True
     return flag is not None and flag.text not in ("False", "0", "None")
 
 
@@ -127,7 +134,7 @@ def check(ctx: NotebookContext) -> CheckResult:
             if call.attr == "register" and _registers_no_model(unit, site):
                 continue
             registered = True
-            if call.attr == "create_registered_model":
+            if call.attr in _EMPTY_REGISTRY:
                 continue  # a registry name with no version in it yet
             yield Proof("MLOPS06-BP02", site.cell, f"registers a model version ({call.func})")
             yield Proof("MLREL05-BP02", site.cell, f"keeps versioned model artefacts ({call.func})")

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from mlwa_notebook.cellcode import CodeFacts
 from mlwa_notebook.dataflow_names import names_an_evaluation, shows_held_out_score, train_name
 from mlwa_notebook.rules._evaluation import Scoring, hand_scorings, read_back_scores, scorings
+from mlwa_notebook.rules._serving import switched_off
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 
@@ -17,7 +18,14 @@ def check(ctx: NotebookContext) -> CheckResult:
     cells = [(v.index, v.facts) for v in ctx.code_cells() if v.facts is not None]
     tuned = _tuned_on_test(held_out, cells)
     for sc in held_out:
-        if sc.credited and sc.site.cell not in tuned and not _in_a_generic_helper(sc, functions):
+        if (
+            sc.credited
+            and sc.site.cell not in tuned
+            and not _in_a_generic_helper(sc, functions)
+            and not (sc.unit.guards and switched_off(sc.unit, sc.site))
+        ):
+            # A score under a switch the notebook leaves off is not shown (the finding still
+            # counts it: the notebook can evaluate).
             yield Proof("MLREL03-BP03", sc.site.cell, sc.note)
     by_hand = hand_scorings(cells) + read_back_scores(cells)
     for index, note in by_hand:
@@ -74,13 +82,28 @@ def _in_a_generic_helper(
     """A metric inside a function over its own parameters (``def evaluate(y_true, y_pred)``):
     it scores what a later call hands it; the cell that defines it tests nothing yet. It still
     counts as scoring for the finding (the helper is there to be used)."""
-    call = sc.site.call
+    call, cell = sc.site.call, sc.site.cell
     if sc.unit.is_script or call.attr in ("fit", "fit_generator", "train"):
         return False  # a fit told to validate on what it is handed does validate when it runs
-    return any(
-        first <= call.line <= last and set(call.names) & set(params)
-        for _, first, last, params in functions.get(sc.site.cell, ())
-    )
+    for _, first, last, params in functions.get(cell, ()):
+        if not first <= call.line <= last:
+            continue
+        if set(call.names) & set(params):
+            return True
+        # Or over names made from them alone (``predictions, labels = eval_pred``).
+        local, not_data = set(params), sc.unit.not_data
+        for c, a in sc.unit.assigns:
+            if c == cell and first <= a.line < call.line and a.value.names:
+                names = a.value.names
+                if any(n in local for n in names) and all(
+                    n in local or n in not_data for n in names
+                ):
+                    local.add(a.target)
+        receiver = call.root if "." in call.func else ""
+        data = [n for n in call.names if n not in not_data and n != receiver]
+        if data and all(n in local for n in data):
+            return True
+    return False
 
 
 RULE = Rule(

@@ -58,12 +58,15 @@ def _large(settings: dict[str, str]) -> str:
 def _runs(job: Site, sites: list[Site]) -> bool:
     """Whether the job a call builds is run: fitted, or handed to another call (a tuner, a
     pipeline step, a helper that fits it)."""
-    names = set(job.call.targets)
-    return any(
-        (s.call.root in names and s.call.attr in ("run", "fit", "train", "submit"))
-        or (s is not job and s.call.root not in names and names & set(s.call.names))
-        for s in sites
-    )
+    names = job.call.targets
+    for s in sites:
+        call = s.call
+        if call.root in names:
+            if call.attr in ("run", "fit", "train", "submit"):
+                return True
+        elif s is not job and any(n in names for n in call.names):
+            return True
+    return False
 
 
 def check(ctx: NotebookContext) -> CheckResult:
@@ -78,8 +81,6 @@ def check(ctx: NotebookContext) -> CheckResult:
             for s in sites
             if set(site.call.targets) & {s.call.root} and s.call.attr in ("run", "fit", "train")
         }
-        if site.call.targets and not _runs(site, sites):
-            continue  # built and never run (nor handed to a tuner or a pipeline step)
         settings: dict[str, str] = {}
         for cell in sorted(cells):
             settings.update(_settings(unit, cell, sites))
@@ -91,7 +92,8 @@ def check(ctx: NotebookContext) -> CheckResult:
             # shown as evidence.
             continue
         large = _large(settings)
-        if large:
+        if large and (not site.call.targets or _runs(site, sites)):
+            # (A job built and never run, nor handed to a tuner or a pipeline step, runs nothing.)
             yield Hit(
                 site.cell,
                 site.call.line,

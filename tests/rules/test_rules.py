@@ -980,3 +980,77 @@ def test_a_large_training_job_only_built_launches_nothing() -> None:
         make_notebook(build, "tuner = HyperparameterTuner(est, 'validation:auc', ranges)")
     )
     assert [f.cell_index for f in fired(tuned, "MLW014")] == [0]
+
+
+def test_a_metric_helper_over_its_unpacked_argument_scores_nothing_where_it_is_defined() -> None:
+    """Seen on Hugging Face notebooks of three repositories: ``compute_metrics(eval_pred)``
+    unpacks its argument and was credited as a held-out evaluation in the cell defining it; a
+    helper that loads its own data and cross-validates still is one."""
+    nb = make_notebook(
+        "import numpy as np\nimport evaluate\nmetric = evaluate.load('f1')",
+        "def compute_metrics(eval_pred):\n    predictions, labels = eval_pred\n"
+        "    predictions = np.argmax(predictions, axis=1)\n"
+        "    return metric.compute(predictions=predictions, references=labels)",
+        "import sklearn.datasets, sklearn.ensemble, sklearn.model_selection\n"
+        "def objective(trial):\n    iris = sklearn.datasets.load_iris()\n"
+        "    n = trial.suggest_int('n_estimators', 2, 20)\n"
+        "    clf = sklearn.ensemble.RandomForestClassifier(n_estimators=n)\n"
+        "    return sklearn.model_selection.cross_val_score(clf, iris.data, iris.target, cv=3)",
+    )
+    report = analyze_notebook(nb)
+    cells = [e.cell_index for e in report.evidence if e.best_practice == "MLREL03-BP03"]
+    assert cells == [2], cells
+
+
+def test_a_model_monitor_watches_once_it_is_scheduled_and_an_empty_group_registers_nothing() -> (
+    None
+):
+    """Seen on two SageMaker books: building a ``DefaultModelMonitor`` and its baselining job
+    were credited as monitoring and drift checks, the schedule that runs them was not credited
+    with the drift check, and an empty model package group was taken for a model version."""
+    nb = make_notebook(
+        "import boto3\nfrom sagemaker.model_monitor import DefaultModelMonitor, CronExpressionGenerator",
+        "monitor = DefaultModelMonitor(role=role, instance_count=1, instance_type='ml.m5.xlarge')",
+        "monitor.suggest_baseline(baseline_dataset='s3://b/train.csv', output_s3_uri=out)",
+        "monitor.create_monitoring_schedule(endpoint_input=endpoint_name, output_s3_uri=out,\n"
+        "    schedule_cron_expression=CronExpressionGenerator.hourly())",
+        "sm = boto3.client('sagemaker')\nsm.create_model_package_group(ModelPackageGroupName='g')",
+    )
+    claimed = {(e.best_practice, e.cell_index) for e in analyze_notebook(nb).evidence}
+    # The baselining job records feature statistics as a baseline, and only that.
+    assert {("MLOPS06-BP02", 3), ("MLPERF06-BP03", 3), ("MLPERF04-BP04", 2)} <= claimed, claimed
+    assert not {c for c in claimed if c[1] in (1, 4) or c == ("MLOPS06-BP02", 2)}, claimed
+
+
+def test_a_switch_compared_with_a_literal_it_never_holds_turns_its_block_off() -> None:
+    """Seen on a SageMaker book: ``if use_trained_models == 'False':`` trains and validates,
+    but the notebook sets the switch to 'True'; the validation was credited. A clean-up under a
+    comparison the switch never meets deletes nothing either; one it meets does."""
+    nb = make_notebook(
+        "import sagemaker\nuse_trained_models = 'True'\ncleanup = 'no'",
+        "if use_trained_models == 'False':\n"
+        "    est = sagemaker.estimator.Estimator(image, role, instance_count=1,\n"
+        "                                        instance_type='ml.m5.large')\n"
+        "    est.fit({'train': train_input, 'validation': validation_input})",
+        "predictor = model.deploy(initial_instance_count=1, instance_type='ml.m5.large')",
+        "if cleanup == 'yes':\n    predictor.delete_endpoint()",
+    )
+    report = analyze_notebook(nb)
+    assert not [e for e in report.evidence if e.best_practice == "MLREL03-BP03"]
+    assert [f.cell_index for f in fired(report, "MLW006")] == [2]
+    nb["cells"][0]["source"] = "import sagemaker\nuse_trained_models = 'False'\ncleanup = 'yes'"
+    report = analyze_notebook(nb)
+    assert [e.cell_index for e in report.evidence if e.best_practice == "MLREL03-BP03"] == [1]
+    assert not fired(report, "MLW006")
+
+
+def test_a_tracking_run_reopened_read_only_tracks_nothing() -> None:
+    """Seen on Neptune's data-versioning guide: a baseline run reopened ``mode="read-only"`` to
+    read its dataset hash was credited as tracking the training run; the run it made is."""
+    nb = make_notebook(
+        "import neptune\nfrom sklearn.ensemble import RandomForestClassifier",
+        "run = neptune.init_run()\nmodel = RandomForestClassifier(random_state=0).fit(X, y)",
+        "base = neptune.init_run(with_id='DAT-1', mode='read-only')\nh = base['hash'].fetch()",
+    )
+    claimed = {(e.best_practice, e.cell_index) for e in analyze_notebook(nb).evidence}
+    assert ("MLOPS03-BP02", 1) in claimed and ("MLOPS03-BP02", 2) not in claimed, claimed
