@@ -142,8 +142,6 @@ SIGNALS: tuple[PracticeSignal, ...] = (
             "ks_2samp",
             "wasserstein_distance",
             "DataDriftPreset",
-            "DriftDetectionConfig",
-            "SkewDetectionConfig",
         ),
         words=("drift", "psi"),
         # ``put_drift_metric``: writing a drift value is not measuring one.
@@ -471,8 +469,10 @@ def _candidates(attr: str, keywords: tuple[tuple[str, bool], ...]) -> tuple[Prac
     for key, share in keywords:
         found.extend(s for s in _by_keyword().get(key, ()) if key not in s.share_keywords or share)
     # Whole words of the callee's name (``plot_drift``, not the ``psi`` in ``epsilon``).
+    # A configuration object (``DriftDetectionConfig``) does nothing until a job runs it.
     words = "_" + "_".join(name_pieces(attr)) + "_"
-    found.extend(s for s in _WORDED if any(f"_{w}_" in words for w in s.words))
+    if not words.endswith("_config_"):
+        found.extend(s for s in _WORDED if any(f"_{w}_" in words for w in s.words))
     return tuple(found)
 
 

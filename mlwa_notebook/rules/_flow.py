@@ -214,6 +214,14 @@ class Unit:
         return {k: tuple(v) for k, v in found.items()}
 
     @cached_property
+    def guards_by_cell(self) -> Mapping[int, tuple[tuple[str, int, int, str], ...]]:
+        """``guards`` by cell: (name, first line, last line, literal)."""
+        found: dict[int, list[tuple[str, int, int, str]]] = {}
+        for cell, name, first, last, literal in self.guards:
+            found.setdefault(cell, []).append((name, first, last, literal))
+        return {k: tuple(v) for k, v in found.items()}
+
+    @cached_property
     def assigned_lines(self) -> frozenset[tuple[int, int]]:
         """(cell, line) of every assignment: where a value is kept rather than only shown."""
         return frozenset((cell, a.line) for cell, a in self.assigns)

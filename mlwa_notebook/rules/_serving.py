@@ -390,8 +390,8 @@ def switched_off(unit: Unit, site: Site) -> bool:
     (``delete_endpoint = False`` above the clean-up cell: as written, nothing is deleted), or
     under ``if NAME == "x":`` where NAME is only ever bound to other literals."""
     line = site.call.line
-    for cell, name, first, last, expected in unit.guards:
-        if cell == site.cell and first <= line <= last:
+    for name, first, last, expected in unit.guards_by_cell.get(site.cell, ()):
+        if first <= line <= last:
             bound = unit.values_of.get(name, ())
             if not bound:
                 continue
@@ -438,6 +438,9 @@ def deletions(unit: Unit, known: list[Endpoint]) -> list[Site]:
     return found + shells
 
 
+_VERTEX_MONITOR = "ModelDeploymentMonitoringJob"
+
+
 def monitors(unit: Unit) -> list[Site]:
     """Calls that capture or monitor what an endpoint (or a batch job) receives."""
     return [
@@ -445,6 +448,8 @@ def monitors(unit: Unit) -> list[Site]:
         for s in unit.sites
         if (
             s.call.attr in MONITOR_CALLS
+            # ``aiplatform.ModelDeploymentMonitoringJob.create(...)``
+            or (s.call.attr == "create" and s.call.func.rsplit(".", 2)[-2:-1] == [_VERTEX_MONITOR])
             or any(
                 s.call.kwargs[k].text not in ("False", "None")
                 for k in set(s.call.kwargs) & MONITOR_KWARGS

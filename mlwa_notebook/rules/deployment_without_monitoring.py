@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules._serving import MONITOR_KWARGS, callee, covered, endpoints, monitors
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
@@ -12,8 +13,23 @@ _EXPLAIN = ("Explainability", "explainability")
 #: for the endpoint, but watch nothing until a schedule runs them (the schedule is the evidence).
 _SET_UP_ONLY = frozenset(
     "DefaultModelMonitor ModelMonitor ModelQualityMonitor ModelBiasMonitor "
-    "ModelExplainabilityMonitor suggest_baseline".split()
+    "ModelExplainabilityMonitor suggest_baseline "
+    # Vertex AI: the objectives a ``ModelDeploymentMonitoringJob`` is created with.
+    "DriftDetectionConfig SkewDetectionConfig ObjectiveConfig".split()
 )
+
+
+def _configs(unit: Unit, site: Site) -> list[str]:
+    """The callees the call's keyword arguments were built from, one level into them
+    (``objective_configs=ObjectiveConfig(drift_detection_config=drift_config)``)."""
+    found: list[str] = []
+    for value in site.call.kwargs.values():
+        for name in value.names or ((value.text,) if value.kind == "name" else ()):
+            found += unit.ancestry(name)
+            for bound in unit.values_of.get(name, ()):
+                for inner in bound.names:
+                    found += unit.ancestry(inner)
+    return found
 
 
 def check(ctx: NotebookContext) -> CheckResult:
@@ -24,8 +40,11 @@ def check(ctx: NotebookContext) -> CheckResult:
         if site.call.attr in _SET_UP_ONLY:
             continue  # builds a monitor or its baseline: nothing is watched until it is scheduled
         yield Proof("MLOPS06-BP02", site.cell, f"captures or monitors predictions ({func})")
-        # A schedule checks what its monitor was built to (``DefaultModelMonitor``: data drift).
-        made = " ".join((site.qualified, *unit.ancestry(func.rsplit(".", 1)[0])))
+        # A schedule checks what its monitor was built to (``DefaultModelMonitor``: data drift),
+        # a monitoring job what its objective configs hold (Vertex ``DriftDetectionConfig``).
+        made = " ".join(
+            (site.qualified, *unit.ancestry(func.rsplit(".", 1)[0]), *_configs(unit, site))
+        )
         if any(k in made for k in _DRIFT) or "drift" in " ".join(site.call.kwargs):
             yield Proof("MLPERF06-BP03", site.cell, f"checks input drift ({func})")
         if any(k in made for k in _QUALITY):

@@ -6,6 +6,7 @@ more of a secret than its first four characters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -13,7 +14,7 @@ from typing import Any
 
 import re2  # type: ignore[import-untyped]
 
-from mlwa_notebook.cellcode import CodeFacts
+from mlwa_notebook.cellcode import Assign, CodeFacts
 from mlwa_notebook.notebook import Cell, is_binary_mime
 from mlwa_notebook.rules._secrets import SECRET_NAME, is_placeholder, mask, scannable, secret_in
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
@@ -49,6 +50,45 @@ class Sighting:
     message: str
 
 
+#: A literal that can be a key or token: 16 or more key characters mixing upper and lower case
+#: and digits (base64-like), or 32 or more hex digits. Words (``price_per_m2_2020``) are not.
+_KEY_CHARS = re.compile(r"[A-Za-z0-9+/=\-]{16,}")
+_HEX_KEY = re.compile(r"[0-9a-f]{32,}")
+
+
+def _key_like(text: str) -> bool:
+    if _HEX_KEY.fullmatch(text):
+        return True
+    return (
+        _KEY_CHARS.fullmatch(text) is not None
+        and any(c.isupper() for c in text)
+        and any(c.islower() for c in text)
+        and any(c.isdigit() for c in text)
+    )
+
+
+#: How an HTTP Authorization header's value starts when a credential follows.
+_AUTH_SCHEMES = ("Bearer ", "Basic ", "Token ", "token ")
+
+
+def _authorization_lines(facts: CodeFacts) -> set[int]:
+    """Lines that build an Authorization header from a scheme and a name (``{"Authorization":
+    "Bearer " + key}``, ``headers["Authorization"] = f"Bearer {key}"``)."""
+    named = {line for line, text in facts.strings if text == "Authorization"}
+    return {
+        line for line, text in facts.strings if line in named and text.startswith(_AUTH_SCHEMES)
+    }
+
+
+def _handed(bound: Assign, seen: set[int], how: str) -> Sighting:
+    """A literal bound to a name that is then used as a credential."""
+    seen.add(bound.line)
+    text = bound.value.text
+    return Sighting(
+        bound.line, text, f"`{bound.target}` holds a literal credential {mask(text)!r}, {how}"
+    )
+
+
 def code_sightings(facts: CodeFacts) -> Iterator[Sighting]:
     """Secrets in a code cell's code: named literals, key shapes, shell arguments (one per line)."""
     seen: set[int] = set()
@@ -80,13 +120,23 @@ def code_sightings(facts: CodeFacts) -> Iterator[Sighting]:
                 or is_placeholder(bound.value.text)
             ):
                 continue
-            seen.add(bound.line)
-            yield Sighting(
-                bound.line,
-                bound.value.text,
-                f"`{bound.target}` holds a literal credential {mask(bound.value.text)!r}, passed "
-                f"as `{key}`",
-            )
+            yield _handed(bound, seen, f"passed as `{key}`")
+    # ``key = "Ps8m..."`` then ``headers["Authorization"] = f"Bearer {key}"``: the header
+    # names the credential, the name it interpolates was bound to the literal in this cell.
+    for line in _authorization_lines(facts):
+        for a in facts.assigns:
+            if a.line != line:
+                continue
+            for name in a.value.names:
+                bound = literals.get(name)
+                if (
+                    bound is None
+                    or bound.line in seen
+                    or is_placeholder(bound.value.text)
+                    or not _key_like(bound.value.text)
+                ):
+                    continue
+                yield _handed(bound, seen, "sent in an Authorization header")
     # ``os.environ["API_KEY"] = "..."``: the key names the secret, the value is the literal.
     keyed = {a.line: a.value.text for a in facts.assigns if a.target.endswith("[]")}
     for a in facts.assigns:

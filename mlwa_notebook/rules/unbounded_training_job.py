@@ -72,15 +72,17 @@ def _runs(job: Site, sites: list[Site]) -> bool:
 def check(ctx: NotebookContext) -> CheckResult:
     unit = ctx.notebook_unit
     sites = list(unit.sites)
-    for site in sites:
-        if not _JOB.match(site.qualified):
-            continue
-        # The job's own cell and the cells that run it (``job.run(...)``, ``estimator.fit``).
-        cells = {site.cell} | {
-            s.cell
-            for s in sites
-            if set(site.call.targets) & {s.call.root} and s.call.attr in ("run", "fit", "train")
-        }
+    jobs = [s for s in sites if _JOB.match(s.qualified)]
+    if not jobs:
+        return
+    # The cells that run each name (``job.run(...)``, ``estimator.fit``).
+    run_in: dict[str, set[int]] = {}
+    for s in sites:
+        if s.call.attr in ("run", "fit", "train"):
+            run_in.setdefault(s.call.root, set()).add(s.cell)
+    for site in jobs:
+        # The job's own cell and the cells that run it.
+        cells = {site.cell}.union(*(run_in.get(t, ()) for t in site.call.targets))
         settings: dict[str, str] = {}
         for cell in sorted(cells):
             settings.update(_settings(unit, cell, sites))

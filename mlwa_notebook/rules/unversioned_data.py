@@ -191,9 +191,25 @@ def _tracked_elsewhere(ctx: NotebookContext, unit: Unit, site: Site, text: str) 
 
 
 def _pinned_call(call: Call, unit: Unit, cell: int) -> bool:
-    if set(call.kwargs) & _PIN_KWARGS:
+    # ``version="latest"`` (Azure ML's ``Dataset.get_by_name``) takes whatever is newest.
+    if any(_pins(unit, call.kwargs[k]) for k in set(call.kwargs) & _PIN_KWARGS):
         return True
     return cell in unit.version_cells
+
+
+def _pins(unit: Unit, value: Value) -> bool:
+    """Whether a version argument names one version: not ``"latest"``, ``None`` or empty."""
+    if value.kind == "none":
+        return False
+    if value.kind == "name":
+        # A name bound to a literal is judged by it; one computed is taken to pin.
+        text = unit.value_text(value)
+        return not text or text.lower() not in _FLOATING
+    return value.kind != "str" or value.text.lower() not in _FLOATING
+
+
+#: Version arguments that name no version: the newest, whichever it is.
+_FLOATING = frozenset({"latest", "newest", "current", "", "none"})
 
 
 def _hashed_cells(unit: Unit) -> set[int]:

@@ -1054,3 +1054,60 @@ def test_a_tracking_run_reopened_read_only_tracks_nothing() -> None:
     )
     claimed = {(e.best_practice, e.cell_index) for e in analyze_notebook(nb).evidence}
     assert ("MLOPS03-BP02", 1) in claimed and ("MLOPS03-BP02", 2) not in claimed, claimed
+
+
+def test_a_key_literal_sent_in_an_authorization_header_is_a_secret() -> None:
+    """Seen on an Azure AutoML book: an AKS service key bound to ``key`` and sent as
+    ``f"Bearer {key}"`` was missed (the name ``key`` alone says nothing); a placeholder, a key
+    fetched at run time and a word on the header's line are not secrets."""
+    secret = "key = 'Ps8mFqJfcGpY4RxYAU63U7e3wgOTCKe1'\n"
+    cases = {
+        secret + "headers = {'Content-Type': 'application/json'}\n"
+        "headers['Authorization'] = f'Bearer {key}'": [(0, 1)],
+        secret + "headers = {'Authorization': 'Bearer ' + key}": [(0, 1)],
+        "key = '<your-key>'\nheaders = {'Authorization': 'Bearer ' + key}": [],
+        "key = service.get_keys()[0]\nheaders = {'Authorization': f'Bearer {key}'}": [],
+        "col = 'price_per_square_meter_2020'\n"
+        "headers = {'Authorization': f'Bearer {token}', 'X-Col': col}": [],
+    }
+    for source, expected in cases.items():
+        report = analyze_notebook(make_notebook(source))
+        assert [(f.cell_index, f.line) for f in fired(report, "MLW003")] == expected, source
+
+
+def test_a_dataset_fetched_at_its_latest_version_is_not_pinned() -> None:
+    """Seen on an Azure AutoML book: ``Dataset.get_by_name(ws, name, version='latest')`` was
+    credited as a pinned version; it reads whatever is newest. A version number still pins."""
+    setup = "from azureml.core import Dataset, Workspace\nws = Workspace.from_config()"
+    for version, pinned in (("'latest'", False), ("None", False), ("'2'", True), ("3", True)):
+        nb = make_notebook(
+            setup,
+            f"ds = Dataset.get_by_name(ws, 'OJ Sales Sample', version={version})\n"
+            "df = ds.to_pandas_dataframe()",
+        )
+        report = analyze_notebook(nb)
+        claimed = [e.cell_index for e in report.evidence if e.best_practice == "MLOPS03-BP02"]
+        assert claimed == ([1] if pinned else []), version
+        assert bool(fired(report, "MLW001")) is not pinned, version
+
+
+def test_vertex_monitoring_is_the_job_its_objective_configs_are_created_with() -> None:
+    """Seen on a Vertex AI book: the drift and skew configs and the objective config that holds
+    them were credited as monitoring and drift checks; the monitoring job created with them,
+    which runs them, was not credited at all."""
+    nb = make_notebook(
+        "from google.cloud import aiplatform\nfrom google.cloud.aiplatform import model_monitoring",
+        "endpoint = model.deploy(machine_type='n1-standard-4')",
+        "drift_config = model_monitoring.DriftDetectionConfig(drift_thresholds={'year': 0.05})",
+        "skew_config = model_monitoring.SkewDetectionConfig(data_source=bq_uri,\n"
+        "    skew_thresholds={'year': 0.5}, target_field='churned')",
+        "objective_config = model_monitoring.ObjectiveConfig(\n"
+        "    skew_detection_config=skew_config, drift_detection_config=drift_config)",
+        "job = aiplatform.ModelDeploymentMonitoringJob.create(display_name='churn',\n"
+        "    endpoint=endpoint, schedule_config=schedule, objective_configs=objective_config)",
+    )
+    report = analyze_notebook(nb)
+    claimed = {(e.best_practice, e.cell_index) for e in report.evidence}
+    assert {("MLOPS06-BP02", 5), ("MLPERF06-BP03", 5)} <= claimed, claimed
+    assert not {c for c in claimed if c[1] in (2, 3, 4)}, claimed
+    assert not fired(report, "MLW007")
