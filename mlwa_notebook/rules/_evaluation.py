@@ -287,9 +287,32 @@ def _channels(unit: Unit, fit: Site) -> set[str]:
     the call or bound to the name it is given (``fit({"train": s3_train, "validation": ...})``)."""
     lines = {(fit.cell, fit.call.line)}
     first = fit.call.args[0] if fit.call.args else fit.call.kwargs.get("inputs")
+    found: set[str] = set()
     if first is not None and first.kind == "name":
         lines |= {(c, a.line) for c, a in unit.assigns if a.target == first.text}
-    return {a.target for c, a in unit.assigns if (c, a.line) in lines}
+        if any(a.target == first.text + "[]" for _, a in unit.assigns):
+            # Filled in a loop (``for channel in channels: data_channels[channel] = ...``):
+            # the channel names are a list of them written before the fit.
+            found |= _listed_channels(unit, (fit.cell, fit.call.line))
+    return found | {a.target for c, a in unit.assigns if (c, a.line) in lines}
+
+
+def _listed_channels(unit: Unit, before: tuple[int, int]) -> set[str]:
+    """The strings of a list literal bound before ``before`` that names a training channel and
+    a validation one (``["train", "validation", "train_lst", "validation_lst"]``)."""
+    found: set[str] = set()
+    for cell, a in unit.assigns:
+        if (cell, a.line) >= before or a.value.kind != "collection" or a.value.text != "list":
+            continue
+        end = min((b.line for c, b in unit.assigns if c == cell and b.line > a.line), default=None)
+        items = {
+            text
+            for c, line, text in unit.strings
+            if c == cell and line >= a.line and (end is None or line < end)
+        }
+        if "train" in items and items & _VALIDATION_CHANNELS:
+            found |= items
+    return found
 
 
 def _held_out_dataset(unit: Unit, site: Site) -> str:

@@ -1111,3 +1111,25 @@ def test_vertex_monitoring_is_the_job_its_objective_configs_are_created_with() -
     assert {("MLOPS06-BP02", 5), ("MLPERF06-BP03", 5)} <= claimed, claimed
     assert not {c for c in claimed if c[1] in (2, 3, 4)}, claimed
     assert not fired(report, "MLW007")
+
+
+def test_a_built_in_job_handed_a_validation_channel_filled_in_a_loop_validates() -> None:
+    """Seen on a SageMaker engineering book: the channels dict of a built-in algorithm's job is
+    filled in a loop over ``["train", "validation", ...]``; the job scores the validation channel
+    as it trains, so no missing-evaluation. A loop over training channels only still is one."""
+
+    def notebook(channels: str) -> dict[str, Any]:
+        return make_notebook(
+            "import sagemaker",
+            "est = sagemaker.estimator.Estimator(image, role, instance_count=1,\n"
+            "                                    instance_type='ml.p2.xlarge')",
+            "data_channels = {}",
+            f"channels = [{channels}]",
+            "for channel in channels:\n    data_channels[channel] = map_input(channel)",
+            "est.fit(inputs=data_channels, logs=True)",
+        )
+
+    validated = analyze_notebook(notebook('"train",\n            "validation", "train_lst"'))
+    assert not fired(validated, "MLW002")
+    assert [e.cell_index for e in validated.evidence if e.best_practice == "MLREL03-BP03"] == [5]
+    assert fired(analyze_notebook(notebook('"train", "train_lst"')), "MLW002")
