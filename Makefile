@@ -31,8 +31,8 @@ lab: $(STAMP) $(LABEXT)
 test: $(STAMP) lint test-python test-ts test-browser
 
 lint: $(STAMP)
-	$(BIN)/ruff check mlwa_notebook tests
-	$(BIN)/ruff format --check mlwa_notebook tests
+	$(BIN)/ruff check mlwa_notebook tests scripts benchmarks
+	$(BIN)/ruff format --check mlwa_notebook tests scripts benchmarks
 	$(BIN)/mypy
 
 test-python: $(STAMP)

@@ -25,6 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS_TSV = ROOT / "eval" / "corpus.tsv"
+#: Repositories the corpus must never hold: those kept for measuring it independently, and near
+#: copies of them (another edition of the same book), which would make that measurement in-sample.
+KEPT_OUT_TSV = ROOT / "eval" / "kept-out.tsv"
 CORPUS_DIR = ROOT / ".corpus"
 #: Each repository's tree as git listed it at the pinned commit (an index, no file contents) with
 #: the corpus notebooks at their own paths: the rules read a notebook in its repository, where a
@@ -32,10 +35,16 @@ CORPUS_DIR = ROOT / ".corpus"
 TREES_DIR = ROOT / ".corpus-trees"
 
 
-def entries(tsv: Path = CORPUS_TSV) -> list[tuple[str, str, str]]:
+def entries(tsv: Path | None = None) -> list[tuple[str, str, str]]:
     """(repo, commit, path) of every notebook of the corpus, in file order."""
-    with tsv.open(newline="") as fh:
+    with (tsv or CORPUS_TSV).open(newline="") as fh:
         return [(r["repo"], r["commit"], r["path"]) for r in csv.DictReader(fh, delimiter="\t")]
+
+
+def kept_out(tsv: Path = KEPT_OUT_TSV) -> dict[str, str]:
+    """Repository -> why the corpus must not use it."""
+    with tsv.open(newline="") as fh:
+        return {r["repo"]: r["why"] for r in csv.DictReader(fh, delimiter="\t")}
 
 
 def local_name(repo: str, path: str) -> str:
@@ -68,6 +77,11 @@ project = false
 
 
 def build(clones: Path, out: Path = CORPUS_DIR) -> int:
+    refused = {repo for repo, _, _ in entries()} & kept_out().keys()
+    if refused:
+        for repo in sorted(refused):
+            print(f"{CORPUS_TSV.name} lists {repo}: {kept_out()[repo]}", file=sys.stderr)
+        return 2
     missing = 0
     for repo, commit, path in entries():
         target = out / local_name(repo, path)

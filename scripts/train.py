@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import math
 import sys
@@ -236,7 +237,7 @@ def fit(docs: Sequence[Doc], params: dict[str, object]) -> tuple[PhaseModel, dic
     for d in docs:
         idx = [PHASES.index(g) for g in d.gold]
         start[idx[0]] += 1
-        for a, b in zip(idx, idx[1:], strict=False):
+        for a, b in itertools.pairwise(idx):
             trans[a, b] += 1
     trans = np.log(trans / trans.sum(axis=1, keepdims=True))
     start = np.log(start / start.sum())
