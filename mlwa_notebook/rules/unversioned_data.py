@@ -520,6 +520,25 @@ def _pinned_download(command: str) -> bool:
     return _release(_remote_source(command))
 
 
+#: Unpacking an archive: Python's archive modules, and the shell's unzip and tar.
+_UNPACKS = frozenset({"extractall", "unpack_archive"})
+_SHELL_UNPACK = re.compile(r"^\s*(unzip|tar\s+(-\w*x|x)\w*|gunzip|7z\s+x)\b")
+
+
+def _unpacked_download(unit: Unit, reads: list[tuple[Site, str, Value | None]]) -> int | None:
+    """The first cell that unpacks an archive after the notebook fetched one (in that cell or
+    an earlier one), or ``None``. A bare file name read after it may be the archive's content,
+    whose version is the download's: judged where it is fetched, not again where it is read."""
+    fetched = [s.cell for s, kind, _ in reads if kind in ("download", "fetch")]
+    fetched += [c for c, _, t in unit.shells if _remote_source(t)]
+    if not fetched:
+        return None
+    unpacks = [s.cell for s in unit.sites if s.call.attr in _UNPACKS]
+    unpacks += [c for c, _, t in unit.shells if _SHELL_UNPACK.match(t)]
+    after = [c for c in unpacks if c >= min(fetched)]
+    return min(after) if after else None
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     dvc_pulled = False
     for unit in ctx.units:
@@ -547,6 +566,7 @@ def check(ctx: NotebookContext) -> CheckResult:
                     "MLSEC03-BP04", site.cell, f"records the dataset used ({site.call.func})"
                 )
         reads = _reads(unit)
+        unpacked = _unpacked_download(unit, reads)
         # What a pinned read returns, and cells that open DVC-versioned data, read pinned data.
         pinned_names = {
             t for s, _, _ in reads if _pinned_call(s.call, unit, s.cell) for t in s.call.targets
@@ -623,6 +643,15 @@ def check(ctx: NotebookContext) -> CheckResult:
                 continue  # made by a notebook beside this one: judged where it is made
             if kind != "download" and text and text.rsplit("/", 1)[-1] in fetched:
                 continue
+            if (
+                kind != "download"
+                and unpacked is not None
+                and cell >= unpacked
+                and text
+                and "/" not in text.lstrip("./")
+                and not _PUBLISHED.match(text)
+            ):
+                continue  # a file of the archive unpacked above: its version is the download's
             if kind != "download" and text and text.rsplit("/", 1)[-1] in released:
                 yield Proof("MLOPS03-BP02", cell, f"reads {shown[:60]}, a named release fetched")
                 continue
@@ -721,8 +750,9 @@ folder, nor a file unpacked from an archive of its name the repository tracks
 (`Data/cards.csv` beside a tracked `Data/cards.zip`), nor a path built from a checkpoint or
 model folder (an artefact) or from a batch transform's output, nor a shell copy whose source is
 a variable bound to no literal (a `%%bash -s` argument `$1`, a job's output path). Files the notebook writes itself or a notebook beside it in the same folder
-writes (judged where they are made), and the input channels a job script receives, are not
-counted again.
+writes (judged where they are made), a file read by its bare name after the notebook fetched
+an archive and unpacked it (judged at the download), and the input channels a job script
+receives, are not counted again.
 
 ## Why is this bad?
 A model is only reproducible and auditable if the exact data it learnt from can be found again.

@@ -1133,3 +1133,21 @@ def test_a_built_in_job_handed_a_validation_channel_filled_in_a_loop_validates()
     assert not fired(validated, "MLW002")
     assert [e.cell_index for e in validated.evidence if e.best_practice == "MLREL03-BP03"] == [5]
     assert fired(analyze_notebook(notebook('"train", "train_lst"')), "MLW002")
+
+
+def test_a_file_of_an_unpacked_download_is_judged_at_the_download_only() -> None:
+    read = "import pandas as pd\ndf = pd.read_csv('train.csv')"
+    download = "!wget https://example.com/data/archive.zip"
+
+    def cells_flagged(*cells: str) -> set[int]:
+        report = analyze_notebook(make_notebook(*cells))
+        return {f.cell_index for f in report.findings if f.code == "MLW001"}
+
+    # The archive fetched and unpacked: the finding is the download's, not repeated at the read.
+    assert cells_flagged(
+        download, "import zipfile\nzipfile.ZipFile('archive.zip').extractall()", read
+    ) == {0}
+    assert cells_flagged(download + "\n!unzip -o archive.zip", read) == {0}
+    # Look-alikes: nothing unpacked, or unpacked with nothing fetched: the read is the source.
+    assert cells_flagged(download, read) == {0, 1}
+    assert cells_flagged("import zipfile\nzipfile.ZipFile('local.zip').extractall()", read) == {1}
