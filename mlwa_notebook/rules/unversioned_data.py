@@ -40,8 +40,10 @@ _HASH_SHELL = re.compile(r"\b(sha\d+sum|md5sum|shasum)\b")
 _DVC_SHELL = re.compile(r"^(?:dvc|git lfs)\s+(pull|checkout|get|import|fetch)\b")
 _PINNED_SQL = re.compile(r"FOR\s+SYSTEM_TIME\s+AS\s+OF|@\d{10,}", re.I)
 #: Model files, logged metrics and predictions are artefacts, not data; in-memory buffers are
-#: not sources.
-_ARTEFACT = re.compile(r"(model|weights|checkpoint|ckpt|metrics|history|predictions)[^/]*$", re.I)
+#: not sources. What was fine-tuned is a model, whatever its architecture is called.
+_ARTEFACT = re.compile(
+    r"(model|weights|checkpoint|ckpt|metrics|history|predictions|fine[_-]?tuned)[^/]*$", re.I
+)
 #: A named release in a URL or file name pins what is read: ``aclImdb_v1.tar.gz``,
 #: ``/releases/download/v1.8.2/``, a commit hash in a raw URL. Simple, anchored alternatives:
 #: no nested repetition, so the search stays linear on any input.
@@ -229,9 +231,23 @@ _HELPER_LOADER = re.compile(r"^(load|read)_?(data|file|csv|text|corpus|df|datafr
 _HELPER_DOWNLOAD = re.compile(r"^(download|fetch)(_?\w+)?$|^get_?(data|dataset|dataitem|file)s?$")
 
 
-def _remote_data_file(unit: Unit, call: Call) -> bool:
-    url = unit.value_text(first_text(call) or call.kwargs.get("url"))
-    return bool(_REMOTE.match(url)) and _DATA_FILE.search(url) is not None
+def _remote_data_file(unit: Unit, call: Call, cell: int) -> bool:
+    """A download helper's URL names a data file; or the URL is built in the call from a
+    remote literal (``fetch_dataset(BASE_URL + zip_name, zip_name)``): a download all the same,
+    of something the rule cannot name (so it is not reported), but what it fetches and unpacks
+    is then known to be the download's."""
+    given = first_text(call) or call.kwargs.get("url")
+    url = unit.value_text(given)
+    if url:
+        return bool(_REMOTE.match(url)) and _DATA_FILE.search(url) is not None
+    return (
+        given is not None
+        and given.kind == "other"
+        and any(
+            c == cell and line == call.line and _REMOTE.match(text)
+            for c, line, text in unit.strings
+        )
+    )
 
 
 def _data_file_argument(call: Call) -> bool:
@@ -254,7 +270,7 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
                 found.append((site, kind, first_text(call) or call.kwargs.get("url")))
         elif _HELPER_LOADER.match(call.attr) and _data_file_argument(call):
             found.append((site, "file", first_text(call)))
-        elif _HELPER_DOWNLOAD.match(call.attr) and _remote_data_file(unit, call):
+        elif _HELPER_DOWNLOAD.match(call.attr) and _remote_data_file(unit, call, site.cell):
             found.append((site, "download", first_text(call)))
         elif call.attr in ("download", "read_file") and "S3Downloader" in q:
             # SageMaker's ``S3Downloader.download(s3_uri, local_path)``.
@@ -614,6 +630,8 @@ def check(ctx: NotebookContext) -> CheckResult:
                 source is not None and source.kind == "call" and source.text == "open"
             ):
                 continue  # what is read cannot be told: say nothing rather than guess
+            if source is not None and _star_imported(unit, source):
+                continue  # a path a module of the repository defines: cannot be told either
             if kind == "download" and _RUN_OUTPUTS.search(call.func.rsplit(".", 1)[0]):
                 continue  # a run's own outputs, not a data source
             if _pinned_call(call, unit, cell) or (kind == "fetch" and "file_hash" in call.kwargs):
@@ -694,6 +712,18 @@ def check(ctx: NotebookContext) -> CheckResult:
                 yield Hit(view.index, 1, "queries a BigQuery table with no snapshot or version")
 
 
+def _star_imported(unit: Unit, source: Value) -> bool:
+    """A path held in a name the unit never binds while it imports every name of a module
+    (``from config import *`` then ``pd.read_csv(TRAIN_CSV)``): the module defines it, out of
+    sight, and so what it names."""
+    if source.kind != "name" or "." in source.text or "*" not in unit.imports:
+        return False
+    if source.text in unit.defs:
+        return False
+    bound = {a.target for _, a in unit.assigns} | {t for s in unit.sites for t in s.call.targets}
+    return source.text not in bound
+
+
 def _message(kind: str, shown: str, func: str) -> str:
     shown = shown[:100]
     if kind == "query":
@@ -749,7 +779,11 @@ name (or a computed path with one file-name literal) that the repository tracks 
 folder, nor a file unpacked from an archive of its name the repository tracks
 (`Data/cards.csv` beside a tracked `Data/cards.zip`), nor a path built from a checkpoint or
 model folder (an artefact) or from a batch transform's output, nor a shell copy whose source is
-a variable bound to no literal (a `%%bash -s` argument `$1`, a job's output path). Files the notebook writes itself or a notebook beside it in the same folder
+a variable bound to no literal (a `%%bash -s` argument `$1`, a job's output path), nor a path
+held in a name the notebook never binds while it imports a module's every name
+(`from config import *`), nor a download of a fine-tuned model. A download helper handed a URL
+built in the call (`fetch_dataset(BASE_URL + name, name)`) is a download: what it unpacks is
+judged there. Files the notebook writes itself or a notebook beside it in the same folder
 writes (judged where they are made), a file read by its bare name after the notebook fetched
 an archive and unpacked it (judged at the download), and the input channels a job script
 receives, are not counted again.

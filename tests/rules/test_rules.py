@@ -1151,3 +1151,33 @@ def test_a_file_of_an_unpacked_download_is_judged_at_the_download_only() -> None
     # Look-alikes: nothing unpacked, or unpacked with nothing fetched: the read is the source.
     assert cells_flagged(download, read) == {0, 1}
     assert cells_flagged("import zipfile\nzipfile.ZipFile('local.zip').extractall()", read) == {1}
+
+
+def test_reads_the_rule_cannot_name_are_not_reported_as_unversioned_data() -> None:
+    """Seen on corpus notebooks: a file unpacked from an archive a library helper fetched from a
+    URL built in the call, a fine-tuned model downloaded, and a path constant defined by a module
+    of the repository imported with ``*``. Each look-alike, with the data named, still fires."""
+
+    def cells_flagged(*cells: str) -> set[int]:
+        report = analyze_notebook(make_notebook(*cells))
+        return {f.cell_index for f in report.findings if f.code == "MLW001"}
+
+    fetch = (
+        "import zipfile\nfrom raiutils.dataset import fetch_dataset\nname = 'snapshot.zip'\n"
+        "fetch_dataset('https://data.example.com/public/' + name, name)\n"
+        "zipfile.ZipFile(name).extractall('.')"
+    )
+    read = "import pandas as pd\ndf = pd.read_csv('train.csv')"
+    assert cells_flagged(fetch, read) == set()
+    unzip_only = "import zipfile\nzipfile.ZipFile('snapshot.zip').extractall('.')"
+    assert cells_flagged(unzip_only, read) == {1}
+
+    assert (
+        cells_flagged("!wget https://example.com/food/effnet_fine_tuned_101_classes.zip") == set()
+    )
+    assert cells_flagged("!wget https://example.com/food/food_101_classes.zip") == {0}
+
+    star = "from modules.config import *\nimport pandas as pd"
+    assert cells_flagged(star, "df = pd.read_csv(TRAIN_CSV)") == set()
+    assert cells_flagged(star, "TRAIN_CSV = 'train.csv'\ndf = pd.read_csv(TRAIN_CSV)") == {1}
+    assert cells_flagged("import pandas as pd", "df = pd.read_csv(TRAIN_CSV)") == {1}
