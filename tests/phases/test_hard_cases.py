@@ -300,12 +300,6 @@ def test_a_tuning_script_reporting_to_hypertune_makes_its_cell_tuning() -> None:
     assert phases[2] == "model-training"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="learned model (503 corpus notebooks): a processing script that derives one column "
-    "and writes the table reads as data-preprocessing, as most processing scripts of the corpus "
-    "are labelled",
-)
 def test_a_processing_job_serves_the_script_it_runs() -> None:
     cells = _cells(
         make_notebook(
