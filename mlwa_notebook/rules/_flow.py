@@ -88,6 +88,12 @@ class Unit:
         return _literals(self)
 
     @cached_property
+    def bound_names(self) -> frozenset[str]:
+        """Every name the unit binds, by assignment or as a call's result."""
+        assigned = {a.target for _, a in self.assigns}
+        return frozenset(assigned.union(*(s.call.targets for s in self.sites)))
+
+    @cached_property
     def version_cells(self) -> frozenset[int]:
         """Cells that set an object version (``VersionId``, ``generation``)."""
         return frozenset(c for c, a in self.assigns if a.target in ("VersionId", "generation"))

@@ -392,9 +392,8 @@ def _unversioned_channel(unit: Unit, source: Value | None, text: str) -> bool:
         )
     if source is None or source.kind != "name":
         return False
-    bound = {a.target for _, a in unit.assigns} | {t for s in unit.sites for t in s.call.targets}
     restored = any(_STORE_RESTORE.match(command) for _, _, command in unit.shells)
-    return restored and source.text not in bound
+    return restored and source.text not in unit.bound_names
 
 
 def _fetches_release(call: Call, unit: Unit) -> bool:
@@ -720,8 +719,7 @@ def _star_imported(unit: Unit, source: Value) -> bool:
         return False
     if source.text in unit.defs:
         return False
-    bound = {a.target for _, a in unit.assigns} | {t for s in unit.sites for t in s.call.targets}
-    return source.text not in bound
+    return source.text not in unit.bound_names
 
 
 def _message(kind: str, shown: str, func: str) -> str:
