@@ -460,7 +460,12 @@ def analyse_code(source: str) -> CodeFacts:
             parsed = _python_facts(body, offset)
             script = parsed if parsed.error is None and parsed.calls else None
         return CodeFacts(
-            language="other", cell_magic=magic, magic_args=args, script_path=path, script=script
+            language="other",
+            cell_magic=magic,
+            magic_args=args,
+            script_path=path,
+            script=script,
+            strings=_shipped_files(body, offset) if _is_container_file(path) else (),
         )
     if magic not in FOREIGN_MAGICS:
         # A magic an extension adds (``%%backend torch``, ``%%wandb``) usually wraps Python: read
@@ -469,6 +474,25 @@ def analyse_code(source: str) -> CodeFacts:
         if facts.error is None:
             return replace(facts, cell_magic=magic, magic_args=args)
     return CodeFacts(language="other", cell_magic=magic, magic_args=args)
+
+
+#: Instructions of a container file that put files of the build context into the image.
+_SHIPPING = re.compile(r"^\s*(?:COPY|ADD)\s+(.+)$", re.I)
+
+
+def _is_container_file(path: str) -> bool:
+    name = path.rsplit("/", 1)[-1].lower()
+    return name in ("dockerfile", "containerfile") or name.endswith(".dockerfile")
+
+
+def _shipped_files(body: str, offset: int) -> tuple[tuple[int, str], ...]:
+    """What a written Dockerfile copies into its image (``COPY task.py .``), by line: a script
+    the notebook wrote and ships this way runs when the image does."""
+    return tuple(
+        (offset + n, match.group(1).strip())
+        for n, line in enumerate(body.splitlines(), start=1)
+        if (match := _SHIPPING.match(line))
+    )
 
 
 def resolve(name: str, imports: Mapping[str, str]) -> str:

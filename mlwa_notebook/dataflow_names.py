@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-#: Name pieces that say a variable holds held-out data (``X_test``, ``dval``, ``valid_ds``).
+#: Name pieces that say a variable holds held-out data (``X_test``, ``dval``, ``valid_ds``), also
+#: written as one word with what holds it (``testdata``, ``valset``).
 _HELD_OUT_PIECE = re.compile(
-    r"^(?:[dxy]?(?:test|tst|val|valid|validation|eval|evaluation|holdout|heldout|unseen|oos))$"
+    r"^(?:[dxy]?(?:test|testing|tst|val|valid|validation|eval|evaluation|holdout|heldout|unseen|oos))"
+    r"(?:data|set|df|ds)?$"
 )
 #: Name pieces that say a variable holds training data (``X_train``, ``dtrain``).
-_TRAIN_PIECE = re.compile(r"^(?:[dxy]?(?:train|training|trn))$")
+_TRAIN_PIECE = re.compile(r"^(?:[dxy]?(?:train|training|trn))(?:data|set|df|ds)?$")
 #: Name pieces of a test split (``X_test``, ``dtest``), as against a validation one.
-_TEST_PIECE = re.compile(r"^[dxy]?(?:test|tst|holdout|heldout)$")
+_TEST_PIECE = re.compile(r"^[dxy]?(?:test|testing|tst|holdout|heldout)(?:data|set|df|ds)?$")
 _SPLIT_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 

@@ -23,6 +23,7 @@ from mlwa_notebook.dataflow_names import (
 from mlwa_notebook.phases.features import library_phase
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules._patterns import loaded_component
+from mlwa_notebook.rules._submitted_jobs import submits_training
 
 #: Fitted objects that transform data rather than predict (by class or variable name).
 _TRANSFORMER_CLASS = re.compile(
@@ -91,7 +92,7 @@ METRICS = frozenset(
     "top_k_accuracy_score ndcg_score dcg_score d2_absolute_error_score from_predictions "
     "silhouette_score calinski_harabasz_score davies_bouldin_score adjusted_rand_score "
     "adjusted_mutual_info_score normalized_mutual_info_score v_measure_score "
-    "from_estimator evaluate score compute".split()
+    "from_estimator evaluate score compute pearsonr spearmanr".split()
 )
 _METRIC_MODULES = ("sklearn.metrics.", "torchmetrics.", "evaluate.")
 _METRIC_OBJECTS = ("keras.metrics.", "tensorflow.keras.metrics.", "torchmetrics.")
@@ -123,6 +124,28 @@ class Scoring:
     tuned_on: frozenset[str] = frozenset()
 
 
+#: Estimators that choose their settings by cross-validation as they fit (``GridSearchCV``,
+#: ``LassoCV``, scikit-optimize's ``BayesSearchCV``), by the libraries that define them.
+_CV_ESTIMATOR = re.compile(r"^[A-Z]\w*CV$")
+_CV_ESTIMATOR_LIBS = ("sklearn.", "skopt.", "dask_ml.", "tune_sklearn.", "imblearn.")
+
+
+def _cross_validating(unit: Unit, site: Site) -> str:
+    """The cross-validating estimator a fit is called on (``LassoCV(cv=10).fit(X, y)``), or
+    ``""``."""
+    receiver = site.call.func.rsplit(".", 1)[0]
+    if receiver.endswith(")"):  # built in the same expression
+        made = [(receiver.split("(", 1)[0].rsplit(".", 1)[-1], site.qualified)]
+    else:
+        made = [(o.rsplit(".", 1)[-1], o) for o in unit.origin(receiver).split()]
+    for name, origin in made:
+        if _CV_ESTIMATOR.match(name) and (
+            origin.startswith(_CV_ESTIMATOR_LIBS) or name.endswith("SearchCV")
+        ):
+            return f"{name}()"
+    return ""
+
+
 def _is_transformer(unit: Unit, site: Site) -> bool:
     receiver = site.call.func.rsplit(".", 1)[0]
     origin = unit.origin(receiver)
@@ -130,7 +153,57 @@ def _is_transformer(unit: Unit, site: Site) -> bool:
         return True
     if receiver.endswith(")") and _TRANSFORMER_CLASS.search(receiver):
         return True
-    return any(p in _TRANSFORMER_PIECES for p in name_pieces(receiver))
+    if any(p in _TRANSFORMER_PIECES for p in name_pieces(receiver)):
+        return True
+    return _pipeline_of_transformers(unit, site, receiver)
+
+
+#: Constructors of a pipeline of stages (scikit-learn, Spark ML): it is what its stages are.
+_PIPELINES = frozenset({"Pipeline", "make_pipeline"})
+
+
+def _pipeline_of_transformers(unit: Unit, site: Site, receiver: str) -> bool:
+    """A pipeline whose every stage transforms (``Pipeline(stages=indexers).fit(df)`` over a
+    list of ``StringIndexer``): fitting it learns encodings, not a model. Names that are no
+    stage (column names, loop variables) are left aside; one stage that is not a transformer
+    makes it a model."""
+    if receiver.endswith("()"):
+        # Built in the same expression: the constructor is its own call on that line.
+        built = [
+            s.call
+            for s in unit.sites
+            if s.cell == site.cell
+            and s.call.line == site.call.line
+            and s.call.func == receiver[:-2]
+        ]
+    else:
+        built = [s.call for s in unit.sites if receiver in s.call.targets]
+    if not built or any(c.attr not in _PIPELINES for c in built):
+        return False
+    verdicts = [_stage_transforms(unit, n, 3) for c in built for n in c.names if n != c.root]
+    stages = [v for v in verdicts if v is not None]
+    return bool(stages) and all(stages)
+
+
+def _stage_transforms(unit: Unit, name: str, depth: int) -> bool | None:
+    """Whether a name among a pipeline's stages is a transformer: a transformer class, a name
+    bound from one, or a list of them (``[StringIndexer(inputCol=c) for c in cols]``). ``None``
+    for a name that is no stage: a column name, a comprehension's loop variable."""
+    if name[:1].isupper():
+        return bool(_TRANSFORMER_CLASS.search(name))
+    origin = unit.origin(name)
+    if origin:
+        return all(_TRANSFORMER_CLASS.search(o) for o in origin.split())
+    if any(p in _TRANSFORMER_PIECES for p in name_pieces(name)):
+        return True
+    if name in unit.models:
+        return False  # fitted or asked to predict elsewhere: a model whatever it was built from
+    if depth == 0:
+        return None
+    inner = {n for v in unit.values_of.get(name, ()) for n in v.names if n != name}
+    verdicts = [_stage_transforms(unit, n, depth - 1) for n in inner]
+    stages = [v for v in verdicts if v is not None]
+    return all(stages) if stages else None
 
 
 def _job_receiver(unit: Unit, site: Site) -> bool:
@@ -209,6 +282,8 @@ def _trains(unit: Unit, site: Site) -> bool:
         # ``self.fit(X, y)`` is a class calling its own method (a transformer's
         # ``fit_transform``): what it fits is decided where the class is used.
         return call.func != "self.fit" and not _is_transformer(unit, site)
+    if call.attr in FASTAI_FITS:
+        return fastai_learner(unit, site)
     if call.attr == "train":
         return bool(call.args or call.kwargs or _job_receiver(unit, site)) and "." in call.func
     if call.attr in ("tune", "run"):
@@ -219,6 +294,8 @@ def _trains(unit: Unit, site: Site) -> bool:
         return True
     if loaded_component(unit, call, "train"):
         return True  # a Kubeflow SageMaker training step
+    if call.attr == "submit" and submits_training(unit, site):
+        return True  # an Azure ML run of a training configuration
     return (call.attr == "backward" and unit.uses("torch") and steps_an_optimiser(unit)) or (
         call.attr == "apply_gradients" and unit.uses("tensorflow", "keras")
     )
@@ -240,9 +317,35 @@ _EVAL_SWITCHES = frozenset({"do_eval"})
 _EVAL_STRATEGIES = frozenset({"evaluation_strategy", "eval_strategy"})
 
 
+#: fastai's training loops, besides ``fit``.
+FASTAI_FITS = frozenset({"fine_tune", "fit_one_cycle", "fit_flat_cos", "fit_sgdr"})
+
+
+def fastai_learner(unit: Unit, site: Site) -> bool:
+    """Whether the call is on a fastai learner (``learn = cnn_learner(data, ...)``), its maker
+    imported by name or, as fastai's tutorials do, with ``from fastai.vision.all import *``."""
+    if "." not in site.call.func or not unit.uses("fastai"):
+        return False
+    receiver = site.call.func.rsplit(".", 1)[0]
+    return any(o.rsplit(".", 1)[-1].lower().endswith("learner") for o in unit.ancestry(receiver))
+
+
+def _splits_nothing_off(unit: Unit) -> bool:
+    """A fastai data pipeline told to keep no validation rows (``split_none()``,
+    ``valid_pct=0``): its learner has nothing to validate on."""
+    return any(
+        s.call.attr == "split_none"
+        or unit.value_text(s.call.kwargs.get("valid_pct")) in ("0", "0.0")
+        for s in unit.sites
+    )
+
+
 def _validates_internally(unit: Unit, site: Site) -> bool:
     """A skorch net holds out a fifth of the data and reports its validation scores every epoch
-    unless it is built with ``train_split=None``."""
+    unless it is built with ``train_split=None``; a fastai learner reports its metrics on the
+    validation rows its data split off, every epoch."""
+    if fastai_learner(unit, site):
+        return not _splits_nothing_off(unit)
     receiver = site.call.func.rsplit(".", 1)[0]
     for other in unit.sites:
         if receiver in other.call.targets and other.qualified.startswith("skorch."):
@@ -546,9 +649,23 @@ def find_scorings(unit: Unit) -> list[Scoring]:
             credited = held != objective or not _tuned_on_the_test_channel(unit, site)
             found.append(Scoring(unit, site, True, held, credited=credited))
             continue
-        if call.attr in ("fit", "fit_generator", "train") or "Trainer" in site.qualified:
+        if call.attr == "validate" and fastai_learner(unit, site) and not call.args:
+            # ``learn.validate()`` scores the learner on its validation rows.
+            note = f"scores the learner on its validation split with {call.func}()"
+            found.append(Scoring(unit, site, True, note))
+            continue
+        if (
+            call.attr in ("fit", "fit_generator", "train", *FASTAI_FITS)
+            or "Trainer" in site.qualified
+        ):
             given = [k for k in call.kwargs if k in _HELD_OUT_KWARGS]
-            if given and call.kwargs[given[0]].kind != "none":
+            if call.attr == "fit" and (searcher := _cross_validating(unit, site)):
+                note = (
+                    f"cross-validates while fitting {searcher}: each candidate is scored on "
+                    "folds it was not fitted on"
+                )
+                found.append(Scoring(unit, site, True, note))
+            elif given and call.kwargs[given[0]].kind != "none":
                 note = f"validates on held-out data while fitting ({given[0]}= in {call.func}())"
                 on_test = frozenset(filter(test_name, call.kwargs[given[0]].names or call.names))
                 stops_early = _stops_early(unit, site)
@@ -591,6 +708,10 @@ def find_scorings(unit: Unit) -> list[Scoring]:
         if not (metric or aggregate):
             continue
         data = _data_names(unit, site)
+        if call.attr == "crosstab" and "." in call.func and call.root not in unit.not_data:
+            # A frame's own cross-tabulation (Spark's ``predictions.stat.crosstab(label,
+            # "prediction")``): the frame is what it counts.
+            data.append(call.root)
         if not data:
             continue
         has_pred = any(n in flow.predictions for n in data) or (

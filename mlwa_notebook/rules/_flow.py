@@ -297,7 +297,10 @@ class DataFlow:
         # Which names are data and which calls predict are the same for every step: with those
         # of the last flow, its state before the first step that differs serves, and once the
         # state is again the one it had before the same step, so does its end.
-        around = (unit.not_data, frozenset(models))
+        # A fitted model's ``transform`` predicts (Spark ML's models add a prediction column);
+        # a fitted scaler's does not, and is no training.
+        trained = frozenset(t for s in unit.trainings for t in s.call.targets)
+        around = (unit.not_data, frozenset(models), trained)
         last = unit.last_flow.walk if unit.last_flow is not None else None
         start, end, shift = 0, len(steps), 0
         marks: dict[int, tuple[frozenset[str], frozenset[str], frozenset[str]]] = {}
@@ -329,7 +332,7 @@ class DataFlow:
                 marks[at] = (frozenset(held), frozenset(train), frozenset(pred))
             _, _, targets, names, step_site = steps[at]
             call = step_site.call if step_site is not None else None
-            data = [n for n in names if n not in unit.not_data]
+            data = [n for n in names if n not in unit.not_data and n not in trained]
             if call is not None and call.attr in _ALTERNATING_SPLITS and len(targets) >= 2:
                 for i, t in enumerate(targets):
                     (held if i % 2 else train).add(t)
@@ -344,7 +347,16 @@ class DataFlow:
             from_held = any(n in held or held_out_name(n) for n in data)
             from_train = any(n in train or train_name(n) for n in data)
             is_pred = (
-                call is not None and (call.attr in PREDICTORS or call.func in models)
+                call is not None
+                and (
+                    call.attr in PREDICTORS
+                    or call.func in models
+                    or (
+                        call.attr == "transform"
+                        and call.func.count(".") == 1
+                        and call.root in trained
+                    )
+                )
             ) or any(n in pred for n in data)
             if call is not None and (
                 call.attr.startswith("predict") or ".predict(" in call.func + "("
@@ -386,7 +398,7 @@ class _FlowWalk:
     those it found in all."""
 
     steps: tuple[tuple[int, int, tuple[str, ...], tuple[str, ...], Site | None], ...]
-    around: tuple[frozenset[str], frozenset[str]]
+    around: tuple[frozenset[str], frozenset[str], frozenset[str]]
     marks: Mapping[int, tuple[frozenset[str], frozenset[str], frozenset[str]]]
     held: frozenset[str]
     train: frozenset[str]
@@ -442,6 +454,12 @@ def script_is_run(index: int, path: str, later: Iterator[tuple[int, CodeFacts]])
         if cell <= index:
             continue
         if facts.script_path is not None:
+            # Another file the notebook writes runs nothing, unless it is a container file
+            # that copies the script into an image (its COPY lines are its strings).
+            if facts.script is None and any(
+                _mentions(t, r) for _, t in facts.strings for r in refs
+            ):
+                return True
             continue
         texts = [s for _, s in facts.strings] + [sh.text for sh in facts.shells]
         texts += [v.text for c in facts.calls for v in (*c.args, *c.kwargs.values())]

@@ -8,6 +8,7 @@ from mlwa_notebook.cellcode import CodeFacts
 from mlwa_notebook.dataflow_names import names_an_evaluation, shows_held_out_score, train_name
 from mlwa_notebook.rules._evaluation import Scoring, hand_scorings, read_back_scores, scorings
 from mlwa_notebook.rules._serving import switched_off
+from mlwa_notebook.rules._submitted_jobs import reads_run_metrics
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 
@@ -64,6 +65,8 @@ def _evaluation_not_followed(ctx: NotebookContext) -> bool:
     (``evaluate_model(model)``, a pipeline's ``evaluate`` step) handed nothing named for
     training data. Where it cannot tell, the rule says nothing: on notebooks it was never tuned
     on, most of its wrong findings were evaluations of these kinds."""
+    if any(reads_run_metrics(u) for u in ctx.units):
+        return True
     for view in ctx.cells:
         cell = view.cell
         if cell.cell_type == "code" and cell.output_text:
@@ -120,17 +123,24 @@ RULE = Rule(
     "model is used.",
     doc="""\
 ## What it does
-Flags a notebook that trains a model (a `fit` in a cell, in a `%%writefile` script it runs, a
-training, tuning or AutoML job it launches, a Kubeflow SageMaker training step, an MLflow
-Recipe's train step, or a gradient step) but never computes a metric on data the model was not fitted on: a test or validation
+Flags a notebook that trains a model (a `fit` in a cell, in a `%%writefile` script it runs or
+copies into the image a job runs (`COPY task.py .` in a Dockerfile it writes), a
+training, tuning or AutoML job it launches, an Azure ML run it submits of an AutoML or HyperDrive
+configuration or of a script named for training (`experiment.submit(estimator)` with
+`entry_script="train.py"`, or a pipeline with such a step), a Kubeflow SageMaker training step,
+an MLflow Recipe's train step, or a gradient step; a pipeline whose every stage is a transformer,
+such as Spark's `Pipeline(stages=indexers)`, is no model) but never computes a metric on data the model was not fitted on: a test or validation
 split, `validation_data=` / `eval_set=`
 while fitting, or predictions compared with held-out labels (`confusion_matrix(y_test, y_pred)`,
-`pd.crosstab(test_y, predictions)`), a metric accumulated over an evaluation loader, or an
+`pd.crosstab(test_y, predictions)`, the cross-tabulation of a fitted Spark model's
+`transform` of test rows), a metric accumulated over an evaluation loader, or an
 evaluator built over an evaluation set and called on the model (sentence-transformers). What
 held-out data is follows the names and the data flow:
 outputs of `train_test_split`, `randomSplit` and `np.split`, and what is computed from them.
 A tuning job told to optimise a held-out metric (`objective_metric_name="validation:auc"`)
-scores every trial on held-out data, and so does a score a fitted object keeps of data it held
+scores every trial on held-out data; a fastai learner's training loops (`fit_one_cycle`,
+`fine_tune`) report its metrics on the validation rows its data split off (unless told to keep
+none, `split_none()`), and `learn.validate()` scores it there; so does a score a fitted object keeps of data it held
 out, read back (a search's `best_score_`, FLAML's `best_loss`, a booster's `best_score`, a
 forest's out-of-bag score or TF-DF's self-evaluation). A helper of the notebook or its
 repository handed held-out inputs with their labels (`select_features(X_test, y_test)`) scores
@@ -144,7 +154,8 @@ score, as a fit given `validation_data=` does, and AutoML candidates read back
 (`best_candidate()`) carry their objective on the split the job held out; a job's metric on a
 split the notebook never hands it nor reads back does not count, and a pipeline whose steps the
 notebook does not show is not judged. Where the notebook shows an evaluation the analysis cannot follow, the rule says
-nothing: an output that prints a score named for a held-out split ("Test accuracy: 0.91",
+nothing: a HyperDrive sweep (its trials are scored on the metric their script logs), metrics
+read back from an Azure ML run (`run.get_metrics()`, `get_best_run_by_primary_metric()`), an output that prints a score named for a held-out split ("Test accuracy: 0.91",
 `val_loss: 0.32`), or a call named for evaluating (`evaluate_model(model)`,
 `run_evaluation()`) handed nothing named for training data (`model.evaluate(x_train, y_train)`
 still counts as no held-out evaluation).

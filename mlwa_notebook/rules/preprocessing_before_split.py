@@ -9,11 +9,13 @@ from mlwa_notebook.location import cell_label
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
-#: Preprocessing that learns statistics from the rows it is fitted on.
+#: Preprocessing that learns statistics from the rows it is fitted on. An ordinal or one-hot
+#: encoder learns only the list of categories (no distribution, no target): fitted before the
+#: split it leaks nothing a held-out score depends on, and a finding there was judged wrong.
 _LEARNS = re.compile(
     r"(Scaler|Imputer|PCA|SVD|KBinsDiscretizer|QuantileTransformer|PowerTransformer|"
     r"TfidfVectorizer|CountVectorizer|HashingVectorizer|Select\w+|RFE|VarianceThreshold|"
-    r"OneHotEncoder|OrdinalEncoder|TargetEncoder|SMOTE\w*|\w*OverSampler|\w*UnderSampler|"
+    r"TargetEncoder|SMOTE\w*|\w*OverSampler|\w*UnderSampler|"
     r"ADASYN|StandardScaler|MinMaxScaler)$"
 )
 #: Splits, and cross-validation that splits inside.
@@ -114,14 +116,15 @@ RULE = Rule(
     "`transform` on both), or put it in a `Pipeline` so cross-validation refits it per fold.",
     doc="""\
 ## What it does
-Flags preprocessing that learns from data (scalers, imputers, PCA, encoders, TF-IDF,
-feature selectors, over- and under-samplers) fitted on data that is afterwards split into
+Flags preprocessing that learns from data (scalers, imputers, PCA, target encoders, TF-IDF,
+feature selectors, over- and under-samplers; not ordinal or one-hot encoders, which learn only
+the list of categories) fitted on data that is afterwards split into
 training and held-out rows (`train_test_split`, Spark `randomSplit`, `np.split`) or handed to
 cross-validation. The link is the data: what the fit read or produced is what the split
 receives.
 
 ## Why is this bad?
-The held-out rows have already shaped the preprocessing (their mean, variance, categories,
+The held-out rows have already shaped the preprocessing (their mean, variance, target rates,
 selected features), so the test score is optimistic: the model is judged on data it has, in
 part, seen. Over-sampling before the split is worse still, as copies of training rows land in
 the test set.

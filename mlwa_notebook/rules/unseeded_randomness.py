@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from mlwa_notebook.cellcode import Call
 from mlwa_notebook.dataflow_names import name_pieces
-from mlwa_notebook.rules._evaluation import steps_an_optimiser
+from mlwa_notebook.rules._evaluation import FASTAI_FITS, steps_an_optimiser
 from mlwa_notebook.rules._flow import Site, Unit
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
 
@@ -98,8 +98,6 @@ _H2O_STOCHASTIC = re.compile(
 _PEEKS = frozenset("head tail describe info style to_string to_markdown plot hist show".split())
 
 
-#: fastai's training loops.
-_FASTAI_FITS = frozenset({"fine_tune", "fit_one_cycle", "fit_flat_cos", "fit_sgdr"})
 #: Hugging Face classes that put a newly initialised task head on a pretrained body. A language
 #: model's head (``AutoModelForCausalLM``, ``...ForMaskedLM``, ``...ForSeq2SeqLM``) comes
 #: pretrained with it.
@@ -252,7 +250,7 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
         if NP not in seeds:
             return f"fits {attr} without `random_state`"
         return ""
-    if attr in _FASTAI_FITS and TORCH not in seeds and unit.uses("fastai"):
+    if attr in FASTAI_FITS and TORCH not in seeds and unit.uses("fastai"):
         made = unit.origin(call.func.rsplit(".", 1)[0]).rsplit(".", 1)[-1]
         if "." in call.func and made.lower().endswith("learner"):
             return (

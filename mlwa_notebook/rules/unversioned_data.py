@@ -38,7 +38,9 @@ _CLOUD_COPY = re.compile(
 _HTTP_GET = re.compile(r"^(?:sudo\s+)?(wget|curl)\s+(.*)$")
 _HASH_SHELL = re.compile(r"\b(sha\d+sum|md5sum|shasum)\b")
 _DVC_SHELL = re.compile(r"^(?:dvc|git lfs)\s+(pull|checkout|get|import|fetch)\b")
-_PINNED_SQL = re.compile(r"FOR\s+SYSTEM_TIME\s+AS\s+OF|@\d{10,}", re.I)
+_PINNED_SQL = re.compile(
+    r"FOR\s+SYSTEM_TIME\s+AS\s+OF|@\d{10,}|\b(?:VERSION|TIMESTAMP)\s+AS\s+OF\b", re.I
+)
 #: Model files, logged metrics and predictions are artefacts, not data; in-memory buffers are
 #: not sources. What was fine-tuned is a model, whatever its architecture is called.
 _ARTEFACT = re.compile(
@@ -196,7 +198,52 @@ def _pinned_call(call: Call, unit: Unit, cell: int) -> bool:
     # ``version="latest"`` (Azure ML's ``Dataset.get_by_name``) takes whatever is newest.
     if any(_pins(unit, call.kwargs[k]) for k in set(call.kwargs) & _PIN_KWARGS):
         return True
+    if ".option" in call.func and _time_travels(unit, cell, call.line):
+        return True
     return cell in unit.version_cells
+
+
+#: Delta Lake's time travel: a read of one version or of the table as of a time.
+_TIME_TRAVEL = frozenset({"versionasof", "timestampasof"})
+
+
+def _time_travels(unit: Unit, cell: int, line: int) -> bool:
+    """Whether a Spark read chain sets a Delta time-travel option
+    (``.option("versionAsOf", 3)``, ``.options(timestampAsOf=...)``)."""
+    for site in unit.sites:
+        call = site.call
+        if site.cell != cell or call.line != line or call.attr not in ("option", "options"):
+            continue
+        keys = {k.lower() for k in call.kwargs}
+        if call.args and call.args[0].kind == "str":
+            keys.add(call.args[0].text.lower())
+        if keys & _TIME_TRAVEL:
+            return True
+    return False
+
+
+#: Spark writes that make a catalog table, and declarative pipelines' tables and views.
+_TABLE_WRITES = frozenset({"saveAsTable", "toTable", "insertInto", "create_table"})
+
+
+def _own_table(unit: Unit, source: Value | None) -> bool:
+    """Whether a catalog table read by name is one the notebook makes: written with
+    ``saveAsTable``, or defined by a pipeline's table or view function (named by its
+    decorator's ``name=`` or by the function itself)."""
+    name = unit.value_text(source)
+    if not name:
+        return False
+    if name.rsplit(".", 1)[-1] in unit.defs:
+        return True
+    for site in unit.sites:
+        call = site.call
+        if call.attr in _TABLE_WRITES and unit.value_text(first_text(call)) == name:
+            return True
+        if ("table" in call.attr or "view" in call.attr) and unit.value_text(
+            call.kwargs.get("name")
+        ) == name:
+            return True
+    return False
 
 
 def _pins(unit: Unit, value: Value) -> bool:
@@ -263,6 +310,9 @@ def _reads(unit: Unit) -> list[tuple[Site, str, Value | None]]:
         if call.attr in DATA_READERS or q in ("numpy.load", "numpy.fromfile"):
             found.append((site, "file", first_text(call)))
         elif ".read." in f".{call.func}" and call.attr in _SPARK_FORMATS:
+            if not (call.attr == "table" and _own_table(unit, first_text(call))):
+                found.append((site, "file", first_text(call)))
+        elif call.func == "spark.table" and not _own_table(unit, first_text(call)):
             found.append((site, "file", first_text(call)))
         elif q in _HTTP_GETS:
             kind = _http_read(unit, site)
@@ -706,6 +756,23 @@ def check(ctx: NotebookContext) -> CheckResult:
                     f"gets the dataset `{named[:80]}` from {assign.value.text[:-2]} by name and "
                     "no version: the latest one is read",
                 )
+        if unit.uses("azureml") and not dvc_pulled:
+            # The same dataset used where it is fetched (``ws.datasets["name"].as_named_input(...)``
+            # handed to a job): no name holds it, the call does.
+            seen_at: set[tuple[int, int]] = set()
+            for site in unit.sites:
+                head, found, _ = site.call.func.partition(".datasets[].")
+                where = (site.cell, site.call.line)
+                if not found or where in seen_at or site.cell in unit.version_cells:
+                    continue
+                seen_at.add(where)
+                named = next((t for c, n, t in unit.strings if (c, n) == where), "")
+                yield Hit(
+                    site.cell,
+                    site.call.line,
+                    f"gets the dataset `{named[:80]}` from {head}.datasets by name and no "
+                    "version: the latest one is read",
+                )
         for view in ctx.code_cells():
             if view.facts is not None and view.facts.cell_magic == "bigquery":
                 yield Hit(view.index, 1, "queries a BigQuery table with no snapshot or version")
@@ -753,9 +820,11 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags data read from a local path, a URL, a database or warehouse table, or an object store
-(pandas, NumPy and Spark readers, boto3, SageMaker `S3Downloader` and Cloud Storage downloads,
+(pandas, NumPy and Spark readers, catalog tables by name (`spark.table("sales")`, not one
+the notebook writes or defines itself), boto3, SageMaker `S3Downloader` and Cloud Storage downloads,
 HTTP GETs of data files and images, live web pages scraped with BeautifulSoup, datasets
-fetched by id from a workspace (Azure ML, Evidently Cloud) with no version,
+fetched by id or name from a workspace (Azure ML, Evidently Cloud) with no version, also where
+the fetch is handed straight to a job (`ws.datasets["name"].as_named_input("x")`),
 BigQuery queries (also a TFX `BigQueryExampleGen`'s), `aws s3 cp`, `gsutil cp`, `wget` of data
 files and documents, managed datasets created or imported from files (Vertex, Azure ML v1
 `Dataset.Tabular.from_*`), Azure ML v2 `Input`s on a data asset with no version or at `@latest`,
@@ -764,7 +833,7 @@ AutoGluon's `TabularDataset` of a file or URL, a project helper handed a data fi
 training channels on S3 data the notebook did not make, a local data file named on a job's
 command line) when nothing pins which
 version was read: no S3 `VersionId`, GCS generation, dataset `revision=`, table snapshot
-(`FOR SYSTEM_TIME AS OF`), no git or DVC tracking of the file (checked in the repository that
+(`FOR SYSTEM_TIME AS OF`, Delta's `VERSION AS OF` or `.option("versionAsOf", 3)`), no git or DVC tracking of the file (checked in the repository that
 holds the notebook), and no content hash computed next to the read. A path built at run time
 from a folder and a data file's name (`os.path.join(data_dir, "train.csv")`) names that file.
 Datasets bundled with a library (`sklearn.datasets`, `keras.datasets`, Hugging Face hub datasets
