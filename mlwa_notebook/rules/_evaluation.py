@@ -167,7 +167,11 @@ def _pipeline_of_transformers(unit: Unit, site: Site, receiver: str) -> bool:
     list of ``StringIndexer``): fitting it learns encodings, not a model. Names that are no
     stage (column names, loop variables) are left aside; one stage that is not a transformer
     makes it a model."""
+    # Most fits are of models built by name: ask what built the receiver before looking for
+    # the constructor among every call.
     if receiver.endswith("()"):
+        if receiver[:-2].rsplit(".", 1)[-1] not in _PIPELINES:
+            return False
         # Built in the same expression: the constructor is its own call on that line.
         built = [
             s.call
@@ -177,6 +181,8 @@ def _pipeline_of_transformers(unit: Unit, site: Site, receiver: str) -> bool:
             and s.call.func == receiver[:-2]
         ]
     else:
+        if not any(o.rsplit(".", 1)[-1] in _PIPELINES for o in unit.origin(receiver).split()):
+            return False
         built = [s.call for s in unit.sites if receiver in s.call.targets]
     if not built or any(c.attr not in _PIPELINES for c in built):
         return False

@@ -26,6 +26,11 @@ BUNDLED_DATA_MODULES = (
     "seaborn.load_dataset",
 )
 
+#: Receivers whose downloads are a run's or job's own outputs (Azure ML ``run.download_file``,
+#: ``best_run.download_files``): artefacts the notebook's work made, not data or code from
+#: elsewhere.
+RUN_OUTPUTS = re.compile(r"run\b|_run$|^run", re.I)
+
 
 def first_text(call: Call) -> Value | None:
     """The first positional argument, or the usual path keywords."""

@@ -153,6 +153,17 @@ def check(ctx: NotebookContext) -> CheckResult:
                 yield Proof("MLOPS02-BP04", site.cell, f"records what the run used ({call.func})")
             if trained and site.cell not in media_cells:
                 yield Proof("MLOPS03-BP02", site.cell, f"tracks the training run ({call.func})")
+    # An Azure ML v1 image of the workspace (``ws.images["name"]``) is built from registered
+    # model versions: a deployment of it serves one.
+    workspace_images = (
+        {
+            a.target
+            for _, a in unit.assigns
+            if a.value.kind == "other" and a.value.text.endswith(".images[]")
+        }
+        if unit.uses("azureml")
+        else set()
+    )
     for site in unit.sites:
         if _from_registry(unit, site):
             registered = True
@@ -162,7 +173,14 @@ def check(ctx: NotebookContext) -> CheckResult:
     for endpoint in endpoints(unit):
         # A Personalize campaign always serves a solution version: that is its registry.
         versioned = endpoint.site.call.attr == "create_campaign"
-        if endpoint.indirect or versioned or _registered_by_platform(ctx, endpoint.site):
+        if workspace_images & set(endpoint.site.call.names):
+            registered = True
+            yield Proof(
+                "MLOPS06-BP02",
+                endpoint.cell,
+                "deploys a workspace image built from registered model versions",
+            )
+        elif endpoint.indirect or versioned or _registered_by_platform(ctx, endpoint.site):
             yield Proof(
                 "MLOPS06-BP02", endpoint.cell, "the deployed model is a registered model version"
             )
@@ -227,7 +245,8 @@ Flags a notebook that deploys a model to a real-time endpoint when nothing recor
 version that is: no model-registry call (SageMaker `register` / model packages, MLflow
 `register_model` or `registered_model_name=`, Vertex AI models, which always live in its Model
 Registry), no model card and no lineage entity. Deployments that go through a model-package
-approval are registered by construction.
+approval are registered by construction, and so is an Azure ML v1 workspace image
+(`ws.images["name"]`), which is built from registered model versions.
 
 ## Why is this bad?
 When the endpoint misbehaves nobody can tell which training run, data and code produced the

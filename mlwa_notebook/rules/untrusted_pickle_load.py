@@ -7,6 +7,7 @@ import re
 from mlwa_notebook.cellcode import Call
 from mlwa_notebook.location import cell_label
 from mlwa_notebook.rules._flow import Site, Unit
+from mlwa_notebook.rules._patterns import RUN_OUTPUTS
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
 
 #: Loaders that unpickle, i.e. may run code stored in the file.
@@ -59,6 +60,8 @@ def _fetched(unit: Unit) -> tuple[dict[str, tuple[int, str]], set[str], int | No
             extracted = cell
     for site in unit.sites:
         call = site.call
+        if call.attr in _FETCHERS and RUN_OUTPUTS.search(call.func.rpartition(".")[0]):
+            continue  # a run's own outputs: the model the notebook's job trained
         if call.attr in _FETCHERS:
             names.update(call.targets)
             for value in (*call.args, *call.kwargs.values()):
@@ -164,7 +167,8 @@ outside: a URL given directly, a file fetched earlier in the notebook (`wget`, `
 `aws s3 cp`, `gsutil cp`, `download_file`, `urlretrieve`, `hf_hub_download`), or a file from an
 archive unpacked above when something was fetched from the web and the notebook did not write
 that file itself. A content hash computed in the same or the previous cell
-counts as a check.
+counts as a check. A file downloaded from a run of the notebook's own job
+(`best_run.download_file("outputs/model.pkl")`) is its own model, not one from outside.
 
 ## Why is this bad?
 Unpickling runs whatever code the file contains. A replaced object in a bucket, a compromised

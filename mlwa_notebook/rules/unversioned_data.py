@@ -9,7 +9,12 @@ from itertools import pairwise
 
 from mlwa_notebook.cellcode import Call, Value
 from mlwa_notebook.rules._flow import Site, Unit, interpolated_head
-from mlwa_notebook.rules._patterns import BUNDLED_DATA_MODULES, DATA_READERS, first_text
+from mlwa_notebook.rules._patterns import (
+    BUNDLED_DATA_MODULES,
+    DATA_READERS,
+    RUN_OUTPUTS,
+    first_text,
+)
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Proof, Rule
 
 #: Object-store and HTTP downloads in Python, by callee name.
@@ -78,8 +83,6 @@ def _release(text: str) -> bool:
     return _ON_A_BRANCH.match(text) is None
 
 
-#: Readers of a run's or job's outputs (Azure ML ``run.download_file``): artefacts.
-_RUN_OUTPUTS = re.compile(r"run\b|_run$|^run", re.I)
 _IN_MEMORY = ("StringIO", "BytesIO")
 #: Readers of files into a dataset in TensorFlow's tf.data and H2O, by resolved callee.
 _FILE_DATASETS = re.compile(
@@ -681,7 +684,7 @@ def check(ctx: NotebookContext) -> CheckResult:
                 continue  # what is read cannot be told: say nothing rather than guess
             if source is not None and _star_imported(unit, source):
                 continue  # a path a module of the repository defines: cannot be told either
-            if kind == "download" and _RUN_OUTPUTS.search(call.func.rsplit(".", 1)[0]):
+            if kind == "download" and RUN_OUTPUTS.search(call.func.rsplit(".", 1)[0]):
                 continue  # a run's own outputs, not a data source
             if _pinned_call(call, unit, cell) or (kind == "fetch" and "file_hash" in call.kwargs):
                 yield Proof("MLOPS03-BP02", cell, f"reads a pinned version of {shown[:60]}")
