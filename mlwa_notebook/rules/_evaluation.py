@@ -183,7 +183,7 @@ def _pipeline_of_transformers(unit: Unit, site: Site, receiver: str) -> bool:
     else:
         if not any(o.rsplit(".", 1)[-1] in _PIPELINES for o in unit.origin(receiver).split()):
             return False
-        built = [s.call for s in unit.sites if receiver in s.call.targets]
+        built = [s.call for s in unit.built_by.get(receiver, ())]
     if not built or any(c.attr not in _PIPELINES for c in built):
         return False
     verdicts = [_stage_transforms(unit, n, 3) for c in built for n in c.names if n != c.root]
@@ -227,7 +227,7 @@ def _stops_early(unit: Unit, site: Site) -> bool:
     receiver = site.call.func.rsplit(".", 1)[0]
     calls = [site.call]
     if receiver != site.call.func:
-        calls += [s.call for s in unit.sites if receiver in s.call.targets]
+        calls += [s.call for s in unit.built_by.get(receiver, ())]
     return any(k.startswith("early_stopping") for c in calls for k in c.kwargs)
 
 
@@ -353,8 +353,8 @@ def _validates_internally(unit: Unit, site: Site) -> bool:
     if fastai_learner(unit, site):
         return not _splits_nothing_off(unit)
     receiver = site.call.func.rsplit(".", 1)[0]
-    for other in unit.sites:
-        if receiver in other.call.targets and other.qualified.startswith("skorch."):
+    for other in unit.built_by.get(receiver, ()):
+        if other.qualified.startswith("skorch."):
             split = other.call.kwargs.get("train_split")
             return split is None or split.kind != "none"
     return False

@@ -158,13 +158,18 @@ class Unit:
         )
 
     @cached_property
-    def origins(self) -> Mapping[str, tuple[str, ...]]:
-        """For each name bound from a call, the resolved callees it was bound from, in order."""
-        found: dict[str, list[str]] = {}
+    def built_by(self) -> Mapping[str, tuple[Site, ...]]:
+        """For each name bound from a call, the calls it was bound from, in order."""
+        found: dict[str, list[Site]] = {}
         for site in self.sites:
             for target in site.call.targets:
-                found.setdefault(target, []).append(site.qualified)
+                found.setdefault(target, []).append(site)
         return {k: tuple(v) for k, v in found.items()}
+
+    @cached_property
+    def origins(self) -> Mapping[str, tuple[str, ...]]:
+        """For each name bound from a call, the resolved callees it was bound from, in order."""
+        return {k: tuple(s.qualified for s in v) for k, v in self.built_by.items()}
 
     def origin(self, name: str) -> str:
         """Every callee ``name`` was bound from, joined (empty when it never was)."""

@@ -16,7 +16,7 @@ from mlwa_notebook.rules._flow import Site, Unit
 #: Configurations whose run trains whatever script they name (AutoML, HyperDrive's trials).
 _TRAINING_CONFIGS = frozenset({"AutoMLConfig", "HyperDriveConfig", "AutoMLStep", "HyperDriveStep"})
 #: Configurations that tune: each trial is scored on the metric its script logs.
-TUNING_CONFIGS = frozenset({"HyperDriveConfig", "HyperDriveStep"})
+_TUNING_CONFIGS = frozenset({"HyperDriveConfig", "HyperDriveStep"})
 #: Reads of the metrics a submitted run logged (``run.get_metrics()``, the best HyperDrive run).
 _RUN_METRIC_READS = frozenset({"get_metrics", "get_best_run_by_primary_metric"})
 #: Configurations and steps that run one script: they train when the script does.
@@ -33,15 +33,14 @@ _SCRIPT_RUNNERS = frozenset(
         "CommandStep",
     }
 )
-#: Where a configuration names the script it runs, and the arguments it hands it.
+#: Where a configuration names the script it runs.
 _SCRIPT_KWARGS = ("entry_script", "script", "script_name", "command")
-_ARGUMENT_KWARGS = ("script_params", "arguments", "estimator_entry_script_arguments")
 #: Steps that hand their work to a configuration or an estimator built before.
 _INNER_KWARGS = ("automl_config", "hyperdrive_config", "estimator", "run_config", "config")
 #: Words of a script name that say it trains (``train.py``, ``diabetes_training.py``).
 _TRAINING_WORDS = frozenset({"train", "training", "finetune", "fit"})
-#: Pipeline constructors whose steps run when it is submitted.
-_PIPELINES = frozenset({"Pipeline", "StepSequence"})
+#: Azure ML pipeline constructors whose steps run when it is submitted.
+_STEP_SEQUENCES = frozenset({"Pipeline", "StepSequence"})
 
 
 def submits_training(unit: Unit, site: Site) -> bool:
@@ -61,11 +60,7 @@ def submits_training(unit: Unit, site: Site) -> bool:
 def _trains(unit: Unit, value: Value, depth: int) -> bool:
     if depth == 0 or value.kind != "name":
         return False
-    return any(_built_to_train(unit, s, depth) for s in _built_by(unit, value.text))
-
-
-def _built_by(unit: Unit, name: str) -> list[Site]:
-    return [s for s in unit.sites if name in s.call.targets]
+    return any(_built_to_train(unit, s, depth) for s in unit.built_by.get(value.text, ()))
 
 
 def _built_to_train(unit: Unit, site: Site, depth: int) -> bool:
@@ -75,14 +70,14 @@ def _built_to_train(unit: Unit, site: Site, depth: int) -> bool:
         return False
     if kind in _TRAINING_CONFIGS:
         return True
-    if "train" in name_pieces(kind) and kind != "TrainingOutput":
+    if "train" in name_pieces(kind):
         return True  # a builder of training steps
     if kind in _SCRIPT_RUNNERS:
         if _runs_a_training_script(unit, site):
             return True
         inner = [call.kwargs[k] for k in _INNER_KWARGS if k in call.kwargs]
         return any(_trains(unit, v, depth - 1) for v in inner)
-    if kind in _PIPELINES:
+    if kind in _STEP_SEQUENCES:
         steps = [n for n in call.names if n != call.root and n not in unit.imports]
         return any(_trains(unit, Value("name", n), depth - 1) for n in steps) or any(
             _trains(unit, Value("name", n), depth - 1)
@@ -113,7 +108,7 @@ def reads_run_metrics(unit: Unit) -> bool:
     show, so whether they are held out cannot be told."""
     for site in unit.sites:
         call = site.call
-        if call.attr in TUNING_CONFIGS and site.qualified.startswith("azureml."):
+        if call.attr in _TUNING_CONFIGS and site.qualified.startswith("azureml."):
             return True
         metric_output = call.attr in ("get_pipeline_output", "get_output") and any(
             {"metric", "metrics"} & set(name_pieces(n)) for n in call.names
