@@ -747,38 +747,38 @@ def check(ctx: NotebookContext) -> CheckResult:
                 yield Hit(
                     cell, line, f"downloads `{fetched_from[:80]}` with no version pin or checksum"
                 )
-        for cell, assign in unit.assigns:
-            # Azure ML v1 ``ws.datasets["name"]``: the workspace's latest version of it.
-            if assign.value.kind == "other" and assign.value.text.endswith(".datasets[]"):
-                if dvc_pulled or cell in unit.version_cells:
-                    continue
-                named = next((s for c, n, s in unit.strings if (c, n) == (cell, assign.line)), "")
-                yield Hit(
-                    cell,
-                    assign.line,
-                    f"gets the dataset `{named[:80]}` from {assign.value.text[:-2]} by name and "
-                    "no version: the latest one is read",
-                )
-        if unit.uses("azureml") and not dvc_pulled:
-            # The same dataset used where it is fetched (``ws.datasets["name"].as_named_input(...)``
-            # handed to a job): no name holds it, the call does.
-            seen_at: set[tuple[int, int]] = set()
-            for site in unit.sites:
-                head, found, _ = site.call.func.partition(".datasets[].")
-                where = (site.cell, site.call.line)
-                if not found or where in seen_at or site.cell in unit.version_cells:
-                    continue
-                seen_at.add(where)
-                named = next((t for c, n, t in unit.strings if (c, n) == where), "")
-                yield Hit(
-                    site.cell,
-                    site.call.line,
-                    f"gets the dataset `{named[:80]}` from {head}.datasets by name and no "
-                    "version: the latest one is read",
-                )
+        for cell, line, holder in [] if dvc_pulled else _workspace_datasets(unit):
+            if cell in unit.version_cells:
+                continue
+            named = next((t for c, n, t in unit.strings if (c, n) == (cell, line)), "")
+            yield Hit(
+                cell,
+                line,
+                f"gets the dataset `{named[:80]}` from {holder} by name and no version: the "
+                "latest one is read",
+            )
         for view in ctx.code_cells():
             if view.facts is not None and view.facts.cell_magic == "bigquery":
                 yield Hit(view.index, 1, "queries a BigQuery table with no snapshot or version")
+
+
+def _workspace_datasets(unit: Unit) -> list[tuple[int, int, str]]:
+    """Azure ML v1 datasets fetched by name (``ws.datasets["name"]``), the workspace's latest
+    version: kept in a name, or used in the call that fetches them
+    (``ws.datasets["name"].as_named_input(...)`` handed to a job). (cell, line, holder)."""
+    found = [
+        (cell, a.line, a.value.text[:-2])
+        for cell, a in unit.assigns
+        if a.value.kind == "other" and a.value.text.endswith(".datasets[]")
+    ]
+    if unit.uses("azureml"):
+        seen: set[tuple[int, int]] = set()
+        for site in unit.sites:
+            head, used, _ = site.call.func.partition(".datasets[].")
+            if used and (site.cell, site.call.line) not in seen:
+                seen.add((site.cell, site.call.line))
+                found.append((site.cell, site.call.line, f"{head}.datasets"))
+    return found
 
 
 def _star_imported(unit: Unit, source: Value) -> bool:
