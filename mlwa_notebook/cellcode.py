@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -170,6 +171,102 @@ def names_in(node: ast.AST) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _joined(node: ast.JoinedStr) -> str:
+    return "".join(
+        p.value if isinstance(p, ast.Constant) and isinstance(p.value, str) else "{}"
+        for p in node.values
+    )
+
+
+def _filled(node: ast.expr | None) -> str:
+    """What a string template shows for an argument: a literal's text, else ``{}``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str | int | float):
+        return str(node.value)
+    return "{}"
+
+
+def _literal_head(template: str) -> bool:
+    """Whether a string built from a template starts with its literal text (``s3://{}/train``),
+    which says what it names. One that starts with an expression (``out_dir + "/x.csv"``) is
+    left as the expression it is: where that came from says what it names."""
+    return bool(template) and not template.startswith("{}")
+
+
+def _format_template(node: ast.Call) -> str | None:
+    """``"s3://{}/{}/train".format(bucket, prefix)`` read as the f-string it stands for, with
+    the literal arguments filled in (``{}`` where an expression stands), or None."""
+    func = node.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and func.attr == "format"
+        and isinstance(func.value, ast.Constant)
+        and isinstance(func.value.value, str)
+    ):
+        return None
+    named = {kw.arg: kw.value for kw in node.keywords if kw.arg}
+    parts: list[str] = []
+    position = 0
+    try:
+        pieces = list(string.Formatter().parse(func.value.value))
+    except ValueError:  # an unbalanced brace: Python would refuse it at run time
+        return None
+    for literal, field_name, _, _ in pieces:
+        parts.append(literal)
+        if field_name is None:
+            continue
+        head = re.split(r"[.\[]", field_name, maxsplit=1)[0]
+        whole = head == field_name  # ``{0}`` or ``{name}``, not ``{0.attr}`` or ``{d[k]}``
+        if head == "":
+            head, position = str(position), position + 1
+        arg = node.args[int(head)] if head.isdigit() and int(head) < len(node.args) else None
+        parts.append(_filled(arg if head.isdigit() else named.get(head)) if whole else "{}")
+    return "".join(parts)
+
+
+#: A printf-style conversion (``%s``, ``%05.2f``, ``%(name)s``); ``%%`` is a literal percent.
+_PRINTF = re.compile(r"%(\([^)]*\))?[-#0 +]*(\*|\d+)?(\.(\*|\d+))?[diouxXeEfFgGcrsa%]")
+
+
+def _operator_template(node: ast.BinOp) -> str | None:
+    """A string built by ``%`` from a literal template (``"s3://%s/train" % bucket``) or by
+    ``+`` from parts one of which is a literal (``"s3://" + bucket + "/train"``): the f-string
+    it stands for, or None."""
+    if isinstance(node.op, ast.Mod):
+        left = node.left
+        if not (isinstance(left, ast.Constant) and isinstance(left.value, str)):
+            return None
+        given = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        args = iter(given if not isinstance(node.right, ast.Dict) else [])
+
+        def fill(match: re.Match[str]) -> str:
+            if match.group(0) == "%%":
+                return "%"
+            return _filled(next(args, None)) if match.group(1) is None else "{}"
+
+        return _PRINTF.sub(fill, left.value)
+    if not isinstance(node.op, ast.Add):
+        return None
+    parts: list[ast.expr] = []
+    stack: list[ast.expr] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.BinOp) and isinstance(item.op, ast.Add):
+            stack.extend((item.right, item.left))
+        else:
+            parts.append(item)
+    texts = [p for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str)]
+    if not texts and not any(isinstance(p, ast.JoinedStr) for p in parts):
+        return None  # numbers or arrays added: no string at all
+    return "".join(
+        p.value
+        if isinstance(p, ast.Constant) and isinstance(p.value, str)
+        else _joined(p)
+        if isinstance(p, ast.JoinedStr)
+        else "{}"
+        for p in parts
+    )
+
+
 def summarize(node: ast.AST) -> Value:
     """A ``Value`` for an expression."""
     if isinstance(node, ast.Constant):
@@ -186,13 +283,16 @@ def summarize(node: ast.AST) -> Value:
     if isinstance(node, ast.Name | ast.Attribute):
         return Value("name", dotted(node))
     if isinstance(node, ast.Call):
+        template = _format_template(node)
+        if template is not None and _literal_head(template):
+            return Value("fstring", template)
         return Value("call", dotted(node.func))
     if isinstance(node, ast.JoinedStr):
-        parts = [
-            p.value if isinstance(p, ast.Constant) and isinstance(p.value, str) else "{}"
-            for p in node.values
-        ]
-        return Value("fstring", "".join(parts))
+        return Value("fstring", _joined(node))
+    if isinstance(node, ast.BinOp):
+        template = _operator_template(node)
+        if template is not None and _literal_head(template):
+            return Value("fstring", template)
     if isinstance(node, ast.List | ast.Tuple | ast.Set | ast.Dict):
         return Value("collection", type(node).__name__.lower())
     if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):

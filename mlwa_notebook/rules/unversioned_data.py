@@ -105,8 +105,10 @@ def _shown(value: Value | None, unit: Unit) -> tuple[str, str]:
     """What a path argument reads, for the message, and the literal text if known."""
     if value is None:
         return "data", ""
-    if value.kind in ("str", "fstring"):
+    if value.kind == "str" or (value.kind == "fstring" and value.text.rsplit("/", 1)[-1] != "{}"):
         return value.text, value.text
+    if value.kind == "fstring":  # ``f"{base}/{name}"``: the file read is not known
+        return "a computed path", ""
     if value.kind == "name":
         text = unit.literal(value.text)
         return (f"{value.text} = {text!r}" if text else value.text), text
@@ -290,6 +292,8 @@ def _remote_data_file(unit: Unit, call: Call, cell: int) -> bool:
     url = unit.value_text(given)
     if url:
         return bool(_REMOTE.match(url)) and _DATA_FILE.search(url) is not None
+    if given is not None and given.kind == "fstring":
+        return bool(_REMOTE.match(given.text))
     return (
         given is not None
         and given.kind == "other"

@@ -186,3 +186,30 @@ def test_cells_added_by_an_export_serve_no_phase_and_are_not_checked() -> None:
     (result,) = analyze(nb, path="exported.ipynb").notebooks
     assert (result.cells[0].phase, result.cells[0].phase_source) == ("other", "explicit")
     assert {f.cell_index for f in result.findings} == {1}
+
+
+def test_strings_built_from_a_literal_template_read_like_f_strings() -> None:
+    """``"s3://{}/{}/train".format(...)``, ``"s3://%s/train" % b`` and ``"s3://" + b + "/x"``
+    name what an f-string would: the literal parts kept, literal arguments filled in, ``{}``
+    where an expression stands. One whose head is an expression stays that expression."""
+    facts = analyse_code(
+        "f(\"s3://{}/{}/{}/\".format(bucket, prefix, 'train'))\n"
+        "f('gs://{b}/{0}/x.csv'.format(2, b=bucket))\n"
+        "f('s3://%s/%s/train' % (bucket, 'raw'))\n"
+        "f('s3://' + bucket + '/' + prefix + '/train')\n"
+        "f(out_dir + '/data.csv')\n"
+        "f('{}/data.csv'.format(out_dir))\n"
+        "f('s3://{'.format(x))\n"
+        "f(1 + 2)\n"
+    )
+    shown = [(c.args[0].kind, c.args[0].text) for c in facts.calls if c.func == "f"]
+    assert shown == [
+        ("fstring", "s3://{}/{}/train/"),
+        ("fstring", "gs://{}/2/x.csv"),
+        ("fstring", "s3://{}/raw/train"),
+        ("fstring", "s3://{}/{}/train"),
+        ("other", "BinOp"),
+        ("call", "?.format"),
+        ("call", "?.format"),
+        ("other", "BinOp"),
+    ]

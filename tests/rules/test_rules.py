@@ -1207,3 +1207,24 @@ def test_reads_the_rule_cannot_name_are_not_reported_as_unversioned_data() -> No
     assert cells_flagged(star, "df = pd.read_csv(TRAIN_CSV)") == set()
     assert cells_flagged(star, "TRAIN_CSV = 'train.csv'\ndf = pd.read_csv(TRAIN_CSV)") == {1}
     assert cells_flagged("import pandas as pd", "df = pd.read_csv(TRAIN_CSV)") == {1}
+
+
+def test_a_job_channel_on_a_formatted_s3_prefix_is_unversioned_data() -> None:
+    """Seen on corpus notebooks: ``TrainingInput("s3://{}/{}/train/".format(bucket, prefix))``
+    names an S3 prefix as plainly as an f-string does. A prefix whose head is a variable cannot
+    be told, and is not reported."""
+
+    def flagged(path: str) -> bool:
+        report = analyze_notebook(
+            make_notebook(
+                "from sagemaker.inputs import TrainingInput",
+                f"train = TrainingInput({path}, content_type='text/csv')",
+            )
+        )
+        return bool(fired(report, "MLW001"))
+
+    assert flagged('"s3://{}/{}/train/".format(bucket, prefix)')
+    assert flagged("'s3://%s/%s/train' % (bucket, prefix)")
+    assert flagged("'s3://' + bucket + '/train'")
+    assert not flagged('"{}/train/".format(s3_prefix)')
+    assert not flagged("s3_prefix + '/train'")
