@@ -264,18 +264,22 @@ _SERVER_IMAGES = (
 #: show what a file it applies holds).
 _MODEL_MANIFEST = r"\S*(?:model|isvc|inference|seldon|serving|predictor)\S*\.ya?ml\b"
 #: Command lines that create a real-time endpoint, and those that delete one: the clouds' CLIs
-#: (legacy AI Platform model versions, Vertex AI endpoints, Azure ML online endpoints), MLflow's
-#: model server, Seldon's CLI, a model server's container, a model server's manifest.
+#: (legacy AI Platform model versions, Vertex AI endpoints, Azure ML online endpoints), the model
+#: servers of MLflow, BentoML, MLServer and TorchServe, Seldon's CLI.
 _SHELL_CREATES = re.compile(
     r"^gcloud\s+(?:beta\s+)?(?:ai-platform\s+versions\s+create|ai\s+endpoints\s+deploy-model)\b"
     r"|^az\s+ml\s+online-endpoint\s+create\b"
     r"|^mlflow\s+models\s+serve\b"
+    r"|^bentoml\s+serve(?:-http)?\b"
+    r"|^mlserver\s+start\b"
+    r"|^torchserve\s+(?:.*\s)?--start\b"
     r"|^seldon\s+(?:model|pipeline)\s+load\b"
 )
 _SHELL_DELETES = re.compile(
     r"^gcloud\s+(?:beta\s+)?(?:ai-platform\s+(?:versions|models)\s+delete|"
     r"ai\s+endpoints\s+(?:undeploy-model|delete))\b|^az\s+ml\s+online-endpoint\s+delete\b"
     r"|^seldon\s+(?:model|pipeline)\s+unload\b"
+    r"|^torchserve\s+(?:.*\s)?--stop\b"
 )
 #: Containers and Kubernetes resources: a model server among them is an endpoint, and stopping
 #: a container or deleting a namespace tears serving down only where a model server was started

@@ -57,7 +57,8 @@ Flags each real-time endpoint the notebook creates (`.deploy()`, `create_endpoin
 step, a Gradio app on a public link, which a notebook made for Colab gets unless
 `share=False`, a KServe or KFServing inference service made through its client, and on command
 lines `gcloud ai-platform versions create`, `gcloud ai endpoints deploy-model`,
-`az ml online-endpoint create`, `mlflow models serve`, `seldon model load`, a detached container
+`az ml online-endpoint create`, `mlflow models serve`, `bentoml serve`, `mlserver start`,
+`torchserve --start`, `seldon model load`, a detached container
 of a model server's image and a model server's manifest applied with `kubectl`) that no executed
 cell after it deletes, undeploys, unloads, stops or closes. A deletion above the first creation
 (clearing what an earlier run left) does not count, nor one under `if NAME:` where the notebook

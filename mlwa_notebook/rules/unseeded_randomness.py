@@ -66,6 +66,15 @@ _SKLEARN_STOCHASTIC = frozenset(
     "LatentDirichletAllocation RandomTreesEmbedding SpectralClustering Perceptron "
     "TruncatedSVD".split()
 )
+#: imbalanced-learn's samplers and ensembles that draw rows at random unless given
+#: ``random_state`` (NumPy's global generator otherwise); NearMiss, Tomek links and the
+#: nearest-neighbour cleaners are deterministic.
+_IMBLEARN_STOCHASTIC = frozenset(
+    "RandomOverSampler SMOTE SMOTENC SMOTEN ADASYN BorderlineSMOTE KMeansSMOTE SVMSMOTE "
+    "RandomUnderSampler ClusterCentroids InstanceHardnessThreshold SMOTEENN SMOTETomek "
+    "BalancedBaggingClassifier BalancedRandomForestClassifier EasyEnsembleClassifier "
+    "RUSBoostClassifier".split()
+)
 #: Spark ML stages whose default seed changes from one Python process to the next.
 _SPARK_STOCHASTIC = frozenset(
     "ALS CrossValidator TrainValidationSplit RandomForestClassifier RandomForestRegressor "
@@ -246,6 +255,10 @@ def _step(unit: Unit, site: Site, seeds: frozenset[str], keras: set[str]) -> str
         return f"{attr} is created without a `seed` (H2O's default seed is random)"
     if q.startswith("pyspark.") and attr in _SPARK_STOCHASTIC:
         return f"{attr} is created without a `seed` (Spark's default differs between runs)"
+    if attr in _IMBLEARN_STOCHASTIC and q.startswith("imblearn."):
+        if NP not in seeds:
+            return f"resamples with {attr} without `random_state`"
+        return ""
     if attr in _SKLEARN_STOCHASTIC and (q.startswith("sklearn.") or "." not in call.func):
         if NP not in seeds:
             return f"fits {attr} without `random_state`"
@@ -354,6 +367,7 @@ samples that are kept (pandas, Spark, `tf.data`, shuffled PyTorch `DataLoader`s,
 of PyTorch or of an Azure ML dataset; a Ray Dataset's split only when told to shuffle), draws from
 NumPy's, Python's, PyTorch's or TensorFlow's generators, random image augmentation
 (`tf.image.random_*`), Spark's `rand()` columns, stochastic scikit-learn, Spark and H2O models,
+imbalanced-learn's random samplers (`SMOTE`, `ADASYN`, `RandomUnderSampler`),
 and neural networks trained with Keras (also wrapped in `KerasClassifier`), PyTorch or fastai,
 or a Hugging Face task head put on a
 pretrained body and trained, in the notebook or in a `%%writefile` script it runs. A step counts

@@ -270,6 +270,8 @@ HARD_CASES: dict[str, tuple[set[tuple[str, int]], set[str]]] = {
     "web_page_loaded_into_documents": ({("MLW001", 1)}, set()),
     "pdf_fetched_for_retrieval": ({("MLW001", 0)}, set()),
     "cli_mlflow_model_server": ({("MLW006", 1), ("MLW007", 1)}, set()),
+    "cli_bentoml_server": ({("MLW006", 1), ("MLW007", 1)}, set()),
+    "cli_torchserve_stopped": ({("MLW007", 0)}, {"MLW006"}),
     "cli_model_server_container_stopped": ({("MLW007", 0)}, {"MLW006"}),
     "cli_seldon_models_unloaded": ({("MLW007", 0)}, {"MLW006"}),
     "kserve_client_service_left_serving": ({("MLW006", 1), ("MLW007", 1)}, set()),
@@ -1228,3 +1230,20 @@ def test_a_job_channel_on_a_formatted_s3_prefix_is_unversioned_data() -> None:
     assert flagged("'s3://' + bucket + '/train'")
     assert not flagged('"{}/train/".format(s3_prefix)')
     assert not flagged("s3_prefix + '/train'")
+
+
+def test_an_imbalanced_learn_sampler_without_random_state_is_unseeded() -> None:
+    """Seen on a batch-12 notebook: ``ADASYN(n_neighbors=3).fit_resample(x, y)`` with no
+    ``random_state`` draws its synthetic rows afresh each run. A seeded one, a global NumPy
+    seed, or a deterministic under-sampler (NearMiss) is not reported."""
+
+    def flagged(*cells: str) -> bool:
+        return bool(fired(analyze_notebook(make_notebook(*cells)), "MLW004"))
+
+    imports = (
+        "from imblearn.over_sampling import ADASYN\nfrom imblearn.under_sampling import NearMiss"
+    )
+    assert flagged(imports, "x2, y2 = ADASYN(n_neighbors=3).fit_resample(x, y)")
+    assert not flagged(imports, "x2, y2 = ADASYN(random_state=0).fit_resample(x, y)")
+    assert not flagged(imports, "import numpy as np\nnp.random.seed(1)", "s = ADASYN()")
+    assert not flagged(imports, "x2, y2 = NearMiss().fit_resample(x, y)")
