@@ -246,25 +246,26 @@ def _operator_template(node: ast.BinOp) -> str | None:
         return _PRINTF.sub(fill, left.value)
     if not isinstance(node.op, ast.Add):
         return None
-    parts: list[ast.expr] = []
+    texts: list[str | None] = []
     stack: list[ast.expr] = [node]
     while stack:
         item = stack.pop()
         if isinstance(item, ast.BinOp) and isinstance(item.op, ast.Add):
             stack.extend((item.right, item.left))
         else:
-            parts.append(item)
-    texts = [p for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str)]
-    if not texts and not any(isinstance(p, ast.JoinedStr) for p in parts):
+            texts.append(_string_text(item))
+    if all(t is None for t in texts):
         return None  # numbers or arrays added: no string at all
-    return "".join(
-        p.value
-        if isinstance(p, ast.Constant) and isinstance(p.value, str)
-        else _joined(p)
-        if isinstance(p, ast.JoinedStr)
-        else "{}"
-        for p in parts
-    )
+    return "".join("{}" if t is None else t for t in texts)
+
+
+def _string_text(node: ast.expr) -> str | None:
+    """A string literal's text, or an f-string's with ``{}`` for its expressions; else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return _joined(node)
+    return None
 
 
 def summarize(node: ast.AST) -> Value:
