@@ -572,6 +572,13 @@ _GENERAL_LIBRARIES = (
     "mlflow.",
     "comet_ml.",
     "neptune.",
+    # Parallel and distributed computing: ``dask.persist(X_test, y_test)`` moves data, no more.
+    "dask.",
+    "distributed.",
+    "ray.",
+    "pyspark.",
+    "polars.",
+    "jax.",
 )
 #: Callees that fit, predict, move or plot data: handed held-out inputs and labels, they score
 #: nothing.
@@ -712,6 +719,12 @@ def find_scorings(unit: Unit) -> list[Scoring]:
         )
         aggregate = call.attr in _AGGREGATES
         if not (metric or aggregate):
+            continue
+        if call.attr == "compute" and (
+            ".predict" in call.func or site.qualified.startswith(("dask.", "distributed."))
+        ):
+            # Dask's ``model.predict(X_test).compute()`` and ``dask.compute(X[::10], y[::10])``
+            # materialise data; they score nothing.
             continue
         data = _data_names(unit, site)
         if call.attr == "crosstab" and "." in call.func and call.root not in unit.not_data:

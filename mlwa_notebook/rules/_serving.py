@@ -168,7 +168,7 @@ def is_creation(site: Site, unit: Unit | None = None) -> bool:
         return "transformer" not in call.func.lower()
     if call.attr in _CREATORS:
         return True
-    if call.attr == "create_deployment" and site.qualified.startswith("mlflow"):
+    if call.attr == "create_deployment" and _mlflow_deployments(site, unit):
         return True
     if call.attr in ("begin_create_or_update", "create_or_update") and _ONLINE_ENDPOINTS.search(
         call.func
@@ -184,6 +184,19 @@ def is_creation(site: Site, unit: Unit | None = None) -> bool:
         return True  # an InferenceService handed to KServe (or KFServing) serves until deleted
     return (
         call.attr == "create" and re.search(r"(^|\.)Endpoint\.create$", site.qualified) is not None
+    )
+
+
+def _mlflow_deployments(site: Site, unit: Unit | None) -> bool:
+    """A call on MLflow's deployments API, directly or on the client it hands out
+    (``client = get_deploy_client("sagemaker")``)."""
+    if site.qualified.startswith("mlflow"):
+        return True
+    receiver = site.call.func.rsplit(".", 1)[0] if "." in site.call.func else ""
+    return (
+        bool(receiver)
+        and unit is not None
+        and any(o.startswith("mlflow.deployments") for o in unit.ancestry(receiver))
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mlwa_notebook.rules._evaluation import scorings
+from mlwa_notebook.dataflow_names import train_name
+from mlwa_notebook.rules._evaluation import Scoring, scorings
 from mlwa_notebook.rules.base import CheckResult, Hit, NotebookContext, Rule
 
 
@@ -19,12 +20,29 @@ def check(ctx: NotebookContext) -> CheckResult:
         data = sorted(
             n for n in sc.site.call.names if n not in sc.unit.not_data and flow.is_train(n)
         )
+        if _fitted_on_other_data(sc, data):
+            continue
         yield Hit(
             sc.site.cell,
             sc.site.call.line,
             f"scores a model with {sc.site.call.func}() on the data it was trained on "
             f"({', '.join(data[:3])}) and nowhere on held-out data",
         )
+
+
+def _fitted_on_other_data(sc: Scoring, data: list[str]) -> bool:
+    """A model scored on data that trained another model, not itself: ``sub.fit(X_sample)``
+    on a tenth of ``X``, then ``sub.score(X)``, where ``X`` trained an ensemble. Most of the
+    rows are new to it; unless the scored data is named for training, it says nothing."""
+    call = sc.site.call
+    if "." not in call.func or any(train_name(n) for n in data):
+        return False
+    fits = [
+        s.call
+        for s in sc.unit.sites
+        if s.call.attr in ("fit", "partial_fit", "train") and s.call.root == call.root
+    ]
+    return bool(fits) and not any(set(f.names) & set(data) for f in fits)
 
 
 RULE = Rule(
@@ -41,7 +59,9 @@ RULE = Rule(
 Flags a metric (`accuracy_score`, `model.score`, `model.evaluate`, a confusion matrix, a
 hand-written error) computed on the data a model was fitted on (what was passed to `fit`, the
 training side of a split, or predictions made from it) when the notebook scores the model on
-held-out data nowhere. A training score reported next to a test score is not flagged.
+held-out data nowhere. A training score reported next to a test score is not flagged, nor a
+model scored on data that trained another model while it was fitted on other rows (a sample
+of them), unless the data is named for training.
 
 ## Why is this bad?
 A model scores well on the rows it has already seen, however badly it generalises: a training

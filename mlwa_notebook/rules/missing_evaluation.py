@@ -27,7 +27,9 @@ def check(ctx: NotebookContext) -> CheckResult:
         ):
             # A score under a switch the notebook leaves off is not shown (the finding still
             # counts it: the notebook can evaluate).
-            yield Proof("MLREL03-BP03", sc.site.cell, sc.note)
+            cell = _cell_that_runs(sc, functions)
+            if cell is not None:
+                yield Proof("MLREL03-BP03", cell, sc.note)
     by_hand = hand_scorings(cells) + read_back_scores(cells)
     for index, note in by_hand:
         if index not in tuned:
@@ -77,6 +79,45 @@ def _evaluation_not_followed(ctx: NotebookContext) -> bool:
         names_an_evaluation(call.attr) and not any(map(train_name, call.names))
         for _, call, _ in ctx.calls()
     )
+
+
+def _cell_that_runs(
+    sc: Scoring, functions: Mapping[int, tuple[tuple[str, int, int, tuple[str, ...]], ...]]
+) -> int | None:
+    """The cell where a score is computed when the notebook runs: its own, or, for a score
+    inside a function of the notebook (``def train_and_evaluate(): ... accuracy_score(y_test,
+    ...)``), the first later cell that calls the function or hands it on (``study.optimize(
+    objective)``), followed through helpers that call helpers. A function never called tests
+    nothing, and nor does the cell that only defines one. The finding still counts the score:
+    the notebook can evaluate."""
+    cell, line = sc.site.cell, sc.site.call.line
+    if sc.unit.is_script:
+        return cell
+    seen: set[str] = set()
+    for _ in range(4):  # helpers are rarely nested deeper; an unfollowed chain shows nothing
+        enclosing = [f for f in functions.get(cell, ()) if f[1] <= line <= f[2]]
+        if not enclosing:
+            return cell
+        name, _, last, params = max(enclosing, key=lambda f: f[1])
+        if name in seen:
+            return None
+        seen.add(name)
+        method = bool(params) and params[0] == "self"
+        callers = [
+            s
+            for s in sc.unit.sites
+            if (s.cell > cell or (s.cell == cell and s.call.line > last))
+            and (
+                s.call.func == name
+                or (method and s.call.attr == name and "." in s.call.func)
+                or name in s.call.names
+            )
+        ]
+        if not callers:
+            return None
+        first = min(callers, key=lambda s: (s.cell, s.call.line))
+        cell, line = first.cell, first.call.line
+    return None
 
 
 def _in_a_generic_helper(
@@ -145,8 +186,9 @@ out, read back (a search's `best_score_`, FLAML's `best_loss`, a booster's `best
 forest's out-of-bag score or TF-DF's self-evaluation). A helper of the notebook or its
 repository handed held-out inputs with their labels (`select_features(X_test, y_test)`) scores
 with them, and an MLflow Recipe's evaluate step scores on its validation and test splits. A
-metric computed inside a function over its own parameters counts, but the cell that only
-defines the function is not shown as evidence of testing (nothing is tested there yet). A clustering is a model too (scored with a silhouette or
+metric computed inside a function of the notebook counts; it is shown as evidence of testing at
+the first cell that calls the function or hands it on (`study.optimize(objective)`), not at the
+cell that only defines it (nothing is tested there yet). A clustering is a model too (scored with a silhouette or
 label-agreement score on rows it was not fitted on); embeddings, topic models and neighbour
 indexes are feature steps. A managed job handed a validation channel
 (`fit({"train": ..., "validation": ...})`) scores the model on it as it trains and logs the

@@ -500,6 +500,47 @@ def _built_file_name(unit: Unit, cell: int, line: int, path: Value | None) -> st
     return names[0].rsplit("/", 1)[-1] if len(names) == 1 else ""
 
 
+def _folder_handed_in(unit: Unit, site: Site, source: Value | None) -> bool:
+    """A script's path built on a folder it is handed when it runs (an argument, a channel's
+    environment variable, a parameter of its function): the job's input, whose version is
+    judged where the notebook hands it to the job. A folder bound to a literal is the script's
+    own choice and is judged here."""
+    if source is not None and source.kind == "name":
+        folders = tuple(
+            n
+            for c, a in unit.assigns
+            if c == site.cell and a.target == source.text and a.line <= site.call.line
+            for n in a.value.names
+        )
+    else:
+        folders = site.call.names
+    receiver = site.call.root if "." in site.call.func else ""
+    folders = tuple(n for n in folders if n != receiver and n not in unit.imports)
+    return bool(folders) and all(_handed_in(unit, n) for n in folders)
+
+
+#: Where a script is handed what it runs on: its command line and its environment.
+_RUN_INPUTS = ("argparse.", "os.environ", "os.getenv", "sys.argv")
+
+
+def _handed_in(unit: Unit, name: str, depth: int = 3) -> bool:
+    """A name a script is handed when it runs: a parameter of its functions (bound nowhere in
+    it), its parsed arguments or environment, or a name made from those alone."""
+    if name in unit.imports:
+        return False
+    if name not in unit.bound_names:
+        return True
+    if unit.literal(name) or depth == 0:
+        return False
+    if any(o.startswith(_RUN_INPUTS) for o in unit.ancestry(name)):
+        return True
+    values = [a.value for _, a in unit.assigns if a.target == name]
+    return bool(values) and all(
+        v.names and all(n != name and _handed_in(unit, n, depth - 1) for n in v.names)
+        for v in values
+    )
+
+
 #: Calls that build a path from text, not fetch what it points at.
 _PATH_BUILDERS = ("os.path.", "os.getcwd", "pathlib.", "os.environ", "str")
 
@@ -665,6 +706,8 @@ def check(ctx: NotebookContext) -> CheckResult:
             if source is not None and source.kind == "call" and source.text.endswith(_IN_MEMORY):
                 continue
             built = "" if text else _built_file_name(unit, cell, call.line, source)
+            if built and unit.is_script and _folder_handed_in(unit, site, source):
+                continue  # a job's input channel (``os.path.join(args.train, "x.npy")``)
             if built:
                 if ctx.tracking.may_track(built) or built in {
                     w.rsplit("/", 1)[-1] for w in written
@@ -860,7 +903,8 @@ built in the call (`fetch_dataset(BASE_URL + name, name)`) is a download: what i
 judged there. Files the notebook writes itself or a notebook beside it in the same folder
 writes (judged where they are made), a file read by its bare name after the notebook fetched
 an archive and unpacked it (judged at the download), and the input channels a job script
-receives, are not counted again.
+receives (also a file joined onto the folder it is handed: `os.path.join(args.train,
+"x.npy")`, a function's parameter, `SM_CHANNEL_TRAIN`), are not counted again.
 
 ## Why is this bad?
 A model is only reproducible and auditable if the exact data it learnt from can be found again.

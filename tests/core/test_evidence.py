@@ -79,22 +79,23 @@ def test_counts_that_only_filter_rare_values_are_no_profile_of_the_data() -> Non
 
 
 def test_a_metric_helper_over_its_own_parameters_is_shown_where_it_is_used() -> None:
-    report = analyze_notebook(
-        make_notebook(
-            "from sklearn.metrics import accuracy_score\n"
-            "from sklearn.model_selection import train_test_split",
-            "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
-            "model.fit(X_train, y_train)\ny_preds = model.predict(X_test)",
-            "def evaluate_preds(y_true, y_preds):\n    return accuracy_score(y_true, y_preds)",
-            "evaluate_preds(y_test, y_preds)",
-            "def test_accuracy():\n    return accuracy_score(y_test, model.predict(X_test))",
-        )
+    cells = (
+        "from sklearn.metrics import accuracy_score\n"
+        "from sklearn.model_selection import train_test_split",
+        "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
+        "model.fit(X_train, y_train)\ny_preds = model.predict(X_test)",
+        "def evaluate_preds(y_true, y_preds):\n    return accuracy_score(y_true, y_preds)",
+        "evaluate_preds(y_test, y_preds)",
+        "def test_accuracy():\n    return accuracy_score(y_test, model.predict(X_test))",
     )
+    report = analyze_notebook(make_notebook(*cells))
     # The helper over its parameters (``y_preds`` there is not the notebook's held-out
-    # predictions) tests nothing where it is defined; the one over the notebook's own test
-    # split does, and so does the call that hands the helper y_test.
-    assert _cells_for(report, "MLREL03-BP03") == {3, 4}
+    # predictions) tests nothing where it is defined, nor does the one over the notebook's own
+    # test split until it is called; the call that hands the helper y_test does.
+    assert _cells_for(report, "MLREL03-BP03") == {3}
     assert not [f for f in report.findings if f.code == "MLW002"]
+    called = analyze_notebook(make_notebook(*cells, "print(test_accuracy())"))
+    assert _cells_for(called, "MLREL03-BP03") == {3, 5}
 
 
 def test_a_run_that_only_shows_media_or_traces_llm_calls_tracks_no_training() -> None:

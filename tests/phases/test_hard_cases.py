@@ -300,12 +300,6 @@ def test_a_tuning_script_reporting_to_hypertune_makes_its_cell_tuning() -> None:
     assert phases[2] == "model-training"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="learned model (546 corpus notebooks): a script named preprocessing.py run by a "
-    "processor reads as data-preprocessing under a feature-engineering heading (it held with "
-    "batch 10's model only)",
-)
 def test_a_processing_job_serves_the_script_it_runs() -> None:
     cells = _cells(
         make_notebook(

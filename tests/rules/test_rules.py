@@ -57,6 +57,11 @@ def fired(report: NotebookReport, code: str) -> list[Finding]:
     return [f for f in report.findings if f.code == code]
 
 
+def tested_at(report: NotebookReport) -> list[int]:
+    """The cells shown as evidence of testing on held-out data (MLREL03-BP03)."""
+    return [e.cell_index for e in report.evidence if e.best_practice == "MLREL03-BP03"]
+
+
 def test_every_rule_has_an_expectation_and_fixtures() -> None:
     assert sorted(VIOLATIONS) == sorted(r.code for r in ALL_RULES)
     for rule in ALL_RULES:
@@ -1013,7 +1018,8 @@ def test_a_large_training_job_only_built_launches_nothing() -> None:
 def test_a_metric_helper_over_its_unpacked_argument_scores_nothing_where_it_is_defined() -> None:
     """Seen on Hugging Face notebooks of three repositories: ``compute_metrics(eval_pred)``
     unpacks its argument and was credited as a held-out evaluation in the cell defining it; a
-    helper that loads its own data and cross-validates still is one."""
+    helper that loads its own data and cross-validates still is one, where it runs: in the
+    cell that hands it to the optimiser."""
     nb = make_notebook(
         "import numpy as np\nimport evaluate\nmetric = evaluate.load('f1')",
         "def compute_metrics(eval_pred):\n    predictions, labels = eval_pred\n"
@@ -1024,10 +1030,40 @@ def test_a_metric_helper_over_its_unpacked_argument_scores_nothing_where_it_is_d
         "    n = trial.suggest_int('n_estimators', 2, 20)\n"
         "    clf = sklearn.ensemble.RandomForestClassifier(n_estimators=n)\n"
         "    return sklearn.model_selection.cross_val_score(clf, iris.data, iris.target, cv=3)",
+        "import optuna\nstudy = optuna.create_study()\nstudy.optimize(objective, n_trials=5)",
     )
     report = analyze_notebook(nb)
     cells = [e.cell_index for e in report.evidence if e.best_practice == "MLREL03-BP03"]
-    assert cells == [2], cells
+    assert cells == [3], cells
+
+
+def test_a_score_inside_a_function_is_shown_where_the_function_runs() -> None:
+    """Seen on 20 corpus notebooks (PyTorch, Keras, XGBoost, h2o, Lightning): a fit with
+    validation data or a test score inside ``def train_and_evaluate()`` was shown as evidence in
+    the cell defining the function, where nothing runs yet. It is shown at the first cell that
+    calls it, through a helper that calls it; a function never called shows nothing, and the
+    finding still counts it (the notebook can evaluate)."""
+    split = (
+        "from sklearn.model_selection import train_test_split\n"
+        "from sklearn.linear_model import LogisticRegression\n"
+        "from sklearn.metrics import accuracy_score\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)"
+    )
+    define = (
+        "def train_and_evaluate():\n"
+        "    model = LogisticRegression().fit(X_train, y_train)\n"
+        "    return accuracy_score(y_test, model.predict(X_test))"
+    )
+    chain = "def run_all():\n    return train_and_evaluate()"
+    called = analyze_notebook(make_notebook(split, define, chain, "print(run_all())"))
+    shown = tested_at(called)
+    assert shown == [3], shown
+    never = analyze_notebook(make_notebook(split, define))
+    assert not tested_at(never)
+    assert not fired(never, "MLW002")
+    same_cell = analyze_notebook(make_notebook(split, define + "\nscore = train_and_evaluate()"))
+    shown = tested_at(same_cell)
+    assert shown == [1], shown
 
 
 def test_a_model_monitor_watches_once_it_is_scheduled_and_an_empty_group_registers_nothing() -> (
@@ -1247,3 +1283,83 @@ def test_an_imbalanced_learn_sampler_without_random_state_is_unseeded() -> None:
     assert not flagged(imports, "x2, y2 = ADASYN(random_state=0).fit_resample(x, y)")
     assert not flagged(imports, "import numpy as np\nnp.random.seed(1)", "s = ADASYN()")
     assert not flagged(imports, "x2, y2 = NearMiss().fit_resample(x, y)")
+
+
+def test_a_job_script_reading_the_folder_it_is_handed_reads_its_input_channel() -> None:
+    """Seen on a SageMaker book (batch 13, out of sample): a training script loading
+    ``os.path.join(args.train, "x_train.npy")`` was flagged as unversioned data, though the
+    folder is the job's input channel, judged where the notebook hands the job its data. A
+    folder the script names itself is still its own read."""
+    script = (
+        "%%writefile train.py\nimport argparse, os\nimport numpy as np\n"
+        "def load(train_dir):\n    return np.load(os.path.join(train_dir, 'x_train.npy'))\n"
+        "parser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--train', default=os.environ.get('SM_CHANNEL_TRAIN'))\n"
+        "args = parser.parse_args()\nx = load(args.train)\n"
+        "test_dir = args.test\ny = np.load(os.path.join(test_dir, 'y_test.npy'))\n"
+    )
+    launch = "from sagemaker.tensorflow import TensorFlow\nest = TensorFlow('train.py')\nest.fit()"
+    handed = analyze_notebook(make_notebook(script, launch))
+    assert fired(handed, "MLW001") == []
+    own = script.replace("test_dir = args.test", "test_dir = 'local_data'")
+    named = analyze_notebook(make_notebook(own, launch))
+    assert [f.message for f in fired(named, "MLW001")] == [
+        "cell 1, line 11: reads `y_test.npy` with np.load() and no version pin"
+    ]
+
+
+def test_an_mlflow_deployment_through_its_client_is_an_endpoint() -> None:
+    """Seen on an MLflow-on-SageMaker lab (batch 13): ``get_deploy_client("sagemaker")
+    .create_deployment(...)`` makes a SageMaker endpoint; it was not seen because the call is on
+    the client, not on the module."""
+    deploy = (
+        "from mlflow.deployments import get_deploy_client\n"
+        "client = get_deploy_client('sagemaker')\n"
+        "client.create_deployment(name='housing', model_uri='models:/m/1')"
+    )
+    left = analyze_notebook(make_notebook(deploy))
+    assert [f.code for f in left.findings if f.code in ("MLW006", "MLW007")] == [
+        "MLW006",
+        "MLW007",
+    ]
+    deleted = analyze_notebook(make_notebook(deploy, "client.delete_deployment('housing')"))
+    assert [f.code for f in deleted.findings if f.code in ("MLW006", "MLW007")] == ["MLW007"]
+
+
+def test_dask_moving_or_computing_predictions_scores_nothing() -> None:
+    """Seen on Dask's examples (batch 13): ``dask.persist(X_test, y_test)`` was shown as a
+    helper scoring on held-out data, and ``model.predict(X_test).compute()`` as a score; both
+    only move or materialise data. A metric on the predictions still scores."""
+    nb = make_notebook(
+        "import dask\nfrom dask_ml.model_selection import train_test_split\n"
+        "from sklearn.linear_model import SGDClassifier\nfrom dask_ml.wrappers import Incremental\n"
+        "X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)\n"
+        "X_test, y_test = dask.persist(X_test, y_test)",
+        "inc = Incremental(SGDClassifier(random_state=0))\ninc.fit(X_train, y_train)",
+        "inc.predict(X_test)[:100].compute()",
+    )
+    moved = analyze_notebook(nb)
+    assert (tested_at(moved), [f.code for f in fired(moved, "MLW002")]) == ([], ["MLW002"])
+    scored = analyze_notebook(
+        make_notebook(*(c["source"] for c in nb["cells"]), "inc.score(X_test, y_test)")
+    )
+    assert tested_at(scored) == [3]
+    assert not fired(scored, "MLW002")
+
+
+def test_a_model_fitted_on_a_sample_and_scored_on_the_whole_is_not_scored_on_its_training_data() -> (
+    None
+):
+    """Seen on Dask's examples (batch 13, judged by hand): a regressor fitted on every tenth row
+    (``dask.compute(X[::10], y[::10])``) and scored on all of ``X`` was flagged as scored on its
+    training data, and the ``dask.compute`` that takes the sample as a score. The ensemble
+    fitted on ``X`` and scored on ``X`` still is."""
+    nb = make_notebook(
+        "import dask\nimport dask_ml.ensemble\nimport sklearn.linear_model\n"
+        "sub = sklearn.linear_model.LinearRegression()\n"
+        "clf = dask_ml.ensemble.BlockwiseVotingRegressor(sub)\nclf.fit(X, y)",
+        "X_s, y_s = dask.compute(X[::10], y[::10])\nsub.fit(X_s, y_s)",
+        "sub.score(X, y)",
+        "clf.score(X, y)",
+    )
+    assert [f.cell_index for f in fired(analyze_notebook(nb), "MLW008")] == [3]
