@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
+from functools import lru_cache
 
 import re2  # type: ignore[import-untyped]
 
@@ -207,6 +208,16 @@ def _listing_hit(index: int, loose: list[tuple[int, str]], what: str) -> Hit:
     return Hit(index, loose[0][0], f"{what}: {', '.join(p for _, p in loose[:5])}")
 
 
+@lru_cache(maxsize=65536)
+def _read_install(command: str) -> tuple[str, tuple[tuple[str, bool], ...]] | None:
+    """A shell line's install, as text the rules scan and the packages it names, or ``None``
+    when it installs nothing: the same line is read again at every analysis of its notebook."""
+    text = scannable(command.strip())
+    if not install_segments(text):
+        return None
+    return text, tuple(install_packages(text))
+
+
 def check(ctx: NotebookContext) -> CheckResult:
     pinned_cells: list[int] = []
     from_urls: set[int] = set()
@@ -214,10 +225,10 @@ def check(ctx: NotebookContext) -> CheckResult:
     for view in ctx.code_cells():
         assert view.facts is not None
         for shell in view.facts.shells:
-            text = scannable(shell.text.strip())
-            if not install_segments(text):
+            read = _read_install(shell.text)
+            if read is None:
                 continue
-            named = install_packages(text)
+            text, named = read
             loose = [word for word, pinned in named if not pinned]
             if loose:
                 unpinned = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable
+from functools import lru_cache
 from itertools import pairwise
 
 from mlwa_notebook.cellcode import Call, Value
@@ -590,6 +591,7 @@ def _resolved(unit: Unit, source: str) -> str:
     return literal + rest
 
 
+@lru_cache(maxsize=65536)
 def _remote_source(command: str) -> str:
     match = _CLOUD_COPY.match(command)
     if match:
