@@ -116,12 +116,29 @@ _NEW_HEAD = re.compile(
 )
 
 
+#: Methods that run a function over a frame's groups, rows or columns.
+_APPLIERS = frozenset({"apply", "transform", "pipe", "agg", "aggregate", "map", "applymap"})
+
+
 def _kept(unit: Unit, site: Site) -> bool:
     """Whether a call's result is kept or used further (assigned, returned through a chain such
     as ``df.sample(frac=1).reset_index()``, written out), not only shown."""
     call = site.call
     if (site.cell, call.line) in unit.assigned_lines:
         return True
+    if "." in call.func and call.root not in unit.bound_names and call.root not in unit.imports:
+        # On the parameter of a function handed to a kept ``apply`` (``balanced = df.groupby(
+        # ...).apply(lambda g: g.sample(n))``, its statement begun on an earlier line): a step.
+        applied = [
+            s
+            for s in unit.sites
+            if s.cell == site.cell
+            and s.call.attr in _APPLIERS
+            and s.call.line <= call.line
+            and (s.cell, s.call.line) in unit.assigned_lines
+        ]
+        if applied:
+            return True
     chained = f"{call.func}()."
     return any(
         s.cell == site.cell

@@ -57,7 +57,7 @@ def fired(report: NotebookReport, code: str) -> list[Finding]:
     return [f for f in report.findings if f.code == code]
 
 
-def tested_at(report: NotebookReport) -> list[int]:
+def held_out_cells(report: NotebookReport) -> list[int]:
     """The cells shown as evidence of testing on held-out data (MLREL03-BP03)."""
     return [e.cell_index for e in report.evidence if e.best_practice == "MLREL03-BP03"]
 
@@ -1056,13 +1056,13 @@ def test_a_score_inside_a_function_is_shown_where_the_function_runs() -> None:
     )
     chain = "def run_all():\n    return train_and_evaluate()"
     called = analyze_notebook(make_notebook(split, define, chain, "print(run_all())"))
-    shown = tested_at(called)
+    shown = held_out_cells(called)
     assert shown == [3], shown
     never = analyze_notebook(make_notebook(split, define))
-    assert not tested_at(never)
+    assert not held_out_cells(never)
     assert not fired(never, "MLW002")
     same_cell = analyze_notebook(make_notebook(split, define + "\nscore = train_and_evaluate()"))
-    shown = tested_at(same_cell)
+    shown = held_out_cells(same_cell)
     assert shown == [1], shown
 
 
@@ -1339,11 +1339,11 @@ def test_dask_moving_or_computing_predictions_scores_nothing() -> None:
         "inc.predict(X_test)[:100].compute()",
     )
     moved = analyze_notebook(nb)
-    assert (tested_at(moved), [f.code for f in fired(moved, "MLW002")]) == ([], ["MLW002"])
+    assert (held_out_cells(moved), [f.code for f in fired(moved, "MLW002")]) == ([], ["MLW002"])
     scored = analyze_notebook(
         make_notebook(*(c["source"] for c in nb["cells"]), "inc.score(X_test, y_test)")
     )
-    assert tested_at(scored) == [3]
+    assert held_out_cells(scored) == [3]
     assert not fired(scored, "MLW002")
 
 
@@ -1363,3 +1363,23 @@ def test_a_model_fitted_on_a_sample_and_scored_on_the_whole_is_not_scored_on_its
         "clf.score(X, y)",
     )
     assert [f.cell_index for f in fired(analyze_notebook(nb), "MLW008")] == [3]
+
+
+def test_a_sample_drawn_inside_a_function_is_a_step_even_on_a_later_line() -> None:
+    """Seen on a SageMaker Studio book (batch 13): ``df.groupby(...).apply(lambda x:
+    x.sample(n))`` on the second line of an assignment resamples the training set with no seed;
+    it was taken for a peek because the assignment starts on another line. A bare
+    ``df.sample(5)`` is still a peek."""
+    resample = (
+        "import pandas as pd\ndf = pd.read_csv('adult.csv')\n"
+        "balanced = df.groupby(['sex', 'target'],\n"
+        "                      group_keys=False).apply(lambda x: x.sample(100))"
+    )
+    flagged = analyze_notebook(make_notebook(resample))
+    assert [f.message for f in fired(flagged, "MLW004")] == [
+        "cell 1, line 4: x.sample() samples without a seed"
+    ]
+    peek = analyze_notebook(
+        make_notebook("import pandas as pd\ndf = pd.read_csv('a.csv')", "df.sample(5)")
+    )
+    assert fired(peek, "MLW004") == []
