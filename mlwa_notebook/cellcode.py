@@ -126,6 +126,11 @@ class CodeFacts:
     #: Functions the code defines: name, first and last line, and parameter names (a metric
     #: computed inside ``def evaluate(y_true, y_pred):`` scores whatever it is later handed).
     functions: tuple[tuple[str, int, int, tuple[str, ...]], ...] = ()
+    #: Command lines the code runs through ``os.system`` or ``subprocess`` (``subprocess.
+    #: check_call([sys.executable, "-m", "pip", "install", "x"])``): unpinned-install reads the
+    #: installs among them as the shell lines they are. Kept apart from ``shells`` (what a cell
+    #: types itself), which the phase features and the other rules read.
+    spawned: tuple[Shell, ...] = ()
 
 
 def dotted(node: ast.AST) -> str:
@@ -144,6 +149,9 @@ def dotted(node: ast.AST) -> str:
 #: Longest callee or imported name kept. No real one is near it; a crafted 200 KB identifier
 #: would otherwise reach every rule's callee patterns, so the work per name stays bounded.
 MAX_NAME_CHARS = 256
+
+#: Longest command line kept from a spawning call (``os.system(...)``): a shell line is no longer.
+MAX_COMMAND_CHARS = 4096
 
 #: At most this many names are kept per value or call: enough for data flow, bounded for huge
 #: literals.
@@ -351,6 +359,7 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
     imports: dict[str, str] = {}
     calls: list[Call] = []
     shells: list[Shell] = []
+    spawned: list[Shell] = []
     assigns: list[Assign] = []
     strings: list[tuple[int, str]] = []
     stored: set[str] = set()
@@ -394,6 +403,10 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
                 if shell is not None:
                     shells.append(shell)
                 continue
+            if func in _SPAWNERS and call_node.args:
+                command = _spawned_command(call_node.args[0])
+                if command:
+                    spawned.append(Shell("shell", command, line))
             kwargs = {kw.arg or "**": summarize(kw.value) for kw in call_node.keywords}
             calls.append(
                 Call(
@@ -468,7 +481,33 @@ def _facts_from_tree(tree: ast.Module, offset: int) -> CodeFacts:
         guards=tuple(guards),
         read_attributes=frozenset(read_attributes),
         functions=tuple(functions),
+        spawned=tuple(spawned),
     )
+
+
+#: Calls that run a command line, as written (``os.system("wget ...")``).
+_SPAWNERS = frozenset(
+    "os.system os.popen subprocess.run subprocess.call subprocess.check_call "
+    "subprocess.check_output subprocess.Popen subprocess.getoutput".split()
+)
+
+
+def _spawned_command(first: ast.expr) -> str:
+    """The command line a spawning call is handed: its text, or its argument list joined, with
+    ``sys.executable`` read as ``python`` and any other expression as ``{}`` (unknown)."""
+    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+        return first.value.strip()[:MAX_COMMAND_CHARS]
+    if not isinstance(first, ast.List | ast.Tuple) or not first.elts:
+        return ""
+    words = []
+    for elt in first.elts:
+        if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+            words.append(elt.value)
+        elif dotted(elt) == "sys.executable":
+            words.append("python")
+        else:
+            words.append("{}")
+    return " ".join(words)[:MAX_COMMAND_CHARS]
 
 
 @cache

@@ -224,7 +224,7 @@ def check(ctx: NotebookContext) -> CheckResult:
     unpinned = False
     for view in ctx.code_cells():
         assert view.facts is not None
-        for shell in view.facts.shells:
+        for shell in (*view.facts.shells, *view.facts.spawned):
             read = _read_install(shell.text)
             if read is None:
                 continue
@@ -332,7 +332,9 @@ RULE = Rule(
     doc="""\
 ## What it does
 Flags executed installs (`%pip install`, `!pip install`, `uv pip install`, `conda install`,
-`apt-get install`, and installs in `%%bash` cells) of a package without an exact version,
+`apt-get install`, installs in `%%bash` cells and those run through `os.system` or
+`subprocess`, such as `subprocess.check_call([sys.executable, "-m", "pip", "install", "x"])`)
+of a package without an exact version,
 requirement files and conda environment files (`%%writefile env.yml` with `dependencies:`, also
 written to the path a variable holds, `%%writefile $env_file`) the notebook writes and then
 installs or hands to a job or service that list a package without one, and packages given to a

@@ -1383,3 +1383,24 @@ def test_a_sample_drawn_inside_a_function_is_a_step_even_on_a_later_line() -> No
         make_notebook("import pandas as pd\ndf = pd.read_csv('a.csv')", "df.sample(5)")
     )
     assert fired(peek, "MLW004") == []
+
+
+def test_installs_run_through_subprocess_or_os_system_are_read_as_shell_lines() -> None:
+    """Seen on skorch's and a Transformers tutorial's notebooks (corpus, in sample): installs
+    run with ``subprocess.run(["python", "-m", "pip", "install", "skorch>=0.12.2"])`` or
+    ``os.system("pip install pytesseract")`` were not read. Pinned ones, other commands and an
+    argument list the notebook builds at run time are not flagged."""
+    nb = make_notebook(
+        "import subprocess, sys, os\n"
+        "subprocess.check_call([sys.executable, '-m', 'pip', 'install', 'skorch>=0.12.2'])\n"
+        "os.system('pip install -q pytesseract')",
+        "subprocess.run(['python', '-m', 'pip', 'install', 'transformers==4.30.0'])\n"
+        "os.system('pip install pyyaml==5.1')\n"
+        "subprocess.run([sys.prefix + '/bin/nnictl', 'create', '--config', path])\n"
+        "for pkg in needed:\n"
+        "    subprocess.check_call([sys.executable, '-m', 'pip', 'install', pkg])",
+    )
+    assert [f.message for f in fired(analyze_notebook(nb), "MLW005")] == [
+        "cell 1, line 2: installs skorch>=0.12.2 without an exact version",
+        "cell 1, line 3: installs pytesseract without an exact version",
+    ]
