@@ -37,11 +37,7 @@ def _fitted_on_other_data(sc: Scoring, data: list[str]) -> bool:
     call = sc.site.call
     if "." not in call.func or any(train_name(n) for n in data):
         return False
-    fits = [
-        s.call
-        for s in sc.unit.sites
-        if s.call.attr in ("fit", "partial_fit", "train") and s.call.root == call.root
-    ]
+    fits = [s.call for s in sc.unit.trainings if s.call.root == call.root]
     return bool(fits) and not any(set(f.names) & set(data) for f in fits)
 
 

@@ -129,15 +129,13 @@ def _kept(unit: Unit, site: Site) -> bool:
     if "." in call.func and call.root not in unit.bound_names and call.root not in unit.imports:
         # On the parameter of a function handed to a kept ``apply`` (``balanced = df.groupby(
         # ...).apply(lambda g: g.sample(n))``, its statement begun on an earlier line): a step.
-        applied = [
-            s
-            for s in unit.sites
-            if s.cell == site.cell
+        if any(
+            s.cell == site.cell
             and s.call.attr in _APPLIERS
             and s.call.line <= call.line
             and (s.cell, s.call.line) in unit.assigned_lines
-        ]
-        if applied:
+            for s in unit.sites
+        ):
             return True
     chained = f"{call.func}()."
     return any(

@@ -479,20 +479,10 @@ def _built_file_name(unit: Unit, cell: int, line: int, path: Value | None) -> st
     """The data file a path built at run time names (``data_dir + "/items.csv"``,
     ``fname = os.path.join(data_dir, "jena.csv")``): the one data-file literal on the line that
     builds it, or empty when there is none or more than one."""
-    if path is None:
+    where = _path_parts(unit, cell, line, path)
+    if where is None:
         return ""
-    if path.kind == "name":
-        built = [(c, a) for c, a in unit.assigns if a.target == path.text and c <= cell]
-        if not built or unit.literal(path.text):
-            return ""
-        cell, assign = built[-1]
-        line, folders = assign.line, assign.value.names
-    elif path.kind in ("call", "other"):
-        folders = tuple(
-            n for s in unit.sites if s.cell == cell and s.call.line == line for n in s.call.names
-        )
-    else:
-        return ""
+    cell, line, folders = where
     # A folder a call made (``untar_data(...)``, ``get_file(...)``) holds fetched data, judged
     # where it is fetched; only folders given as text or built with os.path/pathlib count.
     if any(not o.startswith(_PATH_BUILDERS) for n in folders for o in unit.origins.get(n, ())):
@@ -501,20 +491,40 @@ def _built_file_name(unit: Unit, cell: int, line: int, path: Value | None) -> st
     return names[0].rsplit("/", 1)[-1] if len(names) == 1 else ""
 
 
+def _path_parts(
+    unit: Unit, cell: int, line: int, path: Value | None
+) -> tuple[int, int, tuple[str, ...]] | None:
+    """Where a path built at run time is built (its cell and line) and the names it is built
+    from: the assignment a name was last bound by, or the call's own line."""
+    if path is None:
+        return None
+    if path.kind == "name":
+        built = [(c, a) for c, a in unit.assigns if a.target == path.text and c <= cell]
+        if not built or unit.literal(path.text):
+            return None
+        cell, assign = built[-1]
+        return cell, assign.line, assign.value.names
+    if path.kind in ("call", "other"):
+        return (
+            cell,
+            line,
+            tuple(
+                n
+                for s in unit.sites
+                if s.cell == cell and s.call.line == line
+                for n in s.call.names
+            ),
+        )
+    return None
+
+
 def _folder_handed_in(unit: Unit, site: Site, source: Value | None) -> bool:
     """A script's path built on a folder it is handed when it runs (an argument, a channel's
     environment variable, a parameter of its function): the job's input, whose version is
     judged where the notebook hands it to the job. A folder bound to a literal is the script's
     own choice and is judged here."""
-    if source is not None and source.kind == "name":
-        folders = tuple(
-            n
-            for c, a in unit.assigns
-            if c == site.cell and a.target == source.text and a.line <= site.call.line
-            for n in a.value.names
-        )
-    else:
-        folders = site.call.names
+    where = _path_parts(unit, site.cell, site.call.line, source)
+    folders = where[2] if where else ()
     receiver = site.call.root if "." in site.call.func else ""
     folders = tuple(n for n in folders if n != receiver and n not in unit.imports)
     return bool(folders) and all(_handed_in(unit, n) for n in folders)
